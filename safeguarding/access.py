@@ -1,0 +1,163 @@
+"""The one place that says who may see and do what.
+
+Every view and every selector asks a function here; nothing else decides access. The functions are small and
+pure over a person's memberships, so the role-by-URL matrix test (tests/test_access_matrix.py) can prove them.
+Need to know is the rule (policy Section 5): a role sees a kind of record only where the table in
+requirements.md part (c) gives it, and the IT administrator sees no safeguarding content at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+
+from .models import TRUST_ROLES, Membership, Role, School
+
+DSL_TEAM = frozenset({Role.DSL, Role.DEPUTY_DSL})
+
+# Roles that can reach safeguarding content (records, case files, the audit log, adult cases) or administer the
+# people who can: they sign in with a second factor (R86). Plain staff and trustees see only their own receipts,
+# the contacts and anonymised reports.
+TWO_FACTOR_ROLES = frozenset(
+    {
+        Role.DSL,
+        Role.DEPUTY_DSL,
+        Role.HEADTEACHER,
+        Role.SENIOR_LEADER,
+        Role.CHAIR,
+        Role.DPO,
+        Role.IT_ADMIN,
+        Role.PASTORAL,
+        Role.SENCO,
+        Role.DESIGNATED_TEACHER_LAC,
+        Role.MENTAL_HEALTH_LEAD,
+        Role.TRUST_SAFEGUARDING_LEAD,
+    }
+)
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One role held at one place; what access decisions are made from."""
+
+    role: str
+    school_id: int | None
+    trust_id: int | None
+
+
+def grants(user) -> tuple[Grant, ...]:
+    """Every role the person holds, read once per request and cached on the user object."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return ()
+    cached = getattr(user, "_access_grants", None)
+    if cached is None:
+        cached = tuple(
+            Grant(role=m.role, school_id=m.school_id, trust_id=m.trust_id)
+            for m in Membership.objects.filter(user=user).only("role", "school_id", "trust_id")
+        )
+        user._access_grants = cached
+    return cached
+
+
+def roles(user, school: School | None = None) -> frozenset[str]:
+    """The roles the person holds at `school` (or anywhere, when no school is given)."""
+    return frozenset(g.role for g in grants(user) if school is None or g.school_id == school.pk)
+
+
+def has_any_role(user, wanted: Iterable[str], school: School | None = None) -> bool:
+    return not roles(user, school).isdisjoint(wanted)
+
+
+def schools_for(user) -> QuerySet[School]:
+    """Schools whose shared information (the contacts directory) the person may read."""
+    school_ids = {g.school_id for g in grants(user) if g.school_id}
+    trust_ids = {g.trust_id for g in grants(user) if g.trust_id}
+    if not school_ids and not trust_ids:
+        return School.objects.none()
+    return School.objects.filter(Q(pk__in=school_ids) | Q(trust_id__in=trust_ids)).order_by("name")
+
+
+def current_school(user, requested_public_id: str | None = None) -> School | None:
+    """The school a page is about: the one asked for, if the person belongs to it, else their first."""
+    schools = schools_for(user)
+    if requested_public_id:
+        chosen = next((s for s in schools if str(s.public_id) == requested_public_id), None)
+        if chosen:
+            return chosen
+    return next(iter(schools), None)
+
+
+def is_trust_level_only(user) -> bool:
+    found = {g.role for g in grants(user)}
+    return bool(found) and found <= TRUST_ROLES
+
+
+# --- Two-factor sign-in -------------------------------------------------------------------------------------
+
+def requires_two_factor(user) -> bool:
+    """R86: every role that can reach safeguarding content signs in with a second factor."""
+    if not settings.TWO_FACTOR_REQUIRED:
+        return False
+    return bool(getattr(user, "is_superuser", False)) or has_any_role(user, TWO_FACTOR_ROLES)
+
+
+# --- Key contacts (R90, R91) -----------------------------------------------------------------------------------
+
+def can_view_contacts(user, school: School) -> bool:
+    """Every signed-in person with a place at the school (or its trust) reads its published directory."""
+    return schools_for(user).filter(pk=school.pk).exists()
+
+
+def can_edit_contacts(user, school: School) -> bool:
+    """R90: the DSL team keeps the directory up to date; everyone else reads it."""
+    return has_any_role(user, DSL_TEAM, school)
+
+
+# --- Audit log (R85) --------------------------------------------------------------------------------------------
+
+AUDIT_READERS = DSL_TEAM | {Role.DPO}
+
+
+def can_view_audit_log(user, school: School) -> bool:
+    """R85: the DSL team and the DPO review who changed and who viewed what at their school."""
+    return has_any_role(user, AUDIT_READERS, school)
+
+
+def audit_schools_for(user) -> list[School]:
+    return [s for s in schools_for(user) if can_view_audit_log(user, s)]
+
+
+# --- Administration ------------------------------------------------------------------------------------------
+
+def can_use_admin(user) -> bool:
+    """The IT administrator manages people, schools and memberships in /admin/; the admin holds no narrative."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active or not user.is_staff:
+        return False
+    return user.is_superuser or Role.IT_ADMIN in roles(user)
+
+
+# --- Home and navigation --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+
+
+def navigation(user) -> list[NavItem]:
+    """What the person may use, in the order the navigation shows it."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    items: list[NavItem] = []
+    school = current_school(user)
+    if school and can_view_contacts(user, school):
+        items.append(NavItem("Key contacts", reverse("contacts:directory")))
+    if any(can_view_audit_log(user, s) for s in schools_for(user)):
+        items.append(NavItem("Audit log", reverse("audit_log")))
+    if can_use_admin(user):
+        items.append(NavItem("Administration", reverse("admin:index")))
+    return items

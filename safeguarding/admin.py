@@ -1,0 +1,117 @@
+"""The IT administrator's admin: people, schools, trusts and memberships, and nothing of any safeguarding record.
+
+Only models registered here (and the lockout and two-factor device lists, to unlock a person or reset a lost
+phone) appear; the audit log and the task queue are taken off, so the admin never shows a record's narrative.
+"""
+
+from auditlog.models import LogEntry
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
+
+from .models import Membership, School, Trust, User
+
+
+for model in (LogEntry,):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+
+
+class MembershipForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ["school", "trust", "role"]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    form = MembershipForm
+    extra = 1
+    fk_name = "user"
+
+
+class NoSelfGrantFormSet(forms.BaseInlineFormSet):
+    """An administrator cannot give themselves a role: a grant of access always needs a second person."""
+
+    def clean(self):
+        super().clean()
+        acting = getattr(self, "acting_user", None)
+        if acting is None or self.instance.pk != acting.pk:
+            return
+        for form in self.forms:
+            if form.has_changed() and not form.cleaned_data.get("DELETE"):
+                raise ValidationError("You cannot change your own roles. Ask another administrator.")
+
+
+MembershipInline.formset = NoSelfGrantFormSet
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    inlines = [MembershipInline]
+    list_display = ["username", "first_name", "last_name", "job_title", "email", "is_active"]
+    list_filter = ["is_active", "memberships__role", "memberships__school"]
+    search_fields = ["username", "first_name", "last_name", "email", "job_title"]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        ("Name and role shown on records", {"fields": ("first_name", "last_name", "job_title", "email")}),
+        ("Access", {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
+        ("Dates", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"fields": ("username", "first_name", "last_name", "job_title", "email", "password1", "password2")}),
+    )
+    readonly_fields = ["last_login", "date_joined"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += ["is_superuser", "groups"]
+        return fields
+
+    def get_formsets_with_inlines(self, request, obj=None):
+        for formset, inline in super().get_formsets_with_inlines(request, obj):
+            formset.acting_user = request.user
+            yield formset, inline
+
+
+@admin.register(School)
+class SchoolAdmin(admin.ModelAdmin):
+    list_display = ["name", "local_authority", "trust", "urn"]
+    fields = ["name", "local_authority", "trust", "urn"]
+    search_fields = ["name", "urn"]
+
+
+@admin.register(Trust)
+class TrustAdmin(admin.ModelAdmin):
+    list_display = ["name"]
+    fields = ["name"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    form = MembershipForm
+    list_display = ["user", "role", "school", "trust", "created_at"]
+    list_filter = ["role", "school", "trust"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    fields = ["user", "school", "trust", "role"]
+    autocomplete_fields = ["user"]
+
+    def save_model(self, request, obj, form, change):
+        if obj.user_id == request.user.pk:
+            raise ValidationError("You cannot change your own roles.")
+        super().save_model(request, obj, form, change)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        acting = request.user
+
+        class NoSelfGrant(form):
+            def clean(self):
+                cleaned = super().clean()
+                if cleaned.get("user") == acting:
+                    raise ValidationError("You cannot change your own roles. Ask another administrator.")
+                return cleaned
+
+        return NoSelfGrant

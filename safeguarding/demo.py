@@ -1,0 +1,125 @@
+"""The demo school: West Park School (Derby), its published contacts and its demo accounts (CONTRACT.md).
+
+Demo people are fictional; only the key-contacts directory is the one the school published in its policy.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from contacts.directory_data import WEST_PARK_DIRECTORY
+from contacts.models import Contact
+
+from . import access
+from .models import Membership, Role, School, Trust, User
+
+DEMO_PASSWORD = "safeguarding-demo"
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXP"
+DEMO_TRUST = "Peak and Derwent Learning Trust"
+DEMO_SCHOOL = "West Park School"
+# The policy's publication date: entries nobody has checked since carry it as their review date.
+POLICY_PUBLISHED_ON = date(2024, 9, 1)
+
+IT_ADMIN_GROUP = "IT administrators"
+IT_ADMIN_PERMISSIONS = [
+    ("safeguarding", "user", ("add", "change", "view")),
+    ("safeguarding", "school", ("add", "change", "view")),
+    ("safeguarding", "trust", ("add", "change", "view")),
+    ("safeguarding", "membership", ("add", "change", "delete", "view")),
+    ("otp_totp", "totpdevice", ("view", "delete")),
+    ("axes", "accessattempt", ("view", "delete")),
+]
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    first_name: str
+    last_name: str
+    job_title: str
+    roles: tuple[str, ...]
+
+
+DEMO_ACCOUNTS = (
+    DemoAccount("staff", "Priya", "Naylor", "Teacher of Geography", (Role.STAFF,)),
+    DemoAccount("dsl", "Helen", "Marsh", "Designated Safeguarding Lead", (Role.DSL,)),
+    DemoAccount("deputy", "Tom", "Okafor", "Deputy DSL and Attendance Officer", (Role.DEPUTY_DSL, Role.ATTENDANCE_OFFICER)),
+    DemoAccount("head", "Richard", "Ellison", "Headteacher", (Role.HEADTEACHER, Role.SENIOR_LEADER)),
+    DemoAccount("chair", "Margaret", "Holt", "Chair of Trustees", (Role.CHAIR, Role.TRUSTEE)),
+    DemoAccount("trustee", "Daniel", "Price", "Trustee", (Role.TRUSTEE,)),
+    DemoAccount("dpo", "Aisha", "Rahman", "Data Protection Officer", (Role.DPO,)),
+    DemoAccount("itadmin", "Chris", "Lowe", "IT Network Manager", (Role.IT_ADMIN,)),
+)
+
+
+@transaction.atomic
+def load_demo() -> dict[str, int]:
+    """Creates or refreshes the demo school. Running it again changes nothing that is already there."""
+    trust, _ = Trust.objects.get_or_create(name=DEMO_TRUST)
+    school, _ = School.objects.get_or_create(
+        name=DEMO_SCHOOL, local_authority="Derby", defaults={"trust": trust, "urn": "138000"}
+    )
+    it_group = _it_admin_group()
+    for account in DEMO_ACCOUNTS:
+        _demo_account(account, school, it_group)
+    added = _load_directory(school)
+    return {"accounts": len(DEMO_ACCOUNTS), "contacts_added": added}
+
+
+def _demo_account(account: DemoAccount, school: School, it_group: Group) -> User:
+    user, _ = User.objects.get_or_create(username=account.username)
+    user.first_name, user.last_name, user.job_title = account.first_name, account.last_name, account.job_title
+    user.email = f"{account.username}@demo.invalid"
+    user.is_staff = Role.IT_ADMIN in account.roles
+    user.is_active = True
+    user.set_password(DEMO_PASSWORD)
+    user.save()
+    for role in account.roles:
+        Membership.objects.get_or_create(user=user, school=school, role=role)
+    if Role.IT_ADMIN in account.roles:
+        user.groups.add(it_group)
+    user._access_grants = None
+    if access.has_any_role(user, access.TWO_FACTOR_ROLES):
+        _demo_totp_device(user)
+    return user
+
+
+def _demo_totp_device(user: User) -> None:
+    key = binascii.hexlify(base64.b32decode(DEMO_TOTP_SECRET)).decode()
+    device = TOTPDevice.objects.filter(user=user, name="Demo authenticator").first()
+    if device is None:
+        TOTPDevice.objects.create(user=user, name="Demo authenticator", key=key, confirmed=True)
+    elif device.key != key or not device.confirmed:
+        device.key, device.confirmed = key, True
+        device.save()
+
+
+def _it_admin_group() -> Group:
+    group, _ = Group.objects.get_or_create(name=IT_ADMIN_GROUP)
+    wanted = []
+    for app_label, model, actions in IT_ADMIN_PERMISSIONS:
+        for action in actions:
+            wanted.append(
+                Permission.objects.get(content_type__app_label=app_label, codename=f"{action}_{model}")
+            )
+    group.permissions.set(wanted)
+    return group
+
+
+def _load_directory(school: School) -> int:
+    """The school's directory as published; only into an empty directory, so edits by the DSL are never undone."""
+    if Contact.objects.filter(school=school).exists():
+        return 0
+    for order, row in enumerate(WEST_PARK_DIRECTORY):
+        reviewed_on = POLICY_PUBLISHED_ON if row["data_warning"] else date.today()
+        contact = Contact(school=school, sort_order=order * 10, reviewed_on=reviewed_on, **row)
+        contact.full_clean()
+        contact.save()
+    return len(WEST_PARK_DIRECTORY)

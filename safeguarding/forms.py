@@ -1,0 +1,39 @@
+from django import forms
+
+
+class OneTimeCodeForm(forms.Form):
+    """The six-digit code from the person's authenticator app."""
+
+    otp_token = forms.CharField(
+        label="Six-digit code from your authenticator app",
+        min_length=6,
+        max_length=6,
+        strip=True,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]{6}", "autofocus": True}
+        ),
+    )
+
+    def clean_otp_token(self) -> str:
+        token = self.cleaned_data["otp_token"].replace(" ", "")
+        if not token.isdigit():
+            raise forms.ValidationError("The code is six digits, with no letters.")
+        return token
+
+
+class AuditLogFilterForm(forms.Form):
+    q = forms.CharField(label="Person or record", required=False, max_length=100)
+    action = forms.ChoiceField(label="What happened", required=False)
+    date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, action_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", "Anything"), *action_choices]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "The end date is before the start date.")
+        return cleaned

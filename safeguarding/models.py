@@ -1,0 +1,120 @@
+"""Schools, the people who use the app, and each person's roles at a school or a trust."""
+
+import uuid
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+
+class Trust(models.Model):
+    """A multi-academy trust: its schools share an installation and a trust-wide anonymised report."""
+
+    name = models.CharField(max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class School(models.Model):
+    """A school whose records this installation holds. Every record belongs to one school."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=200)
+    trust = models.ForeignKey(Trust, on_delete=models.PROTECT, null=True, blank=True, related_name="schools")
+    local_authority = models.CharField(max_length=120, help_text="The local authority the school is in, e.g. Derby.")
+    urn = models.CharField("URN", max_length=12, blank=True, help_text="The school's unique reference number.")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["name", "local_authority"], name="unique_school_name_in_la")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_additional_data(self) -> dict:
+        """Ties audit-log rows to the school, so each school's log shows only its own (see safeguarding.audit)."""
+        return {"school": self.pk}
+
+
+class User(AbstractUser):
+    """A person who signs in. Full name and job title appear on every record they write (R3), so both are needed."""
+
+    job_title = models.CharField(
+        max_length=120, blank=True, help_text="Shown on every record this person writes, e.g. Teacher of Geography."
+    )
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def name_and_role(self) -> str:
+        """Full name and job title, as records show their author."""
+        name = self.get_full_name() or self.username
+        return f"{name}, {self.job_title}" if self.job_title else name
+
+
+class Role(models.TextChoices):
+    # School roles
+    STAFF = "staff", "Member of staff"
+    DSL = "dsl", "Designated Safeguarding Lead"
+    DEPUTY_DSL = "deputy_dsl", "Deputy Designated Safeguarding Lead"
+    HEADTEACHER = "headteacher", "Headteacher"
+    SENIOR_LEADER = "senior_leader", "Senior leader"
+    CHAIR = "chair", "Chair of Trustees"
+    TRUSTEE = "trustee", "Trustee"
+    DPO = "dpo", "Data Protection Officer"
+    IT_ADMIN = "it_admin", "IT administrator"
+    PASTORAL = "pastoral", "Pastoral support officer"
+    SENCO = "senco", "SENCo"
+    DESIGNATED_TEACHER_LAC = "designated_teacher_lac", "Designated Teacher for looked-after children"
+    MENTAL_HEALTH_LEAD = "mental_health_lead", "Designated Lead for Mental Health and Well-being"
+    ATTENDANCE_OFFICER = "attendance_officer", "Attendance Officer"
+    # Trust roles: anonymised reports across the trust's schools, no records.
+    TRUST_SAFEGUARDING_LEAD = "trust_safeguarding_lead", "Trust safeguarding lead"
+    TRUST_TRUSTEE = "trust_trustee", "Trust trustee"
+
+
+TRUST_ROLES = frozenset({Role.TRUST_SAFEGUARDING_LEAD, Role.TRUST_TRUSTEE})
+
+
+class Membership(models.Model):
+    """One role a person holds at one school (or, for trust roles, at one trust). A person may hold several."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships")
+    trust = models.ForeignKey(Trust, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships")
+    role = models.CharField(max_length=40, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["user", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "school", "role"], name="unique_role_at_school"),
+            models.UniqueConstraint(fields=["user", "trust", "role"], name="unique_role_at_trust"),
+            models.CheckConstraint(
+                condition=(Q(school__isnull=False, trust__isnull=True) | Q(school__isnull=True, trust__isnull=False)),
+                name="membership_at_school_or_trust",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        place = self.school or self.trust
+        return f"{self.user}: {self.get_role_display()} at {place}"
+
+    def get_additional_data(self) -> dict:
+        return {"school": self.school_id, "trust": self.trust_id}
+
+    def clean(self) -> None:
+        if self.role in TRUST_ROLES:
+            if not self.trust_id or self.school_id:
+                raise ValidationError({"trust": "A trust role is held at a trust, not at a school."})
+        elif not self.school_id or self.trust_id:
+            raise ValidationError({"school": "This role is held at a school: choose the school."})

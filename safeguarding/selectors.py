@@ -1,0 +1,43 @@
+"""Reads for the core app: the audit log as the DSL team and the DPO see it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from auditlog.models import LogEntry
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from . import access
+from .models import School
+
+
+def audit_entries_for_user(
+    *,
+    user,
+    school: School,
+    query: str = "",
+    action: int | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> QuerySet[LogEntry]:
+    """R85: who changed and who viewed what at one school, newest first. Empty for anyone else."""
+    if not access.can_view_audit_log(user, school):
+        return LogEntry.objects.none()
+    entries = LogEntry.objects.filter(additional_data__school=school.pk).select_related("actor", "content_type")
+    for word in query.split():
+        entries = entries.filter(
+            Q(actor__first_name__icontains=word)
+            | Q(actor__last_name__icontains=word)
+            | Q(actor__username__icontains=word)
+            | Q(object_repr__icontains=word)
+            | Q(content_type__model__icontains=word)
+        )
+    if action is not None:
+        entries = entries.filter(action=action)
+    tz = timezone.get_current_timezone()
+    if date_from:
+        entries = entries.filter(timestamp__gte=datetime.combine(date_from, time.min, tzinfo=tz))
+    if date_to:
+        entries = entries.filter(timestamp__lt=datetime.combine(date_to + timedelta(days=1), time.min, tzinfo=tz))
+    return entries.order_by("-timestamp", "-pk")

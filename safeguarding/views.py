@@ -1,0 +1,141 @@
+"""Home, health, the audit log and the two-factor sign-in steps."""
+
+import base64
+import io
+
+import qrcode
+import qrcode.image.svg
+from auditlog.models import LogEntry
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import redirect, render, resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from contacts.models import Purpose
+from contacts.selectors import contacts_for_purpose
+
+from . import access, selectors
+from .forms import AuditLogFilterForm, OneTimeCodeForm
+
+
+@login_required
+def home(request):
+    """Each person's starting page: what they may use, and who to tell about a worry today."""
+    school = access.current_school(request.user)
+    team = contacts_for_purpose(school=school, purposes=[Purpose.DSL, Purpose.DEPUTY_DSL]) if school else []
+    return render(request, "safeguarding/home.html", {"school": school, "team": team})
+
+
+@require_GET
+@never_cache
+def healthz(request):
+    """For load balancers and monitoring: 200 when the app and its database answer, 503 when the database does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@login_required
+def audit_log(request):
+    """R85: the DSL team and the DPO search who changed and who viewed what, and when."""
+    schools = access.audit_schools_for(request.user)
+    if not schools:
+        raise PermissionDenied
+    school = next((s for s in schools if str(s.public_id) == request.GET.get("school")), schools[0])
+    form = AuditLogFilterForm(request.GET or None, action_choices=LogEntry.Action.choices)
+    filters = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = {
+            "query": data["q"],
+            "action": int(data["action"]) if data["action"] not in ("", None) else None,
+            "date_from": data["date_from"],
+            "date_to": data["date_to"],
+        }
+    entries = selectors.audit_entries_for_user(user=request.user, school=school, **filters)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    query_without_page = request.GET.copy()
+    query_without_page.pop("page", None)
+    return render(
+        request,
+        "safeguarding/audit_log.html",
+        {
+            "school": school,
+            "schools": schools,
+            "form": form,
+            "page": page,
+            "query_without_page": query_without_page.urlencode(),
+        },
+    )
+
+
+def _safe_next(request) -> str:
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return next_url
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+@login_required
+@never_cache
+def two_factor_verify(request):
+    """The second step of signing in (R86): the code from the person's authenticator app."""
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
+    if device is None:
+        return redirect("two_factor_setup")
+    if request.user.is_verified():
+        return redirect(_safe_next(request))
+    form = OneTimeCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        allowed, _ = device.verify_is_allowed()
+        if allowed and device.verify_token(form.cleaned_data["otp_token"]):
+            otp_login(request, device)
+            return redirect(_safe_next(request))
+        if not allowed:
+            form.add_error("otp_token", "Too many wrong codes. Wait a minute, then try the newest code.")
+        else:
+            form.add_error("otp_token", "That code is not right or has expired. Try the newest code in your app.")
+    return render(request, "registration/two_factor_verify.html", {"form": form, "next": _safe_next(request)})
+
+
+@login_required
+@never_cache
+def two_factor_setup(request):
+    """First sign-in of a role that needs two-factor: link an authenticator app, then confirm with a code."""
+    if TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
+        return redirect("two_factor_verify")
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=request.user, confirmed=False, defaults={"name": "Authenticator app"}
+    )
+    form = OneTimeCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["otp_token"]):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            messages.success(request, "Two-factor sign-in is set up. You will be asked for a code each time you sign in.")
+            return redirect(_safe_next(request))
+        form.add_error("otp_token", "That code is not right. Check the app shows this account, then try again.")
+    image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=12)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    qr_data_uri = "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
+    secret = base64.b32encode(device.bin_key).decode()
+    return render(
+        request,
+        "registration/two_factor_setup.html",
+        {"form": form, "qr_data_uri": qr_data_uri, "secret": secret, "next": _safe_next(request)},
+    )
