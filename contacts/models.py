@@ -52,7 +52,9 @@ class Contact(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="contacts")
     area = models.CharField(max_length=30, choices=Area.choices)
-    role = models.CharField(max_length=200, help_text="What the person or service does, e.g. Designated Safeguarding Lead.")
+    role = models.CharField(
+        max_length=200, help_text="What the person or service does, e.g. Designated Safeguarding Lead."
+    )
     name = models.CharField("person", max_length=200, blank=True, help_text="Full name, where a person is named.")
     organisation = models.CharField(max_length=200, blank=True)
     phone = models.CharField(max_length=60, blank=True)
@@ -63,7 +65,9 @@ class Contact(models.Model):
     use_when = models.TextField("use when", blank=True)
     notes = models.TextField(blank=True)
     data_warning = models.CharField(
-        "check before use", max_length=300, blank=True,
+        "check before use",
+        max_length=300,
+        blank=True,
         help_text="A suspected error in the published details, shown beside the entry until someone checks it.",
     )
     purpose = models.CharField(max_length=40, choices=Purpose.choices, blank=True)

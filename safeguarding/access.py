@@ -98,6 +98,7 @@ def is_trust_level_only(user) -> bool:
 
 # --- Two-factor sign-in -------------------------------------------------------------------------------------
 
+
 def requires_two_factor(user) -> bool:
     """R86: every role that can reach safeguarding content signs in with a second factor."""
     if not settings.TWO_FACTOR_REQUIRED:
@@ -106,6 +107,7 @@ def requires_two_factor(user) -> bool:
 
 
 # --- Key contacts (R90, R91) -----------------------------------------------------------------------------------
+
 
 def can_view_contacts(user, school: School) -> bool:
     """Every signed-in person with a place at the school (or its trust) reads its published directory."""
@@ -133,6 +135,7 @@ def audit_schools_for(user) -> list[School]:
 
 # --- Administration ------------------------------------------------------------------------------------------
 
+
 def can_use_admin(user) -> bool:
     """The IT administrator manages people, schools and memberships in /admin/; the admin holds no narrative."""
     if not getattr(user, "is_authenticated", False) or not user.is_active or not user.is_staff:
@@ -141,6 +144,7 @@ def can_use_admin(user) -> bool:
 
 
 # --- Home and navigation --------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class NavItem:

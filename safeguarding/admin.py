@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 
 from .models import Membership, School, Trust, User
 
-
 for model in (LogEntry,):
     if admin.site.is_registered(model):
         admin.site.unregister(model)

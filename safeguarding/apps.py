@@ -1,12 +1,14 @@
-from django.contrib.admin import apps as admin_apps
 from django.apps import AppConfig
-
+from django.contrib.admin import apps as admin_apps
 
 
 class SafeguardingConfig(AppConfig):
     name = "safeguarding"
     verbose_name = "People, schools and roles"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (connects the audit log's append-only guard)
 
 
 class SafeguardingAdminConfig(admin_apps.AdminConfig):

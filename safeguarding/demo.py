@@ -20,8 +20,8 @@ from contacts.models import Contact
 from . import access
 from .models import Membership, Role, School, Trust, User
 
-DEMO_PASSWORD = "safeguarding-demo"
-DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXP"
+DEMO_PASSWORD = "safeguarding-demo"  # noqa: S105 (published in CONTRACT.md; demo only)
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXP"  # noqa: S105 (published in CONTRACT.md; demo only)
 DEMO_TRUST = "Peak and Derwent Learning Trust"
 DEMO_SCHOOL = "West Park School"
 # The policy's publication date: entries nobody has checked since carry it as their review date.
@@ -50,7 +50,9 @@ class DemoAccount:
 DEMO_ACCOUNTS = (
     DemoAccount("staff", "Priya", "Naylor", "Teacher of Geography", (Role.STAFF,)),
     DemoAccount("dsl", "Helen", "Marsh", "Designated Safeguarding Lead", (Role.DSL,)),
-    DemoAccount("deputy", "Tom", "Okafor", "Deputy DSL and Attendance Officer", (Role.DEPUTY_DSL, Role.ATTENDANCE_OFFICER)),
+    DemoAccount(
+        "deputy", "Tom", "Okafor", "Deputy DSL and Attendance Officer", (Role.DEPUTY_DSL, Role.ATTENDANCE_OFFICER)
+    ),
     DemoAccount("head", "Richard", "Ellison", "Headteacher", (Role.HEADTEACHER, Role.SENIOR_LEADER)),
     DemoAccount("chair", "Margaret", "Holt", "Chair of Trustees", (Role.CHAIR, Role.TRUSTEE)),
     DemoAccount("trustee", "Daniel", "Price", "Trustee", (Role.TRUSTEE,)),
@@ -106,9 +108,7 @@ def _it_admin_group() -> Group:
     wanted = []
     for app_label, model, actions in IT_ADMIN_PERMISSIONS:
         for action in actions:
-            wanted.append(
-                Permission.objects.get(content_type__app_label=app_label, codename=f"{action}_{model}")
-            )
+            wanted.append(Permission.objects.get(content_type__app_label=app_label, codename=f"{action}_{model}"))
     group.permissions.set(wanted)
     return group
 

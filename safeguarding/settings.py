@@ -21,13 +21,15 @@ DEBUG = env.bool("DEBUG", default=False)
 # these (or nothing) as its key.
 INSECURE_SECRET_KEYS = {"", "change-me", "changeme", "replace-me", "django-insecure-development-only-key"}
 SECRET_KEY = env.str("SECRET_KEY", default="")
-if not DEBUG and (SECRET_KEY in INSECURE_SECRET_KEYS or SECRET_KEY.startswith("django-insecure") or len(SECRET_KEY) < 32):
+if not DEBUG and (
+    SECRET_KEY in INSECURE_SECRET_KEYS or SECRET_KEY.startswith("django-insecure") or len(SECRET_KEY) < 32
+):
     raise ImproperlyConfigured(
         "SECRET_KEY is missing, too short or a default. Set a long random SECRET_KEY (50+ characters) in the "
         "environment before running with DEBUG off."
     )
 if not SECRET_KEY:
-    SECRET_KEY = "django-insecure-development-only-key"
+    SECRET_KEY = "django-insecure-development-only-key"  # noqa: S105 (DEBUG only; refused above otherwise)
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
@@ -215,15 +217,26 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "auth.permission",
     "admin.logentry",
     "axes",
-    "django_tasks_db",
+    "django_tasks_database",
     "auditlog",
 )
 AUDITLOG_INCLUDE_TRACKING_MODELS = (
     {"model": "safeguarding.user", "exclude_fields": ["password", "last_login"]},
-    {"model": "otp_totp.totpdevice", "exclude_fields": ["key", "last_t", "drift", "throttling_failure_timestamp",
-                                                         "throttling_failure_count", "last_used_at"]},
-    {"model": "otp_static.staticdevice", "exclude_fields": ["throttling_failure_timestamp",
-                                                            "throttling_failure_count", "last_used_at"]},
+    {
+        "model": "otp_totp.totpdevice",
+        "exclude_fields": [
+            "key",
+            "last_t",
+            "drift",
+            "throttling_failure_timestamp",
+            "throttling_failure_count",
+            "last_used_at",
+        ],
+    },
+    {
+        "model": "otp_static.staticdevice",
+        "exclude_fields": ["throttling_failure_timestamp", "throttling_failure_count", "last_used_at"],
+    },
     {"model": "otp_static.statictoken", "exclude_fields": ["token"]},
 )
 # A narrative field registered with mask_fields is replaced whole, not half-shown (auditlog's default).
@@ -243,5 +256,6 @@ LOGGING = {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
     },
 }

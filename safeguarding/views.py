@@ -93,6 +93,8 @@ def _safe_next(request) -> str:
 @never_cache
 def two_factor_verify(request):
     """The second step of signing in (R86): the code from the person's authenticator app."""
+    if not access.requires_two_factor(request.user):
+        return redirect(_safe_next(request))
     device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
     if device is None:
         return redirect("two_factor_setup")
@@ -105,7 +107,7 @@ def two_factor_verify(request):
             otp_login(request, device)
             return redirect(_safe_next(request))
         if not allowed:
-            form.add_error("otp_token", "Too many wrong codes. Wait a minute, then try the newest code.")
+            form.add_error("otp_token", "Too many wrong codes in a row. Wait a few seconds, then try the newest code.")
         else:
             form.add_error("otp_token", "That code is not right or has expired. Try the newest code in your app.")
     return render(request, "registration/two_factor_verify.html", {"form": form, "next": _safe_next(request)})
@@ -115,6 +117,8 @@ def two_factor_verify(request):
 @never_cache
 def two_factor_setup(request):
     """First sign-in of a role that needs two-factor: link an authenticator app, then confirm with a code."""
+    if not access.requires_two_factor(request.user):
+        return redirect(_safe_next(request))
     if TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
         return redirect("two_factor_verify")
     device, _ = TOTPDevice.objects.get_or_create(
@@ -126,7 +130,9 @@ def two_factor_setup(request):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
-            messages.success(request, "Two-factor sign-in is set up. You will be asked for a code each time you sign in.")
+            messages.success(
+                request, "Two-factor sign-in is set up. You will be asked for a code each time you sign in."
+            )
             return redirect(_safe_next(request))
         form.add_error("otp_token", "That code is not right. Check the app shows this account, then try again.")
     image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=12)

@@ -19,9 +19,11 @@ class Command(BaseCommand):
                 "Use --force only on a machine that holds no real records."
             )
         result = load_demo()
-        self.stdout.write(self.style.SUCCESS(
-            f"Demo school ready: {result['accounts']} demo accounts, {result['contacts_added']} contacts added."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo school ready: {result['accounts']} demo accounts, {result['contacts_added']} contacts added."
+            )
+        )
         self.stdout.write(f"Demo logins (password '{DEMO_PASSWORD}'):")
         for account in DEMO_ACCOUNTS:
             self.stdout.write(f"  {account.username:<9} {account.first_name} {account.last_name}, {account.job_title}")

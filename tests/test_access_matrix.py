@@ -1,0 +1,158 @@
+"""Every URL of the app, for every role, against one table of expectations.
+
+The table below is the whole access policy as a person meets it. A URL pattern added to the URLconf without a
+row here fails `test_every_url_pattern_has_an_expectation`, so nobody can add a page without deciding who may
+open it. Admin pages are checked per registered model in `test_admin_is_for_the_it_administrator_only`.
+"""
+
+import pytest
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from safeguarding.models import Role
+
+from .conftest import sign_in
+from .factories import ContactFactory
+
+# Who is asked. "other_dsl" is the DSL of another school: they must reach nothing of this school's.
+PEOPLE = {
+    "anonymous": None,
+    "staff": (Role.STAFF,),
+    "dsl": (Role.DSL,),
+    "deputy": (Role.DEPUTY_DSL, Role.ATTENDANCE_OFFICER),
+    "head": (Role.HEADTEACHER, Role.SENIOR_LEADER),
+    "chair": (Role.CHAIR, Role.TRUSTEE),
+    "trustee": (Role.TRUSTEE,),
+    "dpo": (Role.DPO,),
+    "itadmin": (Role.IT_ADMIN,),
+    "pastoral": (Role.PASTORAL,),
+    "trust_lead": (Role.TRUST_SAFEGUARDING_LEAD,),
+    "other_dsl": "other-school",
+}
+
+LOGIN = "login"  # redirected to the sign-in page
+ALL_SIGNED_IN = {p: 200 for p in PEOPLE if p != "anonymous"}
+
+
+def expect(default, **per_person):
+    """Expected GET status per person: `default` for every signed-in person, anonymous sent to sign in."""
+    table = {p: default for p in PEOPLE}
+    table["anonymous"] = LOGIN
+    table.update(per_person)
+    return table
+
+
+# The other school's DSL opens these pages for their own school; what they show is scoped (tests/test_audit_log.py).
+DSL_TEAM_ONLY_PAGE = expect(403, dsl=200, deputy=200, other_dsl=200)
+# Object pages answer 404 both for "missing" and "not allowed", so they never reveal what exists.
+DSL_TEAM_ONLY_OBJECT = expect(404, dsl=200, deputy=200)
+# Actions are POST only; the DSL team is sent back to the directory, anyone else gets 404.
+DSL_TEAM_ONLY_POST = ("post", expect(404, dsl=302, deputy=302))
+
+EXPECTATIONS = {
+    "home": expect(200),
+    "healthz": expect(200, anonymous=200),
+    "login": expect(302, anonymous=200),  # a signed-in person is sent on to their home
+    "logout": expect(405, anonymous=405),  # sign-out is POST only
+    "two_factor_verify": expect(302),  # already verified: sent on
+    "two_factor_setup": expect(302),
+    "contacts:directory": expect(200),
+    "contacts:poster": expect(200),
+    "contacts:create": DSL_TEAM_ONLY_PAGE,
+    "contacts:retired": DSL_TEAM_ONLY_PAGE,
+    "contacts:edit": DSL_TEAM_ONLY_OBJECT,
+    "contacts:mark_reviewed": DSL_TEAM_ONLY_POST,
+    "contacts:retire": DSL_TEAM_ONLY_POST,
+    "contacts:restore": DSL_TEAM_ONLY_POST,
+    "audit_log": expect(403, dsl=200, deputy=200, dpo=200, other_dsl=200),
+}
+
+
+def _named_patterns(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace == "admin":
+                continue
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _named_patterns(entry, inner)
+        elif isinstance(entry, URLPattern):
+            yield f"{namespace}{entry.name}", entry
+
+
+def test_every_url_pattern_has_an_expectation():
+    """A page without a row in the access table fails the suite."""
+    names = {name for name, _ in _named_patterns()}
+    assert None not in names and "None" not in {n.split(":")[-1] for n in names}, "every URL pattern needs a name"
+    assert names - EXPECTATIONS.keys() == set(), "add these URLs to EXPECTATIONS"
+    assert EXPECTATIONS.keys() - names == set(), "these rows no longer match a URL"
+
+
+@pytest.fixture
+def world(school, other_school, make_person):
+    people = {}
+    for name, roles in PEOPLE.items():
+        if roles is None:
+            people[name] = None
+        elif roles == "other-school":
+            people[name] = make_person(Role.DSL, school=other_school, username=name)
+        else:
+            people[name] = make_person(*roles, school=school, username=name)
+    contact = ContactFactory(school=school)
+    return {"people": people, "kwargs": {"public_id": contact.public_id}}
+
+
+def _url(name, pattern, kwargs):
+    needed = {key: kwargs[key] for key in pattern.pattern.converters}
+    return reverse(name, kwargs=needed)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(EXPECTATIONS))
+def test_access(name, world, client):
+    """Each person gets exactly the answer the table gives, for every URL (GET, or POST for actions)."""
+    method, expected = EXPECTATIONS[name] if isinstance(EXPECTATIONS[name], tuple) else ("get", EXPECTATIONS[name])
+    pattern = dict(_named_patterns())[name]
+    url = _url(name, pattern, world["kwargs"])
+    got = {}
+    for person_name, person in world["people"].items():
+        client.logout()
+        if person is not None:
+            sign_in(client, person)
+        response = getattr(client, method)(url)
+        if response.status_code == 302 and response.url.startswith(reverse("login")):
+            got[person_name] = LOGIN
+        else:
+            got[person_name] = response.status_code
+    assert got == expected
+
+
+@pytest.mark.django_db
+def test_admin_is_for_the_it_administrator_only(world, client):
+    """Only the IT administrator reaches /admin/; everyone else gets 403 (or the sign-in page when signed out)."""
+    from django.contrib.auth.models import Permission
+
+    itadmin = world["people"]["itadmin"]
+    itadmin.is_staff = True
+    itadmin.save()
+    itadmin.user_permissions.set(Permission.objects.filter(content_type__app_label="safeguarding"))
+    urls = [reverse("admin:index")] + [
+        reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist") for model in admin.site._registry
+    ]
+    for person_name, person in world["people"].items():
+        client.logout()
+        if person is not None:
+            sign_in(client, person)
+        for url in urls:
+            response = client.get(url)
+            if person_name == "anonymous":
+                assert response.status_code == 302 and "/login/" in response.url, url
+            elif person_name == "itadmin":
+                assert response.status_code in (200, 403), url  # 403 only for models outside the IT group
+            else:
+                final = client.get(url, follow=True)
+                assert final.status_code == 403, (person_name, url)
+    client.logout()
+    sign_in(client, itadmin)
+    assert client.get(reverse("admin:safeguarding_user_changelist")).status_code == 200
+    assert client.get(reverse("admin:index")).status_code == 200

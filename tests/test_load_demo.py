@@ -1,0 +1,79 @@
+"""load_demo: the demo school as CONTRACT.md gives it, safe to run twice, refused on a live system."""
+
+import pytest
+from django.core.management import CommandError, call_command
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from contacts.models import Contact
+from safeguarding import access
+from safeguarding.demo import DEMO_ACCOUNTS
+from safeguarding.models import Membership, Role, School, User
+
+EXPECTED_ROLES = {
+    "staff": {Role.STAFF},
+    "dsl": {Role.DSL},
+    "deputy": {Role.DEPUTY_DSL, Role.ATTENDANCE_OFFICER},
+    "head": {Role.HEADTEACHER, Role.SENIOR_LEADER},
+    "chair": {Role.CHAIR, Role.TRUSTEE},
+    "trustee": {Role.TRUSTEE},
+    "dpo": {Role.DPO},
+    "itadmin": {Role.IT_ADMIN},
+}
+
+
+@pytest.mark.django_db
+def test_demo_school_accounts_and_roles(settings):
+    """The eight demo accounts exist at West Park School with their roles and the demo password."""
+    settings.DEBUG = True
+    call_command("load_demo")
+    school = School.objects.get(name="West Park School")
+    assert school.local_authority == "Derby" and school.trust is not None
+    for username, roles in EXPECTED_ROLES.items():
+        user = User.objects.get(username=username)
+        assert user.check_password("safeguarding-demo")
+        assert set(Membership.objects.filter(user=user, school=school).values_list("role", flat=True)) == roles
+        has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        assert has_device == access.requires_two_factor(user), username
+    assert User.objects.get(username="itadmin").is_staff
+    assert not User.objects.get(username="dsl").is_staff
+
+
+@pytest.mark.django_db
+def test_running_twice_changes_nothing(settings):
+    """load_demo is idempotent: a second run adds no accounts, roles or contacts."""
+    settings.DEBUG = True
+    call_command("load_demo")
+    counts = (User.objects.count(), Membership.objects.count(), Contact.objects.count(), TOTPDevice.objects.count())
+    call_command("load_demo")
+    assert (
+        User.objects.count(),
+        Membership.objects.count(),
+        Contact.objects.count(),
+        TOTPDevice.objects.count(),
+    ) == counts
+    assert Contact.objects.count() == 51
+    assert len(DEMO_ACCOUNTS) == 8
+
+
+@pytest.mark.django_db
+def test_a_second_run_keeps_the_dsl_edits(settings):
+    """Contacts the DSL has edited are not overwritten by loading the demo again."""
+    settings.DEBUG = True
+    call_command("load_demo")
+    contact = Contact.objects.get(purpose="dsl")
+    contact.phone = "01332 999999"
+    contact.save()
+    call_command("load_demo")
+    contact.refresh_from_db()
+    assert contact.phone == "01332 999999"
+
+
+@pytest.mark.django_db
+def test_refuses_with_debug_off_unless_forced(settings):
+    """Demo accounts share a published password, so a live system needs --force."""
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="Refusing to load demo accounts"):
+        call_command("load_demo")
+    assert not User.objects.filter(username="dsl").exists()
+    call_command("load_demo", "--force")
+    assert User.objects.filter(username="dsl").exists()
