@@ -4,6 +4,7 @@ import uuid
 from datetime import date
 
 from django.db import models
+from django.utils import timezone
 
 from safeguarding.models import School
 
@@ -72,7 +73,7 @@ class Contact(models.Model):
     )
     purpose = models.CharField(max_length=40, choices=Purpose.choices, blank=True)
     sort_order = models.PositiveIntegerField(default=0)
-    reviewed_on = models.DateField("last reviewed", default=date.today)
+    reviewed_on = models.DateField("last reviewed", default=timezone.localdate)
     retired_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -95,7 +96,7 @@ class Contact(models.Model):
 
     def is_review_overdue(self, today: date | None = None) -> bool:
         """R90: an entry not reviewed for 12 months is flagged."""
-        return (today or date.today()) > self.review_due_on()
+        return (today or timezone.localdate()) > self.review_due_on()
 
 
 def add_months(day: date, months: int) -> date:

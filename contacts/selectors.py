@@ -53,11 +53,10 @@ def retired_contacts(*, user, school: School) -> QuerySet[Contact]:
     return Contact.objects.filter(school=school, retired_at__isnull=False)
 
 
-def contact_get_for_editor(*, user, school: School, public_id) -> Contact | None:
-    """The entry, if the person may edit this school's directory; None both when missing and when not allowed."""
-    if not access.can_edit_contacts(user, school):
-        return None
-    return Contact.objects.filter(school=school, public_id=public_id).first()
+def contact_get_for_editor(*, user, public_id) -> Contact | None:
+    """The entry, if the person may edit its school's directory; None both when missing and when not allowed."""
+    editable = [s.pk for s in access.schools_for(user) if access.can_edit_contacts(user, s)]
+    return Contact.objects.filter(school__in=editable, public_id=public_id).select_related("school").first()
 
 
 def contacts_for_purpose(*, school: School, purposes: Iterable[str]) -> list[Contact]:
@@ -83,7 +82,11 @@ POSTER_NUMBERS = (
 
 
 def poster_contacts(*, school: School) -> dict[str, list[Contact]]:
-    local = {Area.SCHOOL}
-    team = [c for c in contacts_for_purpose(school=school, purposes=POSTER_TEAM) if c.area in local]
-    numbers = contacts_for_purpose(school=school, purposes=POSTER_NUMBERS)
+    """A printed poster cannot carry a "check before use" warning, so entries flagged as doubtful stay off it."""
+    team = [
+        c
+        for c in contacts_for_purpose(school=school, purposes=POSTER_TEAM)
+        if c.area == Area.SCHOOL and not c.data_warning
+    ]
+    numbers = [c for c in contacts_for_purpose(school=school, purposes=POSTER_NUMBERS) if not c.data_warning]
     return {"team": team, "numbers": numbers}

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -23,11 +24,15 @@ def _school_or_403(request):
 
 
 def _editable_contact(request, public_id):
-    school = _school_or_403(request)
-    contact = selectors.contact_get_for_editor(user=request.user, school=school, public_id=public_id)
+    """The entry and its school; 404 both when it does not exist and when the person may not edit it."""
+    contact = selectors.contact_get_for_editor(user=request.user, public_id=public_id)
     if contact is None:
         raise Http404
-    return school, contact
+    return contact.school, contact
+
+
+def _back_to_directory(school):
+    return redirect(reverse("contacts:directory") + f"?school={school.public_id}")
 
 
 @login_required
@@ -58,7 +63,7 @@ def contact_create(request):
     if request.method == "POST" and form.is_valid():
         contact = services.contact_save(user=request.user, school=school, contact=form.save(commit=False))
         messages.success(request, f"Added “{contact}” to the directory.")
-        return redirect("contacts:directory")
+        return _back_to_directory(school)
     return render(request, "contacts/contact_form.html", {"form": form, "school": school, "contact": None})
 
 
@@ -69,7 +74,7 @@ def contact_edit(request, public_id):
     if request.method == "POST" and form.is_valid():
         services.contact_save(user=request.user, school=school, contact=form.save(commit=False))
         messages.success(request, f"Saved “{contact}”. Its review date is now today.")
-        return redirect("contacts:directory")
+        return _back_to_directory(school)
     return render(request, "contacts/contact_form.html", {"form": form, "school": school, "contact": contact})
 
 
@@ -79,7 +84,7 @@ def contact_mark_reviewed(request, public_id):
     school, contact = _editable_contact(request, public_id)
     services.contact_mark_reviewed(user=request.user, school=school, contact=contact)
     messages.success(request, f"Marked “{contact}” as reviewed today.")
-    return redirect("contacts:directory")
+    return _back_to_directory(school)
 
 
 @login_required
@@ -88,7 +93,7 @@ def contact_retire(request, public_id):
     school, contact = _editable_contact(request, public_id)
     services.contact_retire(user=request.user, school=school, contact=contact)
     messages.success(request, f"Retired “{contact}”. It is kept in the list of retired entries.")
-    return redirect("contacts:directory")
+    return _back_to_directory(school)
 
 
 @login_required
@@ -97,7 +102,7 @@ def contact_restore(request, public_id):
     school, contact = _editable_contact(request, public_id)
     services.contact_restore(user=request.user, school=school, contact=contact)
     messages.success(request, f"Restored “{contact}” to the directory.")
-    return redirect("contacts:retired")
+    return redirect(reverse("contacts:retired") + f"?school={school.public_id}")
 
 
 @login_required

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.urls import reverse
 
 from .models import TRUST_ROLES, Membership, Role, School
@@ -72,13 +72,18 @@ def has_any_role(user, wanted: Iterable[str], school: School | None = None) -> b
     return not roles(user, school).isdisjoint(wanted)
 
 
-def schools_for(user) -> QuerySet[School]:
-    """Schools whose shared information (the contacts directory) the person may read."""
+def schools_for(user) -> list[School]:
+    """Schools whose shared information (the contacts directory) the person may read; cached like `grants`."""
+    cached = getattr(user, "_access_schools", None)
+    if cached is not None and getattr(user, "_access_grants", None) is not None:
+        return cached
     school_ids = {g.school_id for g in grants(user) if g.school_id}
     trust_ids = {g.trust_id for g in grants(user) if g.trust_id}
     if not school_ids and not trust_ids:
-        return School.objects.none()
-    return School.objects.filter(Q(pk__in=school_ids) | Q(trust_id__in=trust_ids)).order_by("name")
+        return []
+    cached = list(School.objects.filter(Q(pk__in=school_ids) | Q(trust_id__in=trust_ids)).order_by("name"))
+    user._access_schools = cached
+    return cached
 
 
 def current_school(user, requested_public_id: str | None = None) -> School | None:
@@ -111,7 +116,7 @@ def requires_two_factor(user) -> bool:
 
 def can_view_contacts(user, school: School) -> bool:
     """Every signed-in person with a place at the school (or its trust) reads its published directory."""
-    return schools_for(user).filter(pk=school.pk).exists()
+    return any(s.pk == school.pk for s in schools_for(user))
 
 
 def can_edit_contacts(user, school: School) -> bool:
@@ -138,7 +143,7 @@ def audit_schools_for(user) -> list[School]:
 
 def can_use_admin(user) -> bool:
     """The IT administrator manages people, schools and memberships in /admin/; the admin holds no narrative."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active or not user.is_staff:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     return user.is_superuser or Role.IT_ADMIN in roles(user)
 

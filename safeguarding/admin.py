@@ -9,10 +9,13 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
+from django_tasks_db.models import DBTaskResult
 
 from .models import Membership, School, Trust, User
 
-for model in (LogEntry,):
+# The audit log is read on /audit/ (scoped to a school, for the DSL team and the DPO), and queued jobs are the
+# worker's business: neither belongs in the IT administrator's admin.
+for model in (LogEntry, DBTaskResult):
     if admin.site.is_registered(model):
         admin.site.unregister(model)
 

@@ -10,8 +10,8 @@ import binascii
 from dataclasses import dataclass
 from datetime import date
 
-from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from contacts.directory_data import WEST_PARK_DIRECTORY
@@ -27,15 +27,8 @@ DEMO_SCHOOL = "West Park School"
 # The policy's publication date: entries nobody has checked since carry it as their review date.
 POLICY_PUBLISHED_ON = date(2024, 9, 1)
 
-IT_ADMIN_GROUP = "IT administrators"
-IT_ADMIN_PERMISSIONS = [
-    ("safeguarding", "user", ("add", "change", "view")),
-    ("safeguarding", "school", ("add", "change", "view")),
-    ("safeguarding", "trust", ("add", "change", "view")),
-    ("safeguarding", "membership", ("add", "change", "delete", "view")),
-    ("otp_totp", "totpdevice", ("view", "delete")),
-    ("axes", "accessattempt", ("view", "delete")),
-]
+# Demo accounts carry this email domain; load_demo never touches an account without it (a real person's).
+DEMO_EMAIL_DOMAIN = "demo.invalid"
 
 
 @dataclass(frozen=True)
@@ -68,25 +61,29 @@ def load_demo() -> dict[str, int]:
     school, _ = School.objects.get_or_create(
         name=DEMO_SCHOOL, local_authority="Derby", defaults={"trust": trust, "urn": "138000"}
     )
-    it_group = _it_admin_group()
     for account in DEMO_ACCOUNTS:
-        _demo_account(account, school, it_group)
+        _demo_account(account, school)
     added = _load_directory(school)
     return {"accounts": len(DEMO_ACCOUNTS), "contacts_added": added}
 
 
-def _demo_account(account: DemoAccount, school: School, it_group: Group) -> User:
-    user, _ = User.objects.get_or_create(username=account.username)
+class NotADemoAccount(Exception):
+    """An account with a demo username exists and belongs to a real person."""
+
+
+def _demo_account(account: DemoAccount, school: School) -> User:
+    user, created = User.objects.get_or_create(username=account.username)
+    if not created and not user.email.endswith("@" + DEMO_EMAIL_DOMAIN):
+        raise NotADemoAccount(
+            f"An account named '{account.username}' already exists and is not a demo account; nothing was changed."
+        )
     user.first_name, user.last_name, user.job_title = account.first_name, account.last_name, account.job_title
-    user.email = f"{account.username}@demo.invalid"
-    user.is_staff = Role.IT_ADMIN in account.roles
+    user.email = f"{account.username}@{DEMO_EMAIL_DOMAIN}"
     user.is_active = True
     user.set_password(DEMO_PASSWORD)
     user.save()
     for role in account.roles:
         Membership.objects.get_or_create(user=user, school=school, role=role)
-    if Role.IT_ADMIN in account.roles:
-        user.groups.add(it_group)
     user._access_grants = None
     if access.has_any_role(user, access.TWO_FACTOR_ROLES):
         _demo_totp_device(user)
@@ -103,22 +100,12 @@ def _demo_totp_device(user: User) -> None:
         device.save()
 
 
-def _it_admin_group() -> Group:
-    group, _ = Group.objects.get_or_create(name=IT_ADMIN_GROUP)
-    wanted = []
-    for app_label, model, actions in IT_ADMIN_PERMISSIONS:
-        for action in actions:
-            wanted.append(Permission.objects.get(content_type__app_label=app_label, codename=f"{action}_{model}"))
-    group.permissions.set(wanted)
-    return group
-
-
 def _load_directory(school: School) -> int:
     """The school's directory as published; only into an empty directory, so edits by the DSL are never undone."""
     if Contact.objects.filter(school=school).exists():
         return 0
     for order, row in enumerate(WEST_PARK_DIRECTORY):
-        reviewed_on = POLICY_PUBLISHED_ON if row["data_warning"] else date.today()
+        reviewed_on = POLICY_PUBLISHED_ON if row["data_warning"] else timezone.localdate()
         contact = Contact(school=school, sort_order=order * 10, reviewed_on=reviewed_on, **row)
         contact.full_clean()
         contact.save()

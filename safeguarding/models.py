@@ -54,6 +54,11 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 
+    def get_additional_data(self) -> dict:
+        """Ties changes to a person (a password reset, a new name) to their school's audit log."""
+        school_id = self.memberships.filter(school__isnull=False).values_list("school_id", flat=True).first()
+        return {"school": school_id}
+
     @property
     def name_and_role(self) -> str:
         """Full name and job title, as records show their author."""

@@ -22,7 +22,7 @@ DEBUG = env.bool("DEBUG", default=False)
 INSECURE_SECRET_KEYS = {"", "change-me", "changeme", "replace-me", "django-insecure-development-only-key"}
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not DEBUG and (
-    SECRET_KEY in INSECURE_SECRET_KEYS or SECRET_KEY.startswith("django-insecure") or len(SECRET_KEY) < 32
+    SECRET_KEY in INSECURE_SECRET_KEYS or SECRET_KEY.startswith("django-insecure") or len(SECRET_KEY) < 50
 ):
     raise ImproperlyConfigured(
         "SECRET_KEY is missing, too short or a default. Set a long random SECRET_KEY (50+ characters) in the "
@@ -36,8 +36,6 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 
 INSTALLED_APPS = [
-    "safeguarding.apps.SafeguardingConfig",
-    "contacts",
     "safeguarding.apps.SafeguardingAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -53,6 +51,9 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    # Project apps last, so safeguarding/admin.py can take third-party models back off the admin.
+    "safeguarding.apps.SafeguardingConfig",
+    "contacts",
 ]
 
 MIDDLEWARE = [
@@ -115,6 +116,8 @@ AUTH_USER_MODEL = "safeguarding.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Admin permissions follow a person's role (access.py), so no group has to be kept in step by hand.
+    "safeguarding.backends.RolePermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -157,6 +160,9 @@ SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
 if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Behind a proxy REMOTE_ADDR is the proxy's: lockout must key on the person's own address instead.
+    AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 
 # Content security policy (django-csp): no inline script or style anywhere, nothing from another origin.
 CONTENT_SECURITY_POLICY = {
@@ -221,7 +227,8 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "auditlog",
 )
 AUDITLOG_INCLUDE_TRACKING_MODELS = (
-    {"model": "safeguarding.user", "exclude_fields": ["password", "last_login"]},
+    # The password hash is masked, not left out, so the log shows that a password was changed and by whom.
+    {"model": "safeguarding.user", "exclude_fields": ["last_login"], "mask_fields": ["password"]},
     {
         "model": "otp_totp.totpdevice",
         "exclude_fields": [
@@ -251,8 +258,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
-        # Django logs the full path of every 404/403; a path never holds names (public ids only), but keep the
-        # request log at WARNING so request bodies never reach a log line.
+        # Django logs the path of every 404/403 at WARNING; keep only server errors. Paths hold public ids, never
+        # names, and request bodies never reach a log line.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

@@ -34,8 +34,7 @@ def test_demo_school_accounts_and_roles(settings):
         assert set(Membership.objects.filter(user=user, school=school).values_list("role", flat=True)) == roles
         has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
         assert has_device == access.requires_two_factor(user), username
-    assert User.objects.get(username="itadmin").is_staff
-    assert not User.objects.get(username="dsl").is_staff
+    assert not User.objects.filter(is_staff=True).exists() and not User.objects.filter(is_superuser=True).exists()
 
 
 @pytest.mark.django_db
@@ -66,6 +65,19 @@ def test_a_second_run_keeps_the_dsl_edits(settings):
     call_command("load_demo")
     contact.refresh_from_db()
     assert contact.phone == "01332 999999"
+
+
+@pytest.mark.django_db
+def test_never_touches_a_real_account_with_a_demo_username(settings):
+    """A real person whose username is "dsl" keeps their password and roles; loading stops with a reason."""
+    settings.DEBUG = True
+    real = User.objects.create_user("dsl", email="d.sheffield@school.example", password="their-own-password")
+    with pytest.raises(CommandError, match="already exists and is not a demo account"):
+        call_command("load_demo")
+    real.refresh_from_db()
+    assert real.check_password("their-own-password")
+    assert not Membership.objects.filter(user=real).exists()
+    assert not School.objects.exists()
 
 
 @pytest.mark.django_db

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from safeguarding.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_SECRET, load_demo
+from safeguarding.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_SECRET, NotADemoAccount, load_demo
 
 
 class Command(BaseCommand):
@@ -18,7 +18,10 @@ class Command(BaseCommand):
                 "Refusing to load demo accounts with DEBUG off: they share a published password. "
                 "Use --force only on a machine that holds no real records."
             )
-        result = load_demo()
+        try:
+            result = load_demo()
+        except NotADemoAccount as error:
+            raise CommandError(str(error)) from error
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo school ready: {result['accounts']} demo accounts, {result['contacts_added']} contacts added."

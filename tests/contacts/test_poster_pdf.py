@@ -1,0 +1,78 @@
+"""The printable "who to talk to" poster (/contacts/poster.pdf)."""
+
+import io
+
+import pypdf
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from contacts.models import Contact
+from safeguarding.demo import DEMO_ACCOUNTS, DEMO_SCHOOL, load_demo
+from safeguarding.models import Role, School, User
+
+from ..conftest import sign_in
+from ..factories import ContactFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("contacts:poster")
+
+
+def _text(response) -> str:
+    reader = pypdf.PdfReader(io.BytesIO(response.content))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def _demo_poster(client):
+    load_demo()
+    sign_in(client, User.objects.get(username="staff"))
+    return client.get(URL)
+
+
+def test_staff_get_the_poster_as_a_pdf(client):
+    """A member of staff downloads the poster as a PDF."""
+    response = _demo_poster(client)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert 'filename="who-to-talk-to.pdf"' in response["Content-Disposition"]
+
+
+def test_the_poster_names_the_dsl_and_the_numbers_to_call(client):
+    """The poster gives the DSL, 999 and Derby's urgent-referral number."""
+    text = _text(_demo_poster(client))
+    assert "Deborah Sheffield" in text
+    assert "999" in text
+    assert "01332 641172" in text
+    assert DEMO_SCHOOL in text
+
+
+def test_the_poster_names_no_demo_account(client):
+    """The poster is for the wall: it carries no name of anyone with an account, such as the signed-in person."""
+    text = _text(_demo_poster(client))
+    for account in DEMO_ACCOUNTS:
+        assert f"{account.first_name} {account.last_name}" not in text
+    assert "Priya Naylor" not in text
+
+
+def test_a_retired_entry_is_left_off_the_poster(client):
+    """Once the DSL entry is retired, the poster no longer gives that name."""
+    load_demo()
+    Contact.objects.filter(name="Deborah Sheffield").update(retired_at=timezone.now())
+    sign_in(client, User.objects.get(username="staff"))
+    text = _text(client.get(URL))
+    assert "Deborah Sheffield" not in text
+    assert "01332 641172" in text
+
+
+def test_the_poster_is_of_the_persons_own_school(client, other_school, make_person):
+    """Someone at another school gets their own school's poster, not this one's, even when they ask for it."""
+    load_demo()
+    west_park = School.objects.get(name=DEMO_SCHOOL)
+    ContactFactory(school=other_school, purpose="dsl", area="school", name="Robin Otherschool", role="DSL")
+    sign_in(client, make_person(Role.STAFF, school=other_school))
+    text = _text(client.get(URL, {"school": str(west_park.public_id)}))
+    assert "Robin Otherschool" in text
+    assert "Deborah Sheffield" not in text
+    assert DEMO_SCHOOL not in text
