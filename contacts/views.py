@@ -78,31 +78,44 @@ def contact_edit(request, public_id):
     return render(request, "contacts/contact_form.html", {"form": form, "school": school, "contact": contact})
 
 
+def _contact_action(request, public_id, service, message: str, back_to: str):
+    """One POST action of the DSL team on an entry: run the service, say what happened, go back to the list."""
+    school, contact = _editable_contact(request, public_id)
+    service(user=request.user, school=school, contact=contact)
+    messages.success(request, message.format(contact=contact))
+    return redirect(reverse(back_to) + f"?school={school.public_id}")
+
+
 @login_required
 @require_POST
 def contact_mark_reviewed(request, public_id):
-    school, contact = _editable_contact(request, public_id)
-    services.contact_mark_reviewed(user=request.user, school=school, contact=contact)
-    messages.success(request, f"Marked “{contact}” as reviewed today.")
-    return _back_to_directory(school)
+    return _contact_action(
+        request,
+        public_id,
+        services.contact_mark_reviewed,
+        "Marked “{contact}” as reviewed today.",
+        "contacts:directory",
+    )
 
 
 @login_required
 @require_POST
 def contact_retire(request, public_id):
-    school, contact = _editable_contact(request, public_id)
-    services.contact_retire(user=request.user, school=school, contact=contact)
-    messages.success(request, f"Retired “{contact}”. It is kept in the list of retired entries.")
-    return _back_to_directory(school)
+    return _contact_action(
+        request,
+        public_id,
+        services.contact_retire,
+        "Retired “{contact}”. It is kept in the list of retired entries.",
+        "contacts:directory",
+    )
 
 
 @login_required
 @require_POST
 def contact_restore(request, public_id):
-    school, contact = _editable_contact(request, public_id)
-    services.contact_restore(user=request.user, school=school, contact=contact)
-    messages.success(request, f"Restored “{contact}” to the directory.")
-    return redirect(reverse("contacts:retired") + f"?school={school.public_id}")
+    return _contact_action(
+        request, public_id, services.contact_restore, "Restored “{contact}” to the directory.", "contacts:retired"
+    )
 
 
 @login_required
