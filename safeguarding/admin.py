@@ -9,9 +9,25 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks_db.models import DBTaskResult
 
 from .models import Membership, School, Trust, User
+
+
+class ProtectedTOTPDeviceAdmin(TOTPDeviceAdmin):
+    """An IT administrator may remove a lost phone's device, but never a superuser's (that would open their account)."""
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.user.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+admin.site.unregister(TOTPDevice)
+admin.site.register(TOTPDevice, ProtectedTOTPDeviceAdmin)
+
 
 # The audit log is read on /audit/ (scoped to a school, for the DSL team and the DPO), and queued jobs are the
 # worker's business: neither belongs in the IT administrator's admin.
@@ -65,6 +81,12 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"fields": ("username", "first_name", "last_name", "job_title", "email", "password1", "password2")}),
     )
     readonly_fields = ["last_login", "date_joined"]
+
+    def has_change_permission(self, request, obj=None):
+        """Only a superuser changes a superuser (their password above all)."""
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

@@ -13,8 +13,11 @@ from . import access
 class TwoFactorRequiredMiddleware:
     """Sends a person whose role needs two-factor sign-in (R86) to the code step until they have passed it.
 
-    Only the sign-in, two-factor, sign-out and health pages (and static files) are reachable before then.
+    Only the sign-in, two-factor, sign-out and health pages (and static files) are reachable before then; not
+    even the password change, so a password alone cannot lock the owner out of their account.
     """
+
+    EXEMPT_URL_NAMES = ("login", "logout", "two_factor_verify", "two_factor_setup", "healthz")
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -35,10 +38,10 @@ class TwoFactorRequiredMiddleware:
             return redirect(reverse(target) + query)
         return self.get_response(request)
 
-    @staticmethod
-    def _is_exempt(path: str) -> bool:
-        exempt = ("/accounts/", "/healthz", settings.STATIC_URL)
-        return path.startswith(exempt)
+    def _is_exempt(self, path: str) -> bool:
+        if path.startswith(settings.STATIC_URL):
+            return True
+        return path in {reverse(name) for name in self.EXEMPT_URL_NAMES}
 
 
 class NoStoreMiddleware:

@@ -139,6 +139,8 @@ CSRF_COOKIE_HTTPONLY = True
 
 # Two-factor sign-in (django-otp TOTP) for every role that can see safeguarding content (R86); see access.py.
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Safeguarding records")
+# Never show a device's secret or QR code in the admin: whoever saw it could make that person's codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=True)
 
 # Brute-force lockout (django-axes). Locking by address alone would lock out a whole school behind one NAT
@@ -161,7 +163,8 @@ SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
 if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     # Behind a proxy REMOTE_ADDR is the proxy's: lockout must key on the person's own address instead.
-    AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
+    # 0 suits one proxy that appends the client's address to X-Forwarded-For (docs/deployment.md has a table).
+    AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 
 # Content security policy (django-csp): no inline script or style anywhere, nothing from another origin.

@@ -121,3 +121,13 @@ def test_codes_are_throttled_after_a_wrong_one(client, school, make_person):
     page = client.post(reverse("two_factor_verify"), {"otp_token": current_code()}).content.decode()
     assert "Too many wrong codes in a row" in page
     assert client.get(reverse("contacts:directory")).url.startswith(reverse("two_factor_verify"))
+
+
+@pytest.mark.django_db
+def test_a_password_alone_cannot_change_the_password(client, school, make_person):
+    """Before the code step a DSL's session cannot reach the password change, so a stolen password locks nobody out."""
+    dsl = make_person(Role.DSL, school=school, username="lead")
+    give_device(dsl)
+    post_login(client, "lead")
+    response = client.get(reverse("password_change"))
+    assert response.status_code == 302 and response.url.startswith(reverse("two_factor_verify"))
