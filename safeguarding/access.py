@@ -138,6 +138,57 @@ def audit_schools_for(user) -> list[School]:
     return [s for s in schools_for(user) if can_view_audit_log(user, s)]
 
 
+# --- Concerns about children (R1–R24) -------------------------------------------------------------------------
+
+SENIOR_LEADERS = frozenset({Role.HEADTEACHER, Role.SENIOR_LEADER})
+# Everyone who works in the school can raise a concern (R1), including supply, volunteers, contractors and
+# trustees with an account; a trust-level role is not "in" a school.
+RAISERS = frozenset(Role.values) - TRUST_ROLES
+
+
+def can_raise_concern(user, school: School) -> bool:
+    """R1: any adult with a place at the school raises a concern about a child there."""
+    return has_any_role(user, RAISERS, school)
+
+
+def raise_schools_for(user) -> list[School]:
+    return [s for s in schools_for(user) if can_raise_concern(user, s)]
+
+
+def is_dsl_team(user, school: School) -> bool:
+    return has_any_role(user, DSL_TEAM, school)
+
+
+def can_record_for_others(user, school: School) -> bool:
+    """R23, R24: the DSL team records a concern given verbally, and police domestic-abuse notifications."""
+    return is_dsl_team(user, school)
+
+
+def can_view_queue(user, school: School) -> bool:
+    """The alert queue: the DSL team, and senior leaders for the concerns routed to them (R20)."""
+    return has_any_role(user, DSL_TEAM | SENIOR_LEADERS, school)
+
+
+def can_view_concern(user, concern) -> bool:
+    """Need to know: the DSL team of the concern's school; a senior leader only once it has been routed to them
+    (the alert is the record of that). The author reads their own receipt, not this page (R15)."""
+    school = concern.school
+    if is_dsl_team(user, school):
+        return True
+    if has_any_role(user, SENIOR_LEADERS, school):
+        return concern.alerts.filter(recipient=user).exists()
+    return False
+
+
+def can_acknowledge(user, concern) -> bool:
+    return can_view_concern(user, concern)
+
+
+def can_set_own_availability(user, school: School) -> bool:
+    """R21: the DSL and deputies say when they are away, so alerts go to the others."""
+    return is_dsl_team(user, school)
+
+
 # --- Administration ------------------------------------------------------------------------------------------
 
 
@@ -146,6 +197,20 @@ def can_use_admin(user) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     return user.is_superuser or Role.IT_ADMIN in roles(user)
+
+
+def home_url(user) -> str | None:
+    """CONTRACT.md: staff to the raise page, the DSL team (and senior leaders, for escalated alerts) to the queue,
+    the DPO to the audit log. Others (trustees, the IT administrator) get the home page until their own arrives."""
+    if any(can_view_queue(user, s) for s in schools_for(user)):
+        return reverse("concerns:queue")
+    if audit_schools_for(user):
+        return reverse("audit_log")
+    if has_any_role(user, {Role.TRUSTEE, Role.CHAIR, Role.IT_ADMIN} | TRUST_ROLES):
+        return None
+    if raise_schools_for(user):
+        return reverse("concerns:raise")
+    return None
 
 
 # --- Home and navigation --------------------------------------------------------------------------------------
@@ -163,6 +228,10 @@ def navigation(user) -> list[NavItem]:
         return []
     items: list[NavItem] = []
     school = current_school(user)
+    if any(can_view_queue(user, s) for s in schools_for(user)):
+        items.append(NavItem("Alert queue", reverse("concerns:queue")))
+    if raise_schools_for(user):
+        items.append(NavItem("My concerns", reverse("concerns:my_concerns")))
     if school and can_view_contacts(user, school):
         items.append(NavItem("Key contacts", reverse("contacts:directory")))
     if any(can_view_audit_log(user, s) for s in schools_for(user)):

@@ -8,4 +8,9 @@ def navigation(request):
         return {"nav_items": [], "signed_in": False}
     if access.requires_two_factor(user) and not user.is_verified():
         return {"nav_items": [], "signed_in": False}
-    return {"nav_items": access.navigation(user), "nav_school": access.current_school(user), "signed_in": True}
+    return {
+        "nav_items": access.navigation(user),
+        "nav_school": access.current_school(user),
+        "signed_in": True,
+        "can_raise": bool(access.raise_schools_for(user)),
+    }

@@ -14,6 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from concerns.demo_concerns import load_demo_concerns
+from concerns.demo_pupils import load_demo_pupils
 from contacts.directory_data import WEST_PARK_DIRECTORY
 from contacts.models import Contact
 
@@ -64,7 +66,9 @@ def load_demo() -> dict[str, int]:
     for account in DEMO_ACCOUNTS:
         _demo_account(account, school)
     added = _load_directory(school)
-    return {"accounts": len(DEMO_ACCOUNTS), "contacts_added": added}
+    pupils = load_demo_pupils(school=school)
+    concerns = load_demo_concerns(school=school)
+    return {"accounts": len(DEMO_ACCOUNTS), "contacts_added": added, "pupils_added": pupils, "concerns_added": concerns}
 
 
 class NotADemoAccount(Exception):

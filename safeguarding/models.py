@@ -1,6 +1,7 @@
 """Schools, the people who use the app, and each person's roles at a school or a trust."""
 
 import uuid
+from datetime import time
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
@@ -28,6 +29,18 @@ class School(models.Model):
     trust = models.ForeignKey(Trust, on_delete=models.PROTECT, null=True, blank=True, related_name="schools")
     local_authority = models.CharField(max_length=120, help_text="The local authority the school is in, e.g. Derby.")
     urn = models.CharField("URN", max_length=12, blank=True, help_text="The school's unique reference number.")
+    day_starts_at = models.TimeField("school day starts", default=time(8, 30))
+    day_ends_at = models.TimeField(
+        "school day ends",
+        default=time(15, 30),
+        help_text="A concern recorded after this on the day it happened is late (R12).",
+    )
+    escalate_immediate_after_minutes = models.PositiveIntegerField(
+        default=15, help_text="School-hours minutes before an unacknowledged Immediate concern goes to senior leaders."
+    )
+    escalate_routine_after_minutes = models.PositiveIntegerField(
+        default=60, help_text="School-hours minutes before any other unacknowledged concern goes to senior leaders."
+    )
 
     class Meta:
         ordering = ["name"]

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     # Project apps last, so safeguarding/admin.py can take third-party models back off the admin.
     "safeguarding.apps.SafeguardingConfig",
     "contacts",
+    "concerns",
 ]
 
 MIDDLEWARE = [
@@ -248,6 +249,33 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
         "exclude_fields": ["throttling_failure_timestamp", "throttling_failure_count", "last_used_at"],
     },
     {"model": "otp_static.statictoken", "exclude_fields": ["token"]},
+    # Children's records: the narrative is masked whole in the change log; the log says that it changed and who
+    # changed it, never what it says.
+    {
+        "model": "concerns.concern",
+        "mask_fields": [
+            "account",
+            "opinion",
+            "opinion_owner",
+            "people_present",
+            "source_name",
+            "source_role",
+            "location",
+            "other_category",
+            "author_name",
+        ],
+    },
+    {"model": "concerns.quote", "mask_fields": ["words", "speaker"]},
+    {"model": "concerns.addendum", "mask_fields": ["text"]},
+    {"model": "concerns.domesticabusenotification", "mask_fields": ["child_voice", "police_reference"]},
+    {"model": "concerns.attachment", "mask_fields": ["original_name", "file"]},
+    {
+        "model": "concerns.pupil",
+        "mask_fields": ["date_of_birth", "upn"],
+        "exclude_fields": ["search_text"],
+    },
+    # Drafts change every few seconds while someone types; their text is never logged.
+    {"model": "concerns.concerndraft", "exclude_fields": ["data", "updated_at"]},
 )
 # A narrative field registered with mask_fields is replaced whole, not half-shown (auditlog's default).
 AUDITLOG_MASK_CALLABLE = "safeguarding.audit.redact"

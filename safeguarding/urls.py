@@ -19,6 +19,7 @@ urlpatterns = [
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("accounts/two-factor/", views.two_factor_verify, name="two_factor_verify"),
     path("accounts/two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),
+    path("", include("concerns.urls")),
     path("contacts/", include("contacts.urls")),
     path("audit/", views.audit_log, name="audit_log"),
     path("admin/", admin.site.urls),

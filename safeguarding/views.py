@@ -29,7 +29,11 @@ from .forms import AuditLogFilterForm, OneTimeCodeForm
 
 @login_required
 def home(request):
-    """Each person's starting page: what they may use, and who to tell about a worry today."""
+    """Sends each person to their own home (CONTRACT.md); for roles without one yet, what they may use and who to
+    tell about a worry today."""
+    target = access.home_url(request.user)
+    if target:
+        return redirect(target)
     school = access.current_school(request.user)
     team = contacts_for_purpose(school=school, purposes=[Purpose.DSL, Purpose.DEPUTY_DSL]) if school else []
     return render(request, "safeguarding/home.html", {"school": school, "team": team})

@@ -1,8 +1,13 @@
 """Factories for the suite's records. Every person, pupil and concern here is fictional."""
 
+import uuid
+from datetime import timedelta
+
 import factory
 from factory.django import DjangoModelFactory
 
+from concerns import services
+from concerns.models import Pupil, SourceType
 from contacts.models import Area, Contact, Purpose
 from safeguarding.models import Membership, Role, School, Trust, User
 
@@ -56,3 +61,50 @@ class ContactFactory(DjangoModelFactory):
     organisation = "Derby City Council"
     phone = "01332 000000"
     purpose = Purpose.NONE
+
+
+class PupilFactory(DjangoModelFactory):
+    class Meta:
+        model = Pupil
+
+    school = factory.SubFactory(SchoolFactory)
+    legal_first_name = factory.Faker("first_name", locale="en_GB")
+    legal_last_name = factory.Faker("last_name", locale="en_GB")
+    date_of_birth = factory.Faker("date_between", start_date="-16y", end_date="-11y")
+    upn = factory.Sequence(lambda n: f"A{n:012d}")
+    year_group = 9
+    form = "9W"
+
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def concern_input(*, subject, **overrides):
+    """A complete, valid concern about `subject` as the raise form would hand it to the service."""
+    from django.utils import timezone
+
+    values = {
+        "idempotency_key": uuid.uuid4(),
+        "subject": subject,
+        "happened_at": timezone.now() - timedelta(minutes=30),
+        "location": "Science lab S2",
+        "people_present": "Sam Patel (teaching assistant)",
+        "source_type": SourceType.FIRST_HAND,
+        "account": "During the lesson the pupil said they were scared to go home tonight.",
+        "category_codes": ["emotional_abuse"],
+    }
+    values.update(overrides)
+    return services.ConcernInput(**values)
+
+
+def raise_concern(*, author, school, subject=None, attachment=False, **overrides):
+    """Raises a concern through the service, as a member of staff would."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    subject = subject or PupilFactory(school=school)
+    if attachment:
+        upload = SimpleUploadedFile("notes.pdf", PDF_BYTES, content_type="application/pdf")
+        overrides["attachments"] = [
+            services.UploadedFile(name="notes.pdf", content_type="application/pdf", size=len(PDF_BYTES), file=upload)
+        ]
+    return services.concern_raise(author=author, school=school, data=concern_input(subject=subject, **overrides))

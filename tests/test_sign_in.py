@@ -24,11 +24,11 @@ def give_device(user):
 
 @pytest.mark.django_db
 def test_staff_sign_in_with_a_password_alone(client, school, make_person):
-    """A plain member of staff reaches their home page after the password."""
+    """A plain member of staff reaches their home, the Raise a Concern page, after the password."""
     make_person(Role.STAFF, school=school, username="teacher")
     response = post_login(client, "teacher")
     assert response.status_code == 302 and response.url == reverse("home")
-    assert client.get(reverse("home")).status_code == 200
+    assert client.get(reverse("home")).url == reverse("concerns:raise")
 
 
 @pytest.mark.django_db

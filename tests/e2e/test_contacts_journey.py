@@ -41,7 +41,7 @@ def test_dsl_signs_in_with_a_code_reviews_a_contact_and_finds_it_in_the_audit_lo
     expect(code_box).to_be_focused()
     code_box.fill(current_code())
     code_box.press("Enter")
-    expect(page.get_by_role("heading", name="Welcome, Helen")).to_be_visible()
+    expect(page.get_by_role("heading", name="Alert queue")).to_be_visible()
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Key contacts").click()
     page.get_by_role("button", name="Mark reviewed SLT Digital Lead").click()
     expect(page.get_by_role("status")).to_contain_text("Marked “SLT Digital Lead: Neil Flynn” as reviewed today.")

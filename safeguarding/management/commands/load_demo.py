@@ -24,7 +24,8 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo school ready: {result['accounts']} demo accounts, {result['contacts_added']} contacts added."
+                f"Demo school ready: {result['accounts']} demo accounts; added {result['contacts_added']} contacts, "
+                f"{result['pupils_added']} pupils and {result['concerns_added']} concerns."
             )
         )
         self.stdout.write(f"Demo logins (password '{DEMO_PASSWORD}'):")

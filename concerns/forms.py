@@ -1,0 +1,275 @@
+"""The raise form and its parts. Fields are listed explicitly; who, when and which school come from the server."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import datetime, timedelta
+
+from django import forms
+from django.forms import formset_factory
+from django.utils import timezone
+
+from . import categories
+from .models import PupilRole, SourceType
+
+MAX_ATTACHMENTS = 5
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+# Allowed file types, checked by extension AND by the first bytes of the file.
+FILE_SIGNATURES = {
+    "pdf": (b"%PDF-", "application/pdf"),
+    "jpg": (b"\xff\xd8\xff", "image/jpeg"),
+    "jpeg": (b"\xff\xd8\xff", "image/jpeg"),
+    "png": (b"\x89PNG\r\n\x1a\n", "image/png"),
+}
+IMAGE_TYPES = {"image/jpeg", "image/png"}
+
+# R8: a lone capital (with or without a full stop) standing for a name: "J Smith", "J. Smith", "Mr S", "J.S."
+INITIALS = re.compile(
+    r"(?<![\w.])(?:[A-Z]\.){2,}|(?<![\w.])(?!I\b)[A-Z]\.?(?=\s+[A-Z][a-z])|\b(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+[A-Z]\b\.?"
+)
+
+
+def looks_like_initials(text: str) -> bool:
+    return bool(INITIALS.search(text or ""))
+
+
+def _no_initials(value: str) -> str:
+    if looks_like_initials(value):
+        raise forms.ValidationError("Write full names (first name and surname), not initials.")
+    return value
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        return [super(MultipleFileField, self).clean(f, initial) for f in files]
+
+
+def check_upload(upload) -> str:
+    """Returns the file's real content type, or raises if its name or its bytes are not an allowed type."""
+    extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+    if extension not in FILE_SIGNATURES:
+        raise forms.ValidationError(f"“{upload.name}” is not a PDF, JPEG or PNG file.")
+    if upload.size > MAX_ATTACHMENT_BYTES:
+        raise forms.ValidationError(f"“{upload.name}” is larger than 10 MB.")
+    signature, content_type = FILE_SIGNATURES[extension]
+    upload.seek(0)
+    head = upload.read(len(signature))
+    upload.seek(0)
+    if head != signature:
+        raise forms.ValidationError(f"“{upload.name}” is not really a {extension.upper()} file.")
+    return content_type
+
+
+class RaiseConcernForm(forms.Form):
+    """R3–R13: the concern itself. The pupil is chosen by type-ahead; their public id arrives here."""
+
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
+    subject = forms.UUIDField(
+        label="Which child is this about?",
+        widget=forms.HiddenInput,
+        error_messages={"required": "Choose the child this concern is about: type at least two letters of their name."},
+    )
+    happened_on = forms.DateField(
+        label="Date it happened or was disclosed", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    happened_time = forms.TimeField(label="Time", widget=forms.TimeInput(attrs={"type": "time"}))
+    location = forms.CharField(label="Where it happened", max_length=300)
+    people_present = forms.CharField(
+        label="Who was present",
+        help_text="Full names and roles, e.g. “Sam Patel, teaching assistant”. Write “nobody else” if you were alone.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    source_type = forms.ChoiceField(
+        label="Did you see or hear this yourself?", choices=SourceType.choices, widget=forms.RadioSelect
+    )
+    source_name = forms.CharField(label="Who told you (full name)", max_length=200, required=False)
+    source_role = forms.CharField(
+        label="Their role or relationship to the child",
+        max_length=200,
+        required=False,
+        help_text="For example: mother, another pupil in Year 9, lunchtime supervisor.",
+    )
+    account = forms.CharField(
+        label="What you saw or heard",
+        help_text="Facts, in the order they happened. Use the child's own words where you can.",
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    opinion = forms.CharField(
+        label="Your opinion, if you need to give one",
+        required=False,
+        help_text="Keep opinion apart from fact, here, and say whose it is.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    opinion_owner = forms.CharField(label="Whose opinion (full name)", max_length=200, required=False)
+    categories = forms.MultipleChoiceField(
+        label="What kind of concern is it?",
+        choices=categories.CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one kind of concern. If none fits, choose “Other” and say what."},
+    )
+    other_category = forms.CharField(label="Other: say what", max_length=200, required=False)
+    is_immediate = forms.BooleanField(
+        label="Immediate: the DSL must know now",
+        required=False,
+        help_text="Injury or marks, a disclosure of abuse, risk at home, FGM, forced marriage, radicalisation, "
+        "exploitation, child-on-child sexual abuse, or anything that cannot wait.",
+    )
+    involves_adult = forms.BooleanField(
+        label="A member of staff, a volunteer or a hirer caused (or may have caused) the harm", required=False
+    )
+    attachments = MultipleFileField(
+        label="Attach scans of handwritten notes (optional)",
+        required=False,
+        help_text="PDF, JPEG or PNG, up to 10 MB each, at most five files.",
+    )
+
+    def __init__(self, *args, school=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.school = school
+        self.content_types: list[str] = []
+
+    def clean_source_name(self):
+        return _no_initials(self.cleaned_data["source_name"])
+
+    def clean_opinion_owner(self):
+        return _no_initials(self.cleaned_data["opinion_owner"])
+
+    def clean_attachments(self):
+        files = self.cleaned_data.get("attachments") or []
+        if len(files) > MAX_ATTACHMENTS:
+            raise forms.ValidationError("Attach at most five files.")
+        self.content_types = [check_upload(f) for f in files]
+        return files
+
+    def clean(self):
+        cleaned = super().clean()
+        day, at = cleaned.get("happened_on"), cleaned.get("happened_time")
+        if day and at:
+            happened = timezone.make_aware(datetime.combine(day, at), timezone.get_current_timezone())
+            if happened > timezone.now() + timedelta(minutes=5):
+                self.add_error("happened_time", "This is in the future. Give the date and time it happened.")
+            cleaned["happened_at"] = happened
+        if cleaned.get("source_type") == SourceType.SECOND_HAND:
+            if not cleaned.get("source_name"):
+                self.add_error("source_name", "Say who told you, with their full name.")
+            if not cleaned.get("source_role"):
+                self.add_error("source_role", "Say who they are: their role or relationship to the child.")
+        if cleaned.get("opinion") and not cleaned.get("opinion_owner"):
+            self.add_error("opinion_owner", "Say whose opinion this is.")
+        chosen = cleaned.get("categories") or []
+        if categories.OTHER in chosen and not cleaned.get("other_category"):
+            self.add_error("other_category", "You chose “Other”: say what kind of concern it is.")
+        if categories.NUDES in chosen and any(t in IMAGE_TYPES for t in self.content_types):
+            self.add_error(
+                "attachments",
+                "Do not upload images for a concern about nude or semi-nude images. Describe what you saw in words, "
+                "and tell the DSL now.",
+            )
+        return cleaned
+
+
+class QuoteForm(forms.Form):
+    """R6: exact words, always with the speaker's name."""
+
+    words = forms.CharField(label="Exact words", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    speaker = forms.CharField(label="Who said them (full name)", max_length=200, required=False)
+
+    def clean_speaker(self):
+        return _no_initials(self.cleaned_data["speaker"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("words") and not cleaned.get("speaker"):
+            self.add_error("speaker", "Say who said these words.")
+        if cleaned.get("speaker") and not cleaned.get("words"):
+            self.add_error("words", "Write the exact words, or clear the speaker's name.")
+        return cleaned
+
+
+OTHER_ROLES = [(value, label) for value, label in PupilRole.choices if value != PupilRole.SUBJECT]
+
+
+class OtherPupilForm(forms.Form):
+    """R10: another child involved, found by the same type-ahead, with their part in it."""
+
+    pupil = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    role = forms.ChoiceField(label="Their part", choices=[("", "Choose…"), *OTHER_ROLES], required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("pupil") and not cleaned.get("role"):
+            self.add_error("role", "Say what part this child had.")
+        return cleaned
+
+
+QuoteFormSet = formset_factory(QuoteForm, extra=1, max_num=10, absolute_max=10)
+OtherPupilFormSet = formset_factory(OtherPupilForm, extra=1, max_num=10, absolute_max=10)
+
+
+class AddendumForm(forms.Form):
+    text = forms.CharField(
+        label="Add a correction or something you remembered",
+        help_text="The original record stays as it was; this is added with today's date and your name.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+    )
+
+
+class PoliceNotificationForm(forms.Form):
+    """R24: a police domestic-abuse notification (Operation Encompass / Stopping Domestic Abuse Together)."""
+
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
+    subject = forms.UUIDField(
+        widget=forms.HiddenInput,
+        error_messages={"required": "Choose the child: type at least two letters of their name."},
+    )
+    police_reference = forms.CharField(label="Police reference", max_length=100)
+    happened_on = forms.DateField(label="Date of the incident", widget=forms.DateInput(attrs={"type": "date"}))
+    happened_time = forms.TimeField(label="Time of the incident", widget=forms.TimeInput(attrs={"type": "time"}))
+    location = forms.CharField(label="Where the incident happened", max_length=300)
+    child_present = forms.TypedChoiceField(
+        label="Was the child present?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        widget=forms.RadioSelect,
+        coerce=lambda v: v == "yes",
+    )
+    child_voice = forms.CharField(
+        label="The child's voice, if the police recorded it", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    officer = forms.CharField(label="Who gave the notification (full name and role)", max_length=200)
+    account = forms.CharField(label="What the police said", widget=forms.Textarea(attrs={"rows": 5}))
+
+    def clean_officer(self):
+        return _no_initials(self.cleaned_data["officer"])
+
+    def clean(self):
+        cleaned = super().clean()
+        day, at = cleaned.get("happened_on"), cleaned.get("happened_time")
+        if day and at:
+            cleaned["happened_at"] = timezone.make_aware(datetime.combine(day, at), timezone.get_current_timezone())
+        return cleaned
+
+
+class VerbalReporterForm(forms.Form):
+    """R23: whose concern the DSL is writing down."""
+
+    reporter = forms.ModelChoiceField(label="Who gave you this concern", queryset=None)
+
+    def __init__(self, *args, reporters=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reporter"].queryset = reporters
+        self.fields["reporter"].label_from_instance = lambda u: u.name_and_role
+
+
+def new_key() -> uuid.UUID:
+    return uuid.uuid4()

@@ -1,0 +1,422 @@
+"""Children's records: pupils, concerns and what hangs off them (R1–R24).
+
+A concern is never edited after it is sent: corrections are dated addenda (R16). Records are protected from
+deletion (on_delete=PROTECT); they are closed or retained, never cascaded away.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.utils import timezone
+
+from safeguarding.models import School
+
+from . import categories
+
+
+class Pupil(models.Model):
+    """A child on (or once on) a school's roll, as the school information system knows them."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="pupils")
+    legal_first_name = models.CharField(max_length=100)
+    legal_last_name = models.CharField(max_length=100)
+    preferred_first_name = models.CharField(max_length=100, blank=True)
+    preferred_last_name = models.CharField(max_length=100, blank=True)
+    date_of_birth = models.DateField()
+    upn = models.CharField("UPN", max_length=13, help_text="Unique pupil number: a letter and 12 digits.")
+    year_group = models.PositiveSmallIntegerField(help_text="National curriculum year, e.g. 9 for Year 9.")
+    form = models.CharField("form", max_length=20, blank=True, help_text="Tutor group, e.g. 9W.")
+    on_roll = models.BooleanField(default=True)
+    left_on = models.DateField(null=True, blank=True)
+    # Lower-cased names for the type-ahead, kept in step by save().
+    search_text = models.CharField(max_length=400, editable=False, db_index=True)
+
+    class Meta:
+        ordering = ["legal_last_name", "legal_first_name"]
+        constraints = [models.UniqueConstraint(fields=["school", "upn"], name="unique_upn_in_school")]
+        indexes = [models.Index(fields=["school", "on_roll", "legal_last_name"])]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def save(self, *args, **kwargs):
+        self.search_text = " ".join(
+            part.lower()
+            for part in (
+                self.legal_first_name,
+                self.legal_last_name,
+                self.preferred_first_name,
+                self.preferred_last_name,
+            )
+            if part
+        )
+        super().save(*args, **kwargs)
+
+    def get_additional_data(self) -> dict:
+        return {"school": self.school_id}
+
+    @property
+    def full_name(self) -> str:
+        """Preferred names first, with the legal name where it differs: records name a child fully (App 4)."""
+        first = self.preferred_first_name or self.legal_first_name
+        last = self.preferred_last_name or self.legal_last_name
+        name = f"{first} {last}"
+        legal = f"{self.legal_first_name} {self.legal_last_name}"
+        return name if name == legal else f"{name} (legal name {legal})"
+
+    @property
+    def year_and_form(self) -> str:
+        return f"Year {self.year_group}" + (f", {self.form}" if self.form else "")
+
+
+class ConcernKind(models.TextChoices):
+    CONCERN = "concern", "Concern raised by a member of staff"
+    VERBAL = "verbal", "Concern given verbally and recorded by the DSL team"
+    DOMESTIC_ABUSE_NOTIFICATION = "domestic_abuse_notification", "Police domestic abuse notification"
+
+
+class ConcernStatus(models.TextChoices):
+    """R25: each step records who and when."""
+
+    NEW = "new", "New"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    TRIAGED = "triaged", "Triaged"
+    ACTIONS_OPEN = "actions_open", "Actions open"
+    MONITORING = "monitoring", "Monitoring"
+    CLOSED = "closed", "Closed"
+
+
+class SourceType(models.TextChoices):
+    FIRST_HAND = "first_hand", "First-hand: I saw or heard it myself"
+    SECOND_HAND = "second_hand", "Second-hand: someone told me"
+
+
+class Concern(models.Model):
+    """A worry about a child, as the reporter recorded it. Read-only once saved (R16)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="concerns")
+    kind = models.CharField(max_length=40, choices=ConcernKind.choices, default=ConcernKind.CONCERN)
+    # Who wrote it: the account, and the name and role as they stood that day (R3).
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="concerns_written")
+    author_name = models.CharField(max_length=200)
+    author_role = models.CharField(max_length=200)
+    # R23: a concern given verbally is entered by the DSL team on the reporter's behalf.
+    transcribed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="concerns_transcribed"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+    idempotency_key = models.UUIDField(unique=True, editable=False)
+
+    happened_at = models.DateTimeField("when it happened or was disclosed")
+    location = models.CharField("where", max_length=300)
+    people_present = models.TextField("who was present", help_text="Full names and roles.")
+    source_type = models.CharField(max_length=20, choices=SourceType.choices)
+    source_name = models.CharField("who told you", max_length=200, blank=True)
+    source_role = models.CharField("their role or relationship to the child", max_length=200, blank=True)
+    account = models.TextField("what you saw or heard")
+    opinion = models.TextField(blank=True)
+    opinion_owner = models.CharField("whose opinion", max_length=200, blank=True)
+    other_category = models.CharField("other category", max_length=200, blank=True)
+    is_immediate = models.BooleanField("immediate", default=False)
+    is_late = models.BooleanField(default=False, editable=False)
+    involves_adult = models.BooleanField(
+        "a member of staff, volunteer or hirer caused or may have caused the harm", default=False
+    )
+    status = models.CharField(max_length=20, choices=ConcernStatus.choices, default=ConcernStatus.NEW)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    escalation_due_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-recorded_at"]
+        indexes = [models.Index(fields=["school", "status", "-recorded_at"])]
+
+    def __str__(self) -> str:
+        return f"Concern recorded {timezone.localtime(self.recorded_at):%d %b %Y %H:%M}"
+
+    def get_additional_data(self) -> dict:
+        return {"school": self.school_id}
+
+    def clean(self) -> None:
+        errors = {}
+        if self.source_type == SourceType.SECOND_HAND and not (self.source_name and self.source_role):
+            errors["source_name"] = "Second-hand: say who told you, with their full name and role or relationship."
+        if self.opinion and not self.opinion_owner:
+            errors["opinion_owner"] = "Say whose opinion this is."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_acknowledged(self) -> bool:
+        return self.acknowledged_at is not None
+
+    @property
+    def subject(self):
+        return next((link.pupil for link in self.pupil_links.all() if link.role == PupilRole.SUBJECT), None)
+
+
+class PupilRole(models.TextChoices):
+    SUBJECT = "subject", "The child this concern is about"
+    ALLEGED_VICTIM = "alleged_victim", "Alleged victim"
+    ALLEGED_PERPETRATOR = "alleged_perpetrator", "Alleged perpetrator"
+    WITNESS = "witness", "Witness"
+    OTHER = "other", "Other"
+
+
+class ConcernPupil(models.Model):
+    """A child named in a concern, with their part in it (R10)."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="pupil_links")
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="concern_links")
+    role = models.CharField(max_length=30, choices=PupilRole.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["concern", "pupil"], name="pupil_once_per_concern")]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}"
+
+    def get_additional_data(self) -> dict:
+        return {"school": self.pupil.school_id}
+
+
+class CategoryChoice(models.TextChoices):
+    REPORTER = "reporter", "Reporter"
+    DSL = "dsl", "DSL team"
+
+
+class ConcernCategory(models.Model):
+    """One category of a concern. The reporter's picks are kept when the DSL re-categorises (R9)."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="categories")
+    code = models.CharField(max_length=60, choices=categories.CHOICES)
+    chosen_by = models.CharField(max_length=10, choices=CategoryChoice.choices, default=CategoryChoice.REPORTER)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["concern", "code", "chosen_by"], name="category_once_per_chooser")
+        ]
+        indexes = [models.Index(fields=["code"])]
+
+    def __str__(self) -> str:
+        return categories.label(self.code)
+
+    def get_additional_data(self) -> dict:
+        return {"school": self.concern.school_id}
+
+
+class Quote(models.Model):
+    """Exact words, always with who said them (R6)."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="quotes")
+    words = models.TextField()
+    speaker = models.CharField(max_length=200)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order"]
+
+    def __str__(self) -> str:
+        return f"Quote from {self.speaker}"
+
+    def get_additional_data(self) -> dict:
+        return {"school": self.concern.school_id}
+
+
+class Addendum(models.Model):
+    """A dated correction or addition to a saved concern, by a named author (R16)."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="addenda")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    author_name = models.CharField(max_length=200)
+    author_role = models.CharField(max_length=200)
+    written_at = models.DateTimeField(default=timezone.now, editable=False)
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["written_at"]
+        verbose_name_plural = "addenda"
+
+    def __str__(self) -> str:
+        return f"Addendum of {timezone.localtime(self.written_at):%d %b %Y %H:%M}"
+
+    def get_additional_data(self) -> dict:
+        return {"school": self.concern.school_id}
+
+
+def _private_storage():
+    return FileSystemStorage(location=settings.MEDIA_ROOT, base_url=None)
+
+
+def _attachment_path(instance, filename: str) -> str:
+    # The server names the file; the person's file name is kept only as data.
+    return f"attachments/{instance.concern.school_id}/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    """A scan or document attached to a concern, stored outside any public URL (R11)."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(upload_to=_attachment_path, storage=_private_storage, max_length=300)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_additional_data(self) -> dict:
+        return {"school": self.concern.school_id}
+
+
+class DomesticAbuseNotification(models.Model):
+    """R24: what the police told the school (Stopping Domestic Abuse Together / Operation Encompass)."""
+
+    concern = models.OneToOneField(Concern, on_delete=models.PROTECT, related_name="police_notification")
+    police_reference = models.CharField(max_length=100)
+    child_present = models.BooleanField("the child was present")
+    child_voice = models.TextField("the child's voice, if the police recorded it", blank=True)
+
+    def __str__(self) -> str:
+        return "Police domestic abuse notification"
+
+    def get_additional_data(self) -> dict:
+        return {"school": self.concern.school_id}
+
+
+class ConcernDraft(models.Model):
+    """What a person has typed into the raise form and not yet sent, saved as they type. Only its author sees it;
+    it goes when the concern is sent, or after 30 days."""
+
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="concern_drafts")
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    idempotency_key = models.UUIDField(unique=True)
+    data = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+
+    def __str__(self) -> str:
+        return f"Draft saved {timezone.localtime(self.updated_at):%d %b %Y %H:%M}"
+
+    def get_additional_data(self) -> dict:
+        return {"school": self.school_id}
+
+
+class AlertReason(models.TextChoices):
+    NEW_CONCERN = "new_concern", "New concern"
+    REROUTED = "rerouted", "The DSL team is away: sent to senior leaders"
+    ESCALATED = "escalated", "Not acknowledged in time: sent to senior leaders"
+
+
+class Alert(models.Model):
+    """One person told about one concern, in the app and by email (R19, R20). Emails carry no child's detail."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="alerts")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="alerts")
+    reason = models.CharField(max_length=20, choices=AlertReason.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["concern", "recipient", "reason"], name="one_alert_per_reason")]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} alert"
+
+    def get_additional_data(self) -> dict:
+        return {"school": self.concern.school_id}
+
+
+class Unavailability(models.Model):
+    """R21: a DSL or deputy marks themselves away; alerts go to the rest of the team and the senior leaders."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="unavailabilities")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    starts_at = models.DateTimeField(default=timezone.now)
+    ends_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-starts_at"]
+        verbose_name_plural = "unavailabilities"
+
+    def __str__(self) -> str:
+        return "Away"
+
+    def get_additional_data(self) -> dict:
+        return {"school": self.school_id}
+
+
+class CoverShift(models.Model):
+    """R22: who watches alerts in a holiday or out of hours, on the cover rota."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="cover_shifts")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cover_shifts")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")), name="cover_ends_after_start")
+        ]
+
+    def __str__(self) -> str:
+        return f"Cover {timezone.localtime(self.starts_at):%d %b %H:%M}–{timezone.localtime(self.ends_at):%d %b %H:%M}"
+
+    def get_additional_data(self) -> dict:
+        return {"school": self.school_id}
+
+
+class ActionKind(models.TextChoices):
+    SHARE_WITH_DSL = "share_with_dsl", "Share the concern and actions taken with the DSL"
+
+
+class ActionStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    DONE = "done", "Done"
+
+
+class Action(models.Model):
+    """Something someone must do about a concern, with an owner and a due time."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="actions")
+    kind = models.CharField(max_length=40, choices=ActionKind.choices)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="actions"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    due_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=ActionStatus.choices, default=ActionStatus.OPEN)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    outcome = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["due_at", "created_at"]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+    def get_additional_data(self) -> dict:
+        return {"school": self.concern.school_id}

@@ -1,0 +1,93 @@
+"""Reads of children's records, always scoped to the person asking (access.py). Missing and not-allowed look the
+same (None / Http404), so nothing reveals which records exist."""
+
+from __future__ import annotations
+
+from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
+
+from safeguarding import access
+from safeguarding.models import School
+
+from .models import Alert, Concern, ConcernDraft, ConcernPupil, Pupil, PupilRole
+
+PUPIL_SEARCH_LIMIT = 12
+
+
+def pupil_search(*, user, school: School, query: str) -> list[Pupil]:
+    """R1: pupils on the school's current roll whose names match every typed word (at least two letters).
+    Shows nothing about files or concerns (issue 3)."""
+    words = [w.lower() for w in query.split() if w]
+    if not access.can_raise_concern(user, school) or sum(len(w) for w in words) < 2:
+        return []
+    pupils = Pupil.objects.filter(school=school, on_roll=True)
+    for word in words[:4]:
+        pupils = pupils.filter(search_text__contains=word)
+    return list(pupils.order_by("legal_last_name", "legal_first_name", "year_group")[:PUPIL_SEARCH_LIMIT])
+
+
+def pupils_by_public_id(*, school: School, public_ids) -> dict[str, Pupil]:
+    found = Pupil.objects.filter(school=school, on_roll=True, public_id__in=[i for i in public_ids if i])
+    return {str(p.public_id): p for p in found}
+
+
+def _with_people(concerns: QuerySet[Concern]) -> QuerySet[Concern]:
+    return concerns.select_related("school", "acknowledged_by").prefetch_related(
+        Prefetch("pupil_links", queryset=ConcernPupil.objects.select_related("pupil")), "categories"
+    )
+
+
+def my_concerns(*, user) -> QuerySet[Concern]:
+    """R15: the concerns a person wrote (or gave verbally), for their receipts; nothing of anyone else's."""
+    return _with_people(Concern.objects.filter(author=user)).order_by("-recorded_at")
+
+
+def my_concern(*, user, public_id) -> Concern | None:
+    return (
+        my_concerns(user=user).filter(public_id=public_id).prefetch_related("quotes", "addenda", "attachments").first()
+    )
+
+
+def concern_get_for_user(*, user, public_id) -> Concern | None:
+    concern = (
+        _with_people(Concern.objects.filter(public_id=public_id))
+        .prefetch_related("quotes", "addenda", "attachments", "actions__owner", "alerts__recipient")
+        .first()
+    )
+    if concern is None or not access.can_view_concern(user, concern):
+        return None
+    return concern
+
+
+def queue_for_user(*, user, school: School) -> QuerySet[Concern]:
+    """The alert queue: unacknowledged first, Immediate before routine, oldest first among those; then the rest,
+    newest first. Senior leaders see only the concerns routed to them (R20, R21)."""
+    if not access.can_view_queue(user, school):
+        return Concern.objects.none()
+    concerns = Concern.objects.filter(school=school)
+    if not access.is_dsl_team(user, school):
+        concerns = concerns.filter(alerts__recipient=user).distinct()
+    concerns = concerns.annotate(
+        waiting=Case(When(acknowledged_at__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField()),
+        urgency=Case(When(is_immediate=True, then=Value(0)), default=Value(1), output_field=IntegerField()),
+    )
+    return _with_people(concerns).order_by("waiting", "urgency", "recorded_at")
+
+
+def latest_draft(*, user, school: School) -> ConcernDraft | None:
+    return ConcernDraft.objects.filter(author=user, school=school).first()
+
+
+def draft_for_user(*, user, idempotency_key) -> ConcernDraft | None:
+    return ConcernDraft.objects.filter(author=user, idempotency_key=idempotency_key).first()
+
+
+def unacknowledged_count(*, user, school: School) -> int:
+    return queue_for_user(user=user, school=school).filter(acknowledged_at__isnull=True).count()
+
+
+def alerts_for(*, concern: Concern) -> list[Alert]:
+    return list(concern.alerts.all())
+
+
+def subject_of(concern: Concern):
+    return next((link.pupil for link in concern.pupil_links.all() if link.role == PupilRole.SUBJECT), None)

@@ -1,0 +1,368 @@
+"""Changes to children's records. Each function is one transaction that also writes its alerts and queues its jobs,
+so a concern and the news of it commit (or fail) together: the task table is the outbox (R19)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from safeguarding import access, calendar
+from safeguarding.models import Membership, School, User
+
+from . import categories
+from .models import (
+    Action,
+    ActionKind,
+    Addendum,
+    Alert,
+    AlertReason,
+    Attachment,
+    Concern,
+    ConcernCategory,
+    ConcernDraft,
+    ConcernKind,
+    ConcernPupil,
+    ConcernStatus,
+    CoverShift,
+    DomesticAbuseNotification,
+    Pupil,
+    PupilRole,
+    Quote,
+    SourceType,
+    Unavailability,
+)
+
+DRAFT_LIFETIME = timedelta(days=30)
+
+
+@dataclass
+class UploadedFile:
+    name: str
+    content_type: str
+    size: int
+    file: object  # a Django File
+
+
+@dataclass
+class ConcernInput:
+    """What the raise form collected, cleaned. Who and when come from the request and the server, never from here."""
+
+    idempotency_key: uuid.UUID
+    subject: Pupil
+    happened_at: datetime
+    location: str
+    people_present: str
+    source_type: str
+    account: str
+    category_codes: list[str]
+    source_name: str = ""
+    source_role: str = ""
+    opinion: str = ""
+    opinion_owner: str = ""
+    other_category: str = ""
+    is_immediate: bool = False
+    involves_adult: bool = False
+    quotes: list[tuple[str, str]] = field(default_factory=list)  # (words, speaker)
+    other_pupils: list[tuple[Pupil, str]] = field(default_factory=list)  # (pupil, role)
+    attachments: list[UploadedFile] = field(default_factory=list)
+
+
+@dataclass
+class PoliceNotificationInput:
+    police_reference: str
+    child_present: bool
+    child_voice: str = ""
+
+
+def is_late(*, school: School, happened_at: datetime, recorded_at: datetime) -> bool:
+    """R12: late when recorded after the end of the school day on the day it happened (or on a later day)."""
+    return recorded_at > calendar.school_day_end(school, timezone.localtime(happened_at).date())
+
+
+def escalation_due(*, school: School, recorded_at: datetime, is_immediate: bool) -> datetime:
+    """R20: when an unacknowledged concern goes to the senior leaders, counted in school hours."""
+    minutes = school.escalate_immediate_after_minutes if is_immediate else school.escalate_routine_after_minutes
+    return calendar.add_school_minutes(school, recorded_at, minutes)
+
+
+def _people_with(school: School, roles) -> list[User]:
+    return list(
+        User.objects.filter(is_active=True, memberships__school=school, memberships__role__in=list(roles))
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def available_dsl_team(*, school: School, at: datetime | None = None) -> list[User]:
+    """R21, R22: the DSL and deputies who have not marked themselves away, plus whoever is on the cover rota now."""
+    at = at or timezone.now()
+    away = set(
+        Unavailability.objects.filter(school=school, starts_at__lte=at)
+        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=at))
+        .values_list("user_id", flat=True)
+    )
+    team = [u for u in _people_with(school, access.DSL_TEAM) if u.pk not in away]
+    on_cover = User.objects.filter(
+        is_active=True, cover_shifts__school=school, cover_shifts__starts_at__lte=at, cover_shifts__ends_at__gt=at
+    ).distinct()
+    return team + [u for u in on_cover if u not in team]
+
+
+def senior_leaders(*, school: School) -> list[User]:
+    return _people_with(school, access.SENIOR_LEADERS)
+
+
+def _alert(concern: Concern, recipient: User, reason: str) -> Alert | None:
+    from safeguarding.tasks import send_alert_email
+
+    alert, created = Alert.objects.get_or_create(concern=concern, recipient=recipient, reason=reason)
+    if created:
+        send_alert_email.enqueue(alert.pk)
+        return alert
+    return None
+
+
+@transaction.atomic
+def concern_raise(
+    *,
+    author: User,
+    school: School,
+    data: ConcernInput,
+    recorded_by: User | None = None,
+    kind: str = ConcernKind.CONCERN,
+    police: PoliceNotificationInput | None = None,
+) -> Concern:
+    """Saves a concern with its children, categories, quotes and files; alerts the DSL team; queues the emails and
+    the escalation check. Sending the same form twice (same idempotency key) returns the first concern (R19–R21).
+
+    `recorded_by` is the DSL team member entering a concern given verbally or a police notification (R23, R24);
+    `author` is then the person who gave it.
+    """
+    writer = recorded_by or author
+    if not access.can_raise_concern(writer, school):
+        raise PermissionDenied
+    if recorded_by is not None and not access.can_record_for_others(recorded_by, school):
+        raise PermissionDenied
+    existing = Concern.objects.filter(idempotency_key=data.idempotency_key).first()
+    if existing is not None:
+        if existing.author_id != author.pk or existing.school_id != school.pk:
+            raise PermissionDenied
+        return existing
+    if data.subject.school_id != school.pk or any(p.school_id != school.pk for p, _ in data.other_pupils):
+        raise ValidationError("Choose pupils from your own school's roll.")
+    unknown = [code for code in data.category_codes if code not in categories.BY_CODE]
+    if not data.category_codes or unknown:
+        raise ValidationError("Choose at least one category from the list.")
+
+    now = timezone.now()
+    concern = Concern(
+        school=school,
+        kind=kind,
+        author=author,
+        author_name=author.get_full_name() or author.username,
+        author_role=author.job_title or _role_label(author, school),
+        transcribed_by=recorded_by,
+        recorded_at=now,
+        idempotency_key=data.idempotency_key,
+        happened_at=data.happened_at,
+        location=data.location,
+        people_present=data.people_present,
+        source_type=data.source_type,
+        source_name=data.source_name if data.source_type == SourceType.SECOND_HAND else "",
+        source_role=data.source_role if data.source_type == SourceType.SECOND_HAND else "",
+        account=data.account,
+        opinion=data.opinion,
+        opinion_owner=data.opinion_owner if data.opinion else "",
+        other_category=data.other_category if categories.OTHER in data.category_codes else "",
+        is_immediate=data.is_immediate,
+        involves_adult=data.involves_adult,
+        is_late=is_late(school=school, happened_at=data.happened_at, recorded_at=now),
+        escalation_due_at=escalation_due(school=school, recorded_at=now, is_immediate=data.is_immediate),
+    )
+    concern.full_clean()
+    try:
+        with transaction.atomic():
+            concern.save()
+    except IntegrityError:
+        # Two submissions of one form raced each other: the other one won; this is the same concern.
+        return Concern.objects.get(idempotency_key=data.idempotency_key, author=author)
+
+    ConcernPupil.objects.create(concern=concern, pupil=data.subject, role=PupilRole.SUBJECT)
+    for pupil, role in data.other_pupils:
+        if pupil.pk != data.subject.pk:
+            ConcernPupil.objects.get_or_create(concern=concern, pupil=pupil, defaults={"role": role})
+    for code in dict.fromkeys(data.category_codes):
+        ConcernCategory.objects.create(concern=concern, code=code)
+    for order, (words, speaker) in enumerate(data.quotes):
+        Quote.objects.create(concern=concern, words=words, speaker=speaker, order=order)
+    for upload in data.attachments:
+        Attachment.objects.create(
+            concern=concern,
+            file=upload.file,
+            original_name=upload.name[:255],
+            content_type=upload.content_type,
+            size=upload.size,
+            uploaded_by=writer,
+        )
+    if police is not None:
+        DomesticAbuseNotification.objects.create(
+            concern=concern,
+            police_reference=police.police_reference,
+            child_present=police.child_present,
+            child_voice=police.child_voice,
+        )
+    ConcernDraft.objects.filter(author=writer, idempotency_key=data.idempotency_key).delete()
+    _alert_on_raise(concern)
+    return concern
+
+
+def _role_label(user: User, school: School) -> str:
+    membership = Membership.objects.filter(user=user, school=school).first()
+    return membership.get_role_display() if membership else "Member of staff"
+
+
+def _alert_on_raise(concern: Concern) -> None:
+    """R19: the DSL and every deputy at once; R21: if all of them are away, the senior leaders instead."""
+    from safeguarding.tasks import escalate_if_unacknowledged
+
+    team = [u for u in available_dsl_team(school=concern.school) if u.pk != concern.author_id]
+    if team:
+        for person in team:
+            _alert(concern, person, AlertReason.NEW_CONCERN)
+    else:
+        for person in senior_leaders(school=concern.school):
+            _alert(concern, person, AlertReason.REROUTED)
+    escalate_if_unacknowledged.using(run_after=concern.escalation_due_at).enqueue(concern.pk)
+
+
+@transaction.atomic
+def concern_escalate_if_unacknowledged(*, concern_id: int, now: datetime | None = None) -> list[Alert]:
+    """R20: a concern nobody in the DSL team acknowledged in time goes to the senior leaders (Head, Deputy Head)."""
+    now = now or timezone.now()
+    concern = Concern.objects.select_for_update().get(pk=concern_id)
+    if concern.is_acknowledged or concern.escalated_at is not None:
+        return []
+    if concern.escalation_due_at and now < concern.escalation_due_at:
+        # Run early (a worker clock ahead of the database's): check again when it is due.
+        from safeguarding.tasks import escalate_if_unacknowledged
+
+        escalate_if_unacknowledged.using(run_after=concern.escalation_due_at).enqueue(concern.pk)
+        return []
+    concern.escalated_at = now
+    concern.save(update_fields=["escalated_at"])
+    alerts = [_alert(concern, person, AlertReason.ESCALATED) for person in senior_leaders(school=concern.school)]
+    return [a for a in alerts if a is not None]
+
+
+@transaction.atomic
+def concern_acknowledge(*, user: User, concern: Concern) -> Concern:
+    """One click, recorded with who and when; it stops the escalation (R20, R25). A senior leader acknowledging
+    gets a task to share the concern and what they did with the DSL, open until the DSL acknowledges it (R21)."""
+    concern = Concern.objects.select_for_update().get(pk=concern.pk)
+    if not access.can_acknowledge(user, concern):
+        raise PermissionDenied
+    dsl_team = access.is_dsl_team(user, concern.school)
+    if concern.acknowledged_at is None:
+        concern.acknowledged_at = timezone.now()
+        concern.acknowledged_by = user
+        if concern.status == ConcernStatus.NEW:
+            concern.status = ConcernStatus.ACKNOWLEDGED
+        concern.save(update_fields=["acknowledged_at", "acknowledged_by", "status"])
+        if not dsl_team:
+            Action.objects.get_or_create(
+                concern=concern,
+                kind=ActionKind.SHARE_WITH_DSL,
+                status="open",
+                defaults={"owner": user, "created_by": user, "due_at": timezone.now()},
+            )
+    if dsl_team:
+        # R21: the DSL keeps lead responsibility; seeing the concern closes the hand-back task.
+        for action in concern.actions.filter(kind=ActionKind.SHARE_WITH_DSL, status="open"):
+            action.status = "done"
+            action.completed_at = timezone.now()
+            action.completed_by = user
+            action.outcome = "Acknowledged by the DSL team."
+            action.save()
+    return concern
+
+
+@transaction.atomic
+def addendum_add(*, user: User, concern: Concern, text: str) -> Addendum:
+    """R16: a dated correction by a named author; the original record is never changed."""
+    if not (concern.author_id == user.pk or access.can_view_concern(user, concern)):
+        raise PermissionDenied
+    addendum = Addendum(
+        concern=concern,
+        author=user,
+        author_name=user.get_full_name() or user.username,
+        author_role=user.job_title or _role_label(user, concern.school),
+        text=text,
+    )
+    addendum.full_clean()
+    addendum.save()
+    return addendum
+
+
+@transaction.atomic
+def draft_save(*, user: User, school: School, idempotency_key: uuid.UUID, data: dict) -> ConcernDraft:
+    """Keeps what the person has typed so far; only they see it (R-issue 3: nothing typed is lost)."""
+    if not access.can_raise_concern(user, school):
+        raise PermissionDenied
+    draft, created = ConcernDraft.objects.get_or_create(
+        idempotency_key=idempotency_key, defaults={"author": user, "school": school, "data": data}
+    )
+    if draft.author_id != user.pk:
+        raise PermissionDenied
+    if not created:
+        draft.data = data
+        draft.save(update_fields=["data", "updated_at"])
+    return draft
+
+
+def draft_discard(*, user: User, idempotency_key: uuid.UUID) -> None:
+    ConcernDraft.objects.filter(author=user, idempotency_key=idempotency_key).delete()
+
+
+def drafts_purge(*, now: datetime | None = None) -> int:
+    """Drafts older than 30 days go: nobody finished them, and they hold sensitive words."""
+    cutoff = (now or timezone.now()) - DRAFT_LIFETIME
+    old = list(ConcernDraft.objects.filter(updated_at__lt=cutoff))
+    for draft in old:
+        draft.delete()
+    return len(old)
+
+
+@transaction.atomic
+def availability_set(*, user: User, school: School, away: bool) -> None:
+    """R21: a DSL or deputy marks themselves away (or back); alerts go to whoever is available."""
+    if not access.can_set_own_availability(user, school):
+        raise PermissionDenied
+    now = timezone.now()
+    current = Unavailability.objects.filter(user=user, school=school, ends_at__isnull=True)
+    if away and not current.exists():
+        Unavailability.objects.create(user=user, school=school, starts_at=now)
+    elif not away:
+        for period in current:
+            period.ends_at = now
+            period.save(update_fields=["ends_at"])
+
+
+def is_away(*, user: User, school: School) -> bool:
+    return Unavailability.objects.filter(user=user, school=school, ends_at__isnull=True).exists()
+
+
+@transaction.atomic
+def cover_shift_add(*, user: User, school: School, person: User, starts_at: datetime, ends_at: datetime, note=""):
+    """R22: the DSL puts someone on the holiday or out-of-hours cover rota."""
+    if not access.is_dsl_team(user, school):
+        raise PermissionDenied
+    shift = CoverShift(school=school, user=person, starts_at=starts_at, ends_at=ends_at, note=note)
+    shift.full_clean()
+    shift.save()
+    return shift

@@ -1,0 +1,26 @@
+from django.urls import path
+
+from . import views
+
+app_name = "concerns"
+
+urlpatterns = [
+    path("raise/", views.raise_concern, name="raise"),
+    path("raise/pupils/", views.pupil_search, name="pupil_search"),
+    path("raise/draft/", views.draft_save, name="draft_save"),
+    path("raise/draft/discard/", views.draft_discard, name="draft_discard"),
+    path("raise/verbal/", views.record_verbal, name="record_verbal"),
+    path("raise/police-notification/", views.record_police_notification, name="record_police_notification"),
+    path("my-concerns/", views.my_concerns, name="my_concerns"),
+    path("my-concerns/<uuid:public_id>/", views.receipt, name="receipt"),
+    path("queue/", views.queue, name="queue"),
+    path("queue/availability/", views.set_availability, name="set_availability"),
+    path("concerns/<uuid:public_id>/", views.concern_detail, name="detail"),
+    path("concerns/<uuid:public_id>/acknowledge/", views.acknowledge, name="acknowledge"),
+    path("concerns/<uuid:public_id>/addenda/", views.add_addendum, name="add_addendum"),
+    path(
+        "concerns/<uuid:public_id>/attachments/<int:attachment_id>/",
+        views.attachment_download,
+        name="attachment_download",
+    ),
+]

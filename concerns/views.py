@@ -1,0 +1,473 @@
+"""Raising a concern (the desktop link), the reporter's receipts, and the DSL team's first look: the alert queue,
+acknowledging, and recording for others (R1–R24)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DatabaseError
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from contacts.models import Purpose
+from contacts.selectors import contacts_for_purpose
+from safeguarding import access
+from safeguarding.audit import log_access
+from safeguarding.models import User
+
+from . import categories, selectors, services
+from .forms import (
+    AddendumForm,
+    OtherPupilFormSet,
+    PoliceNotificationForm,
+    QuoteFormSet,
+    RaiseConcernForm,
+    VerbalReporterForm,
+    new_key,
+)
+from .models import ConcernKind, SourceType
+
+# Where an expired session's form is kept, in the (anonymous) session, until its author signs in again.
+PENDING_KEY = "pending_concern"
+AUTHOR_SALT = "concerns.raise.author"
+
+
+def _raise_school(request):
+    schools = access.raise_schools_for(request.user)
+    if not schools:
+        raise PermissionDenied
+    wanted = request.POST.get("school") or request.GET.get("school")
+    return next((s for s in schools if str(s.public_id) == wanted), schools[0])
+
+
+def _plain_data(querydict) -> dict[str, list[str]]:
+    """Form data as JSON-safe lists, without the CSRF token (which must never be stored)."""
+    return {key: querydict.getlist(key) for key in querydict if key not in ("csrfmiddlewaretoken", "author_token")}
+
+
+def _initial_from(data: dict[str, list[str]]):
+    """Turns saved form data (a draft, or a form kept through sign-in) back into initial values for the forms."""
+    main, quotes, others = {}, {}, {}
+    for key, values in data.items():
+        if key.startswith(("quotes-", "others-")) and key.count("-") == 2:
+            prefix, index, field = key.split("-")
+            if index.isdigit():
+                (quotes if prefix == "quotes" else others).setdefault(int(index), {})[field] = values[0]
+        elif key == "categories":
+            main[key] = values
+        elif values:
+            main[key] = values[0]
+    for flag in ("is_immediate", "involves_adult"):
+        main[flag] = main.get(flag) in ("on", "true", "1")
+    return main, [quotes[i] for i in sorted(quotes)], [others[i] for i in sorted(others)]
+
+
+def _pupil_labels(school, main: dict, others: list[dict]) -> dict[str, object]:
+    ids = [main.get("subject")] + [row.get("pupil") for row in others]
+    return selectors.pupils_by_public_id(school=school, public_ids=[str(i) for i in ids if i])
+
+
+def _raise_context(request, school, form, quotes, others, chosen, **extra) -> dict:
+    for other in others:
+        other.chosen_pupil = chosen.get(str(other["pupil"].value() or ""))
+    return {
+        "chosen_subject": chosen.get(str(form["subject"].value() or "")),
+        "school": school,
+        "form": form,
+        "quotes": quotes,
+        "others": others,
+        "groups": categories.GROUPS,
+        "chosen_pupils": chosen,
+        "immediate_codes": [c.code for g in categories.GROUPS for c in g.categories if c.suggests_immediate],
+        "author_token": signing.dumps(request.user.pk, salt=AUTHOR_SALT),
+        "team": contacts_for_purpose(school=school, purposes=[Purpose.DSL, Purpose.DEPUTY_DSL]),
+        "adult_contacts": contacts_for_purpose(school=school, purposes=[Purpose.SENIOR_LEADER, Purpose.LADO]),
+        "day_ends_at": school.day_ends_at.strftime("%H:%M"),
+        **extra,
+    }
+
+
+def _render_raise(request, school, form, quotes, others, chosen, *, status=200, **extra):
+    context = _raise_context(request, school, form, quotes, others, chosen, **extra)
+    return render(request, "concerns/raise.html", context, status=status)
+
+
+def _concern_input(form, quotes, subject, other_pupils=()) -> services.ConcernInput:
+    """The cleaned raise form as the service takes it."""
+    data = form.cleaned_data
+    return services.ConcernInput(
+        idempotency_key=data["idempotency_key"],
+        subject=subject,
+        happened_at=data["happened_at"],
+        location=data["location"],
+        people_present=data["people_present"],
+        source_type=data["source_type"],
+        source_name=data["source_name"],
+        source_role=data["source_role"],
+        account=data["account"],
+        opinion=data["opinion"],
+        opinion_owner=data["opinion_owner"],
+        category_codes=data["categories"],
+        other_category=data["other_category"],
+        is_immediate=data["is_immediate"],
+        involves_adult=data["involves_adult"],
+        quotes=[(q["words"], q["speaker"]) for q in quotes.cleaned_data if q.get("words")],
+        other_pupils=list(other_pupils),
+        attachments=[
+            services.UploadedFile(name=f.name, content_type=t, size=f.size, file=f)
+            for f, t in zip(data["attachments"], form.content_types, strict=True)
+        ],
+    )
+
+
+def raise_concern(request):
+    """The "Raise a Concern" desktop link (R1–R13). A session that expired while someone typed loses nothing: the
+    form is kept server-side through sign-in and shown again, and the idempotency key makes it one concern."""
+    if not request.user.is_authenticated:
+        if request.method == "POST":
+            return _keep_through_sign_in(request)
+        return redirect_to_login(request.get_full_path())
+    school = _raise_school(request)
+    if request.method == "POST":
+        return _submit(request, school)
+
+    restored = request.session.pop(PENDING_KEY, None) if request.GET.get("resume") else None
+    if restored and restored.get("author") != request.user.pk:
+        restored = None  # kept by someone else on this computer: never shown to another person
+    draft = None
+    data = restored["data"] if restored else None
+    if data is None and request.GET.get("draft"):
+        draft = selectors.draft_for_user(user=request.user, idempotency_key=request.GET["draft"])
+        data = draft.data if draft else None
+    if data is not None:
+        main, quote_rows, other_rows = _initial_from(data)
+        form = RaiseConcernForm(initial=main, school=school)
+        quotes = QuoteFormSet(prefix="quotes", initial=quote_rows or None)
+        others = OtherPupilFormSet(prefix="others", initial=other_rows or None)
+        chosen = _pupil_labels(school, main, other_rows)
+    else:
+        form = RaiseConcernForm(initial={"idempotency_key": new_key()}, school=school)
+        quotes, others, chosen = QuoteFormSet(prefix="quotes"), OtherPupilFormSet(prefix="others"), {}
+        draft = selectors.latest_draft(user=request.user, school=school)
+        if draft:
+            draft.offer_only = True
+    return _render_raise(request, school, form, quotes, others, chosen, restored=bool(restored), draft=draft)
+
+
+def _keep_through_sign_in(request):
+    try:
+        author = signing.loads(request.POST.get("author_token", ""), salt=AUTHOR_SALT, max_age=60 * 60 * 24)
+    except signing.BadSignature:
+        return redirect_to_login(reverse("concerns:raise"))
+    request.session[PENDING_KEY] = {"author": author, "data": _plain_data(request.POST)}
+    messages.warning(
+        request,
+        "You were signed out while you were typing. Sign in again: everything you typed is kept and will be shown "
+        "to you to send. Attached files need attaching again.",
+    )
+    return redirect_to_login(reverse("concerns:raise") + "?resume=1")
+
+
+def _submit(request, school):
+    form = RaiseConcernForm(request.POST, request.FILES, school=school)
+    quotes = QuoteFormSet(request.POST, prefix="quotes")
+    others = OtherPupilFormSet(request.POST, prefix="others")
+    valid = all([form.is_valid(), quotes.is_valid(), others.is_valid()])
+    main_data = {k: request.POST.get(k) for k in ("subject",)}
+    other_rows = [{"pupil": request.POST.get(f"others-{i}-pupil")} for i in range(others.total_form_count())]
+    chosen = _pupil_labels(school, main_data, other_rows)
+    if valid:
+        data = form.cleaned_data
+        subject = chosen.get(str(data["subject"]))
+        other_pupils = []
+        for row in others.cleaned_data:
+            if row.get("pupil"):
+                pupil = chosen.get(str(row["pupil"]))
+                if pupil is None:
+                    others.forms[0].add_error(None, "One of the other children is not on your school's roll.")
+                    valid = False
+                else:
+                    other_pupils.append((pupil, row["role"]))
+        if subject is None:
+            form.add_error("subject", "Choose a child on your school's roll.")
+            valid = False
+    if valid:
+        concern_input = _concern_input(form, quotes, subject, other_pupils)
+        try:
+            concern = services.concern_raise(author=request.user, school=school, data=concern_input)
+        except ValidationError as error:
+            form.add_error(None, error)
+        except DatabaseError:
+            form.add_error(
+                None,
+                "The concern could not be saved just now. Nothing you typed is lost: press Send again. If it keeps "
+                "failing, tell the DSL in person.",
+            )
+        else:
+            request.session.pop(PENDING_KEY, None)
+            return redirect("concerns:receipt", public_id=concern.public_id)
+    return _render_raise(request, school, form, quotes, others, chosen, status=400)
+
+
+@login_required
+@require_GET
+def pupil_search(request):
+    """The type-ahead: pupils on the current roll matching what was typed (R1). Answers an HTML fragment."""
+    school = _raise_school(request)
+    query = request.GET.get("q", "")[:60]
+    pupils = selectors.pupil_search(user=request.user, school=school, query=query)
+    names = [(p.legal_first_name + p.legal_last_name).lower() for p in pupils]
+    return render(
+        request,
+        "concerns/_pupil_results.html",
+        {"pupils": pupils, "query": query, "same_names": {n for n in names if names.count(n) > 1}},
+    )
+
+
+@login_required
+@require_POST
+def draft_save(request):
+    """Saves what has been typed so far, every few seconds while the person types."""
+    school = _raise_school(request)
+    try:
+        key = RaiseConcernForm.base_fields["idempotency_key"].clean(request.POST.get("idempotency_key"))
+    except ValidationError:
+        return JsonResponse({"saved": False, "error": "The form has no key; reload the page."}, status=400)
+    services.draft_save(user=request.user, school=school, idempotency_key=key, data=_plain_data(request.POST))
+    return JsonResponse({"saved": True, "at": timezone.localtime().strftime("%H:%M")})
+
+
+@login_required
+@require_POST
+def draft_discard(request):
+    key = request.POST.get("idempotency_key", "")
+    try:
+        key = RaiseConcernForm.base_fields["idempotency_key"].clean(key)
+    except ValidationError as error:
+        raise Http404 from error
+    services.draft_discard(user=request.user, idempotency_key=key)
+    messages.info(request, "The unsent draft was deleted.")
+    return redirect("concerns:raise")
+
+
+@login_required
+def my_concerns(request):
+    """R15: the person's own receipts: when, which child, and whether the safeguarding team has received it."""
+    return render(request, "concerns/my_concerns.html", {"concerns": selectors.my_concerns(user=request.user)})
+
+
+@login_required
+def receipt(request, public_id):
+    """R15, R16: the author's read-only copy of what they sent, with dated addenda; nothing of any file."""
+    concern = selectors.my_concern(user=request.user, public_id=public_id)
+    if concern is None:
+        raise Http404
+    form = AddendumForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.addendum_add(user=request.user, concern=concern, text=form.cleaned_data["text"])
+        messages.success(request, "Your addendum was added. The DSL team will see it with the concern.")
+        return redirect("concerns:receipt", public_id=concern.public_id)
+    adult_contacts = []
+    if concern.involves_adult:
+        adult_contacts = contacts_for_purpose(school=concern.school, purposes=[Purpose.SENIOR_LEADER, Purpose.LADO])
+    return render(
+        request,
+        "concerns/receipt.html",
+        {"concern": concern, "form": form, "adult_contacts": adult_contacts, "subject": selectors.subject_of(concern)},
+    )
+
+
+@login_required
+def queue(request):
+    """The DSL team's alert queue: what has not been acknowledged first, Immediate first (R19–R22)."""
+    school = next((s for s in access.schools_for(request.user) if access.can_view_queue(request.user, s)), None)
+    if school is None:
+        raise PermissionDenied
+    concerns = list(selectors.queue_for_user(user=request.user, school=school)[:200])
+    team = services.available_dsl_team(school=school)
+    return render(
+        request,
+        "concerns/queue.html",
+        {
+            "school": school,
+            "concerns": concerns,
+            "waiting": [c for c in concerns if not c.is_acknowledged],
+            "acknowledged": [c for c in concerns if c.is_acknowledged],
+            "is_dsl_team": access.is_dsl_team(request.user, school),
+            "away": services.is_away(user=request.user, school=school),
+            "available_team": team,
+            "now": timezone.now(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def set_availability(request):
+    """R21: a DSL or deputy marks themselves away, or back."""
+    school = next(
+        (s for s in access.schools_for(request.user) if access.can_set_own_availability(request.user, s)), None
+    )
+    if school is None:
+        raise Http404
+    away = request.POST.get("away") == "1"
+    services.availability_set(user=request.user, school=school, away=away)
+    messages.success(
+        request,
+        "You are marked away: new alerts go to the rest of the team (or the senior leaders)."
+        if away
+        else "You are marked available: new alerts come to you again.",
+    )
+    return redirect("concerns:queue")
+
+
+@login_required
+def concern_detail(request, public_id):
+    """One concern, for the DSL team (and a senior leader it was routed to). Every view is audit-logged (R85)."""
+    concern = selectors.concern_get_for_user(user=request.user, public_id=public_id)
+    if concern is None:
+        raise Http404
+    log_access(concern)
+    form = AddendumForm()
+    return render(
+        request,
+        "concerns/detail.html",
+        {"concern": concern, "form": form, "subject": selectors.subject_of(concern), "now": timezone.now()},
+    )
+
+
+@login_required
+@require_POST
+def acknowledge(request, public_id):
+    """One click, recorded with who and when; stops the escalation (R20)."""
+    concern = selectors.concern_get_for_user(user=request.user, public_id=public_id)
+    if concern is None:
+        raise Http404
+    services.concern_acknowledge(user=request.user, concern=concern)
+    messages.success(request, "Acknowledged. The escalation to senior leaders is stopped.")
+    return redirect("concerns:detail", public_id=public_id)
+
+
+@login_required
+@require_POST
+def add_addendum(request, public_id):
+    concern = selectors.concern_get_for_user(user=request.user, public_id=public_id)
+    if concern is None:
+        raise Http404
+    form = AddendumForm(request.POST)
+    if form.is_valid():
+        services.addendum_add(user=request.user, concern=concern, text=form.cleaned_data["text"])
+        messages.success(request, "Addendum added.")
+    else:
+        messages.error(request, "Write the addendum before adding it.")
+    return redirect("concerns:detail", public_id=public_id)
+
+
+@login_required
+def attachment_download(request, public_id, attachment_id):
+    """Attachments are served only through this check, never by URL; each download is audit-logged (R85)."""
+    concern = selectors.concern_get_for_user(user=request.user, public_id=public_id) or selectors.my_concern(
+        user=request.user, public_id=public_id
+    )
+    attachment = next((a for a in concern.attachments.all() if a.pk == attachment_id), None) if concern else None
+    if attachment is None:
+        raise Http404
+    log_access(attachment)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        content_type=attachment.content_type,
+        as_attachment=True,
+        filename=attachment.original_name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _dsl_school(request):
+    school = next((s for s in access.schools_for(request.user) if access.can_record_for_others(request.user, s)), None)
+    if school is None:
+        raise PermissionDenied
+    return school
+
+
+@login_required
+def record_verbal(request):
+    """R23: the DSL team writes down a concern someone gave them verbally; it is theirs, marked as transcribed."""
+    school = _dsl_school(request)
+    reporters = User.objects.filter(memberships__school=school, is_active=True).distinct().order_by("last_name")
+    reporter_form = VerbalReporterForm(request.POST or None, reporters=reporters)
+    status = 200
+    if request.method == "POST":
+        form = RaiseConcernForm(request.POST, request.FILES, school=school)
+        quotes = QuoteFormSet(request.POST, prefix="quotes")
+        others = OtherPupilFormSet(request.POST, prefix="others")
+        chosen = _pupil_labels(school, {"subject": request.POST.get("subject")}, [])
+        if all([reporter_form.is_valid(), form.is_valid(), quotes.is_valid(), others.is_valid()]):
+            subject = chosen.get(str(form.cleaned_data["subject"]))
+            if subject is not None:
+                concern = services.concern_raise(
+                    author=reporter_form.cleaned_data["reporter"],
+                    recorded_by=request.user,
+                    kind=ConcernKind.VERBAL,
+                    school=school,
+                    data=_concern_input(form, quotes, subject),
+                )
+                messages.success(request, "The verbal concern is recorded, marked as transcribed by you.")
+                return redirect("concerns:detail", public_id=concern.public_id)
+            form.add_error("subject", "Choose a child on your school's roll.")
+        status = 400
+    else:
+        form = RaiseConcernForm(initial={"idempotency_key": new_key()}, school=school)
+        quotes, others, chosen = QuoteFormSet(prefix="quotes"), OtherPupilFormSet(prefix="others"), {}
+    context = _raise_context(request, school, form, quotes, others, chosen, reporter_form=reporter_form)
+    return render(request, "concerns/record_verbal.html", context, status=status)
+
+
+@login_required
+def record_police_notification(request):
+    """R24: a police domestic-abuse notification, with the rule: no questions to the child or parent about it."""
+    school = _dsl_school(request)
+    form = PoliceNotificationForm(request.POST or None, initial={"idempotency_key": new_key()})
+    chosen = _pupil_labels(school, {"subject": request.POST.get("subject") or ""}, [])
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        subject = chosen.get(str(data["subject"]))
+        if subject is None:
+            form.add_error("subject", "Choose a child on your school's roll.")
+        else:
+            concern = services.concern_raise(
+                author=request.user,
+                school=school,
+                kind=ConcernKind.DOMESTIC_ABUSE_NOTIFICATION,
+                data=services.ConcernInput(
+                    idempotency_key=data["idempotency_key"],
+                    subject=subject,
+                    happened_at=data["happened_at"],
+                    location=data["location"],
+                    people_present="Not known to the school: see the police notification.",
+                    source_type=SourceType.SECOND_HAND,
+                    source_name=data["officer"],
+                    source_role="Police",
+                    account=data["account"],
+                    category_codes=["domestic_abuse"],
+                ),
+                police=services.PoliceNotificationInput(
+                    police_reference=data["police_reference"],
+                    child_present=data["child_present"],
+                    child_voice=data["child_voice"],
+                ),
+            )
+            messages.success(request, "The police notification is recorded on the child's concern list.")
+            return redirect("concerns:detail", public_id=concern.public_id)
+    return render(
+        request,
+        "concerns/police_notification.html",
+        {"school": school, "form": form, "chosen_subject": chosen.get(str(form["subject"].value() or ""))},
+        status=400 if request.method == "POST" else 200,
+    )
