@@ -256,7 +256,10 @@ class PoliceNotificationForm(forms.Form):
         cleaned = super().clean()
         day, at = cleaned.get("happened_on"), cleaned.get("happened_time")
         if day and at:
-            cleaned["happened_at"] = timezone.make_aware(datetime.combine(day, at), timezone.get_current_timezone())
+            happened = timezone.make_aware(datetime.combine(day, at), timezone.get_current_timezone())
+            if happened > timezone.now() + timedelta(minutes=5):
+                self.add_error("happened_time", "This is in the future. Give the date and time of the incident.")
+            cleaned["happened_at"] = happened
         return cleaned
 
 
@@ -269,6 +272,28 @@ class VerbalReporterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["reporter"].queryset = reporters
         self.fields["reporter"].label_from_instance = lambda u: u.name_and_role
+
+
+class CoverShiftForm(forms.Form):
+    """R22: who watches alerts, and when (a holiday, an evening, a weekend)."""
+
+    person = forms.ModelChoiceField(label="Who", queryset=None)
+    starts_at = forms.DateTimeField(label="From", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    ends_at = forms.DateTimeField(label="Until", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    note = forms.CharField(label="Note (optional)", max_length=200, required=False)
+
+    def __init__(self, *args, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people
+        self.fields["person"].label_from_instance = lambda u: u.name_and_role
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("starts_at") and cleaned.get("ends_at") and cleaned["ends_at"] <= cleaned["starts_at"]:
+            self.add_error("ends_at", "The end must be after the start.")
+        if cleaned.get("ends_at") and cleaned["ends_at"] <= timezone.now():
+            self.add_error("ends_at", "This shift is already over.")
+        return cleaned
 
 
 def new_key() -> uuid.UUID:

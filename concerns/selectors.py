@@ -73,8 +73,29 @@ def queue_for_user(*, user, school: School) -> QuerySet[Concern]:
     return _with_people(concerns).order_by("waiting", "urgency", "recorded_at")
 
 
-def latest_draft(*, user, school: School) -> ConcernDraft | None:
-    return ConcernDraft.objects.filter(author=user, school=school).first()
+def cover_rota(*, user, school: School):
+    """R22: current and coming cover shifts, for the DSL team."""
+    from django.utils import timezone
+
+    from .models import CoverShift
+
+    if not access.is_dsl_team(user, school):
+        return CoverShift.objects.none()
+    return CoverShift.objects.filter(school=school, ends_at__gt=timezone.now()).select_related("user")
+
+
+def cover_shift_for_user(*, user, shift_id):
+    from .models import CoverShift
+
+    shift = CoverShift.objects.filter(pk=shift_id).select_related("school").first()
+    if shift is None or not access.is_dsl_team(user, shift.school):
+        return None
+    return shift
+
+
+def latest_draft(*, user) -> ConcernDraft | None:
+    """The person's most recent unsent concern, whichever school it was for."""
+    return ConcernDraft.objects.filter(author=user).first()
 
 
 def draft_for_user(*, user, idempotency_key) -> ConcernDraft | None:

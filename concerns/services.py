@@ -322,6 +322,8 @@ def draft_save(*, user: User, school: School, idempotency_key: uuid.UUID, data: 
     if not created:
         draft.data = data
         draft.save(update_fields=["data", "updated_at"])
+    # Saving drafts is frequent, so it is where old ones are cleared out; no scheduler is needed.
+    drafts_purge()
     return draft
 
 
@@ -359,10 +361,23 @@ def is_away(*, user: User, school: School) -> bool:
 
 @transaction.atomic
 def cover_shift_add(*, user: User, school: School, person: User, starts_at: datetime, ends_at: datetime, note=""):
-    """R22: the DSL puts someone on the holiday or out-of-hours cover rota."""
+    """R22: the DSL puts someone on the holiday or out-of-hours cover rota; they get alerts while it runs."""
     if not access.is_dsl_team(user, school):
         raise PermissionDenied
+    if not Membership.objects.filter(user=person, school=school).exists():
+        raise ValidationError("Choose someone who works at this school.")
     shift = CoverShift(school=school, user=person, starts_at=starts_at, ends_at=ends_at, note=note)
     shift.full_clean()
     shift.save()
+    return shift
+
+
+@transaction.atomic
+def cover_shift_end(*, user: User, shift: CoverShift) -> CoverShift:
+    """Ends a shift now (or removes one not yet started from the rota, by ending it at its start)."""
+    if not access.is_dsl_team(user, shift.school):
+        raise PermissionDenied
+    now = timezone.now()
+    shift.ends_at = max(shift.starts_at + timedelta(seconds=1), min(shift.ends_at, now))
+    shift.save(update_fields=["ends_at"])
     return shift

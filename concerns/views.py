@@ -24,6 +24,7 @@ from safeguarding.models import User
 from . import categories, selectors, services
 from .forms import (
     AddendumForm,
+    CoverShiftForm,
     OtherPupilFormSet,
     PoliceNotificationForm,
     QuoteFormSet,
@@ -38,11 +39,13 @@ PENDING_KEY = "pending_concern"
 AUTHOR_SALT = "concerns.raise.author"
 
 
-def _raise_school(request):
+def _raise_school(request, wanted: str | None = None):
+    """The school the form is for: the one named (by the form, a draft or a kept form) if the person may raise
+    there, else their first."""
     schools = access.raise_schools_for(request.user)
     if not schools:
         raise PermissionDenied
-    wanted = request.POST.get("school") or request.GET.get("school")
+    wanted = wanted or request.POST.get("school") or request.GET.get("school")
     return next((s for s in schools if str(s.public_id) == wanted), schools[0])
 
 
@@ -133,9 +136,8 @@ def raise_concern(request):
         if request.method == "POST":
             return _keep_through_sign_in(request)
         return redirect_to_login(request.get_full_path())
-    school = _raise_school(request)
     if request.method == "POST":
-        return _submit(request, school)
+        return _submit(request, _raise_school(request))
 
     restored = request.session.pop(PENDING_KEY, None) if request.GET.get("resume") else None
     if restored and restored.get("author") != request.user.pk:
@@ -145,6 +147,8 @@ def raise_concern(request):
     if data is None and request.GET.get("draft"):
         draft = selectors.draft_for_user(user=request.user, idempotency_key=request.GET["draft"])
         data = draft.data if draft else None
+    # A kept form or a draft belongs to the school it was typed for.
+    school = _raise_school(request, wanted=(data or {}).get("school", [None])[0])
     if data is not None:
         main, quote_rows, other_rows = _initial_from(data)
         form = RaiseConcernForm(initial=main, school=school)
@@ -154,7 +158,7 @@ def raise_concern(request):
     else:
         form = RaiseConcernForm(initial={"idempotency_key": new_key()}, school=school)
         quotes, others, chosen = QuoteFormSet(prefix="quotes"), OtherPupilFormSet(prefix="others"), {}
-        draft = selectors.latest_draft(user=request.user, school=school)
+        draft = selectors.latest_draft(user=request.user)
         if draft:
             draft.offer_only = True
     return _render_raise(request, school, form, quotes, others, chosen, restored=bool(restored), draft=draft)
@@ -168,8 +172,8 @@ def _keep_through_sign_in(request):
     request.session[PENDING_KEY] = {"author": author, "data": _plain_data(request.POST)}
     messages.warning(
         request,
-        "You were signed out while you were typing. Sign in again: everything you typed is kept and will be shown "
-        "to you to send. Attached files need attaching again.",
+        "The session ended while a concern was being typed. Sign in again to get back what was typed (attached "
+        "files need attaching again).",
     )
     return redirect_to_login(reverse("concerns:raise") + "?resume=1")
 
@@ -279,7 +283,14 @@ def receipt(request, public_id):
     return render(
         request,
         "concerns/receipt.html",
-        {"concern": concern, "form": form, "adult_contacts": adult_contacts, "subject": selectors.subject_of(concern)},
+        {
+            "concern": concern,
+            "form": form,
+            "adult_contacts": adult_contacts,
+            "subject": selectors.subject_of(concern),
+            # Need to know (R15): the reporter sees their own additions, not the DSL team's follow-up notes.
+            "addenda": [a for a in concern.addenda.all() if a.author_id == request.user.pk],
+        },
     )
 
 
@@ -338,7 +349,13 @@ def concern_detail(request, public_id):
     return render(
         request,
         "concerns/detail.html",
-        {"concern": concern, "form": form, "subject": selectors.subject_of(concern), "now": timezone.now()},
+        {
+            "concern": concern,
+            "form": form,
+            "subject": selectors.subject_of(concern),
+            "addenda": concern.addenda.all(),
+            "now": timezone.now(),
+        },
     )
 
 
@@ -387,6 +404,48 @@ def attachment_download(request, public_id, attachment_id):
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+def cover_rota(request):
+    """R22: the holiday and out-of-hours cover rota: who gets alerts, and when."""
+    school = _dsl_school(request)
+    people = User.objects.filter(memberships__school=school, is_active=True).distinct().order_by("last_name")
+    form = CoverShiftForm(request.POST or None, people=people)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.cover_shift_add(
+                user=request.user,
+                school=school,
+                person=data["person"],
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                note=data["note"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{data['person'].get_full_name()} is on the cover rota.")
+            return redirect("concerns:cover_rota")
+    shifts = selectors.cover_rota(user=request.user, school=school)
+    return render(
+        request,
+        "concerns/cover_rota.html",
+        {"school": school, "form": form, "shifts": shifts, "now": timezone.now()},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def cover_shift_end(request, shift_id):
+    shift = selectors.cover_shift_for_user(user=request.user, shift_id=shift_id)
+    if shift is None:
+        raise Http404
+    services.cover_shift_end(user=request.user, shift=shift)
+    messages.success(request, "The shift has ended; that person no longer gets alerts from it.")
+    return redirect("concerns:cover_rota")
 
 
 def _dsl_school(request):

@@ -103,7 +103,16 @@ class UserAdmin(DjangoUserAdmin):
 @admin.register(School)
 class SchoolAdmin(admin.ModelAdmin):
     list_display = ["name", "local_authority", "trust", "urn"]
-    fields = ["name", "local_authority", "trust", "urn"]
+    fields = [
+        "name",
+        "local_authority",
+        "trust",
+        "urn",
+        "day_starts_at",
+        "day_ends_at",
+        "escalate_immediate_after_minutes",
+        "escalate_routine_after_minutes",
+    ]
     search_fields = ["name", "urn"]
 
 

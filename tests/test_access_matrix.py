@@ -5,10 +5,14 @@ row here fails `test_every_url_pattern_has_an_expectation`, so nobody can add a 
 open it. Admin pages are checked per registered model in `test_admin_is_for_the_it_administrator_only`.
 """
 
+from datetime import timedelta
+
 import pytest
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from concerns.services import cover_shift_add
 from safeguarding.models import Role
 
 from .conftest import sign_in
@@ -86,6 +90,8 @@ EXPECTATIONS = {
     "concerns:receipt": expect(404, staff=200),
     "concerns:queue": expect(403, dsl=200, deputy=200, head=200, other_dsl=200),
     "concerns:set_availability": ("post", expect(404, dsl=302, deputy=302, other_dsl=302)),
+    "concerns:cover_rota": DSL_TEAM_PAGE,
+    "concerns:cover_shift_end": CONCERN_POST,
     "concerns:detail": CONCERN_OBJECT,
     "concerns:acknowledge": CONCERN_POST,
     "concerns:add_addendum": CONCERN_POST,
@@ -128,7 +134,17 @@ def world(school, other_school, make_person):
     return {
         "people": people,
         "kwargs": {"public_id": contact.public_id},
-        "concern_kwargs": {"public_id": concern.public_id, "attachment_id": concern.attachments.get().pk},
+        "concern_kwargs": {
+            "public_id": concern.public_id,
+            "attachment_id": concern.attachments.get().pk,
+            "shift_id": cover_shift_add(
+                user=people["dsl"],
+                school=school,
+                person=people["pastoral"],
+                starts_at=timezone.now(),
+                ends_at=timezone.now() + timedelta(days=1),
+            ).pk,
+        },
     }
 
 
