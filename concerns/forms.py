@@ -22,7 +22,6 @@ FILE_SIGNATURES = {
     "jpeg": (b"\xff\xd8\xff", "image/jpeg"),
     "png": (b"\x89PNG\r\n\x1a\n", "image/png"),
 }
-IMAGE_TYPES = {"image/jpeg", "image/png"}
 
 # R8: a lone capital (with or without a full stop) standing for a name: "J Smith", "J. Smith", "Mr S", "J.S."
 INITIALS = re.compile(
@@ -169,11 +168,12 @@ class RaiseConcernForm(forms.Form):
         chosen = cleaned.get("categories") or []
         if categories.OTHER in chosen and not cleaned.get("other_category"):
             self.add_error("other_category", "You chose “Other”: say what kind of concern it is.")
-        if categories.NUDES in chosen and any(t in IMAGE_TYPES for t in self.content_types):
+        # R11: a PDF can hold an image as easily as a JPEG, so nothing at all is attached to such a concern.
+        if categories.NUDES in chosen and self.content_types:
             self.add_error(
                 "attachments",
-                "Do not upload images for a concern about nude or semi-nude images. Describe what you saw in words, "
-                "and tell the DSL now.",
+                "Do not upload images or files for a concern about nude or semi-nude images. Describe what you saw "
+                "in words, and tell the DSL now.",
             )
         return cleaned
 

@@ -225,7 +225,7 @@ class Quote(models.Model):
         ordering = ["order"]
 
     def __str__(self) -> str:
-        return f"Quote from {self.speaker}"
+        return "Quote"
 
     def get_additional_data(self) -> dict:
         return {"school": self.concern.school_id}
@@ -264,6 +264,7 @@ def _attachment_path(instance, filename: str) -> str:
 class Attachment(models.Model):
     """A scan or document attached to a concern, stored outside any public URL (R11)."""
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="attachments")
     file = models.FileField(upload_to=_attachment_path, storage=_private_storage, max_length=300)
     original_name = models.CharField(max_length=255)
@@ -276,7 +277,8 @@ class Attachment(models.Model):
         ordering = ["uploaded_at"]
 
     def __str__(self) -> str:
-        return self.original_name
+        # Not the file name: it is masked in the audit log and could name a child.
+        return "Attachment"
 
     def get_additional_data(self) -> dict:
         return {"school": self.concern.school_id}
@@ -366,6 +368,7 @@ class Unavailability(models.Model):
 class CoverShift(models.Model):
     """R22: who watches alerts in a holiday or out of hours, on the cover rota."""
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="cover_shifts")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cover_shifts")
     starts_at = models.DateTimeField()

@@ -87,7 +87,7 @@ def cover_rota(*, user, school: School):
 def cover_shift_for_user(*, user, shift_id):
     from .models import CoverShift
 
-    shift = CoverShift.objects.filter(pk=shift_id).select_related("school").first()
+    shift = CoverShift.objects.filter(public_id=shift_id).select_related("school").first()
     if shift is None or not access.is_dsl_team(user, shift.school):
         return None
     return shift

@@ -373,11 +373,13 @@ def cover_shift_add(*, user: User, school: School, person: User, starts_at: date
 
 
 @transaction.atomic
-def cover_shift_end(*, user: User, shift: CoverShift) -> CoverShift:
-    """Ends a shift now (or removes one not yet started from the rota, by ending it at its start)."""
+def cover_shift_end(*, user: User, shift: CoverShift) -> None:
+    """Ends a running shift now; a shift that has not started is taken off the rota (the audit log keeps it)."""
     if not access.is_dsl_team(user, shift.school):
         raise PermissionDenied
     now = timezone.now()
-    shift.ends_at = max(shift.starts_at + timedelta(seconds=1), min(shift.ends_at, now))
+    if shift.starts_at > now:
+        shift.delete()
+        return
+    shift.ends_at = min(shift.ends_at, now)
     shift.save(update_fields=["ends_at"])
-    return shift

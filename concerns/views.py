@@ -13,7 +13,7 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
 from contacts.models import Purpose
 from contacts.selectors import contacts_for_purpose
@@ -97,7 +97,7 @@ def _raise_context(request, school, form, quotes, others, chosen, **extra) -> di
 
 
 def _render_raise(request, school, form, quotes, others, chosen, *, status=200, **extra):
-    context = _raise_context(request, school, form, quotes, others, chosen, **extra)
+    context = _raise_context(request, school, form, quotes, others, chosen, autosave=True, **extra)
     return render(request, "concerns/raise.html", context, status=status)
 
 
@@ -220,11 +220,12 @@ def _submit(request, school):
 
 
 @login_required
-@require_GET
+@require_POST
 def pupil_search(request):
-    """The type-ahead: pupils on the current roll matching what was typed (R1). Answers an HTML fragment."""
+    """The type-ahead: pupils on the current roll matching what was typed (R1). Answers an HTML fragment.
+    POST, so the letters of a child's name never sit in a URL, a proxy's log or the browser's history."""
     school = _raise_school(request)
-    query = request.GET.get("q", "")[:60]
+    query = request.POST.get("q", "")[:60]
     pupils = selectors.pupil_search(user=request.user, school=school, query=query)
     names = [(p.legal_first_name + p.legal_last_name).lower() for p in pupils]
     return render(
@@ -355,6 +356,9 @@ def concern_detail(request, public_id):
             "subject": selectors.subject_of(concern),
             "addenda": concern.addenda.all(),
             "now": timezone.now(),
+            # R21: after a senior leader acknowledged, the DSL's own acknowledgement closes the hand-back task.
+            "dsl_can_take_back": access.is_dsl_team(request.user, concern.school)
+            and any(a.kind == "share_with_dsl" and a.status == "open" for a in concern.actions.all()),
         },
     )
 
@@ -392,7 +396,7 @@ def attachment_download(request, public_id, attachment_id):
     concern = selectors.concern_get_for_user(user=request.user, public_id=public_id) or selectors.my_concern(
         user=request.user, public_id=public_id
     )
-    attachment = next((a for a in concern.attachments.all() if a.pk == attachment_id), None) if concern else None
+    attachment = next((a for a in concern.attachments.all() if a.public_id == attachment_id), None) if concern else None
     if attachment is None:
         raise Http404
     log_access(attachment)
@@ -444,7 +448,7 @@ def cover_shift_end(request, shift_id):
     if shift is None:
         raise Http404
     services.cover_shift_end(user=request.user, shift=shift)
-    messages.success(request, "The shift has ended; that person no longer gets alerts from it.")
+    messages.success(request, "Done: that person no longer gets alerts from this shift.")
     return redirect("concerns:cover_rota")
 
 

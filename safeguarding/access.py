@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from .models import TRUST_ROLES, Membership, Role, School
 
@@ -164,20 +165,28 @@ def can_record_for_others(user, school: School) -> bool:
     return is_dsl_team(user, school)
 
 
+def is_on_cover(user, school: School) -> bool:
+    """R22: someone on the school's cover rota (now or to come) watches the queue for their shifts."""
+    from concerns.models import CoverShift
+
+    return CoverShift.objects.filter(user=user, school=school, ends_at__gt=timezone.now()).exists()
+
+
 def can_view_queue(user, school: School) -> bool:
-    """The alert queue: the DSL team, and senior leaders for the concerns routed to them (R20)."""
-    return has_any_role(user, DSL_TEAM | SENIOR_LEADERS, school)
+    """The alert queue: the DSL team; senior leaders and people on the cover rota for the concerns routed to
+    them (R20–R22)."""
+    return has_any_role(user, DSL_TEAM | SENIOR_LEADERS, school) or (
+        has_any_role(user, RAISERS, school) and is_on_cover(user, school)
+    )
 
 
 def can_view_concern(user, concern) -> bool:
-    """Need to know: the DSL team of the concern's school; a senior leader only once it has been routed to them
-    (the alert is the record of that). The author reads their own receipt, not this page (R15)."""
-    school = concern.school
-    if is_dsl_team(user, school):
+    """Need to know: the DSL team of the concern's school; anyone else only once it has been routed to them
+    (a senior leader on escalation, someone on the cover rota): the alert is the record of that. The author reads
+    their own receipt, not this page (R15)."""
+    if is_dsl_team(user, concern.school):
         return True
-    if has_any_role(user, SENIOR_LEADERS, school):
-        return concern.alerts.filter(recipient=user).exists()
-    return False
+    return concern.alerts.filter(recipient=user).exists()
 
 
 def can_acknowledge(user, concern) -> bool:

@@ -16,8 +16,17 @@
     var results = picker.querySelector(".pupil-results");
     var query = input.value.trim();
     if (query.replace(/\s/g, "").length < 2) { results.innerHTML = ""; return; }
-    var url = picker.dataset.searchUrl + "?q=" + encodeURIComponent(query);
-    fetch(url, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
+    var body = new FormData();
+    body.append("q", query);
+    var school = document.querySelector("input[name=school]");
+    if (school) { body.append("school", school.value); }
+    var token = document.querySelector("input[name=csrfmiddlewaretoken]");
+    fetch(picker.dataset.searchUrl, {
+      method: "POST",
+      body: body,
+      credentials: "same-origin",
+      headers: { "X-Requested-With": "fetch", "X-CSRFToken": token ? token.value : "" }
+    })
       .then(function (response) { return response.ok ? response.text() : ""; })
       .then(function (html) { if (input.value.trim() === query) { results.innerHTML = html; } });
   }

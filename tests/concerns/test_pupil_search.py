@@ -25,7 +25,7 @@ def searcher(client, teacher):
     sign_in(client, teacher)
 
     def search(query):
-        response = client.get(reverse("concerns:pupil_search"), {"q": query})
+        response = client.post(reverse("concerns:pupil_search"), {"q": query})
         assert response.status_code == 200
         return html.unescape(response.content.decode())
 

@@ -225,7 +225,7 @@ def test_an_image_on_a_nudes_concern_is_refused_and_nothing_is_saved(client, tea
     )
     response = client.post(RAISE_URL, data)
     assert response.status_code == 400
-    assert "Do not upload images for a concern about nude or semi-nude images" in page_text(response)
+    assert "Do not upload images or files for a concern about nude or semi-nude images" in page_text(response)
     assert not Concern.objects.exists()
     assert not Attachment.objects.exists()
 
@@ -265,7 +265,8 @@ def test_a_pdf_is_kept_privately_and_served_only_through_the_checked_download(
         assert client.get(settings.MEDIA_URL.rstrip("/") + "/" + attachment.file.name).status_code == 404
 
         download = reverse(
-            "concerns:attachment_download", kwargs={"public_id": concern.public_id, "attachment_id": attachment.pk}
+            "concerns:attachment_download",
+            kwargs={"public_id": concern.public_id, "attachment_id": attachment.public_id},
         )
         response = client.get(download)
         assert response.status_code == 200
@@ -363,3 +364,16 @@ def test_the_page_costs_the_same_queries_however_many_pupils(client, school, tea
     with CaptureQueriesContext(connection) as many:
         assert client.get(RAISE_URL).status_code == 200
     assert len(many) == len(few)
+
+
+@pytest.mark.django_db
+def test_a_pdf_on_a_nudes_concern_is_refused_too(client, school, teacher, pupil, signed_in):
+    """A PDF can hold an image as easily as a JPEG: nothing at all is attached to a nudes concern (R11)."""
+    signed_in(teacher)
+    data = raise_form_data(
+        pupil, categories=["nudes"], attachments=SimpleUploadedFile("scan.pdf", PDF_BYTES, "application/pdf")
+    )
+    response = client.post(RAISE_URL, data)
+    assert response.status_code == 400
+    assert "Do not upload images or files" in page_text(response)
+    assert not Concern.objects.exists()
