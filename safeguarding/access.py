@@ -229,6 +229,7 @@ def home_url(user) -> str | None:
 class NavItem:
     label: str
     url: str
+    badge: int = 0
 
 
 def navigation(user) -> list[NavItem]:
@@ -237,8 +238,13 @@ def navigation(user) -> list[NavItem]:
         return []
     items: list[NavItem] = []
     school = current_school(user)
-    if any(can_view_queue(user, s) for s in schools_for(user)):
-        items.append(NavItem("Alert queue", reverse("concerns:queue")))
+    queue_school = next((s for s in schools_for(user) if can_view_queue(user, s)), None)
+    if queue_school:
+        from concerns.selectors import unacknowledged_count
+
+        # R19: the alert shows in the app on every page, not only by email.
+        waiting = unacknowledged_count(user=user, school=queue_school)
+        items.append(NavItem("Alert queue", reverse("concerns:queue"), badge=waiting))
     if raise_schools_for(user):
         items.append(NavItem("My concerns", reverse("concerns:my_concerns")))
     if school and can_view_contacts(user, school):

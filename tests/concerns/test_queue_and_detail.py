@@ -220,3 +220,14 @@ def test_a_police_notification_is_recorded_as_domestic_abuse_with_its_reference(
     assert concern.police_notification.child_present is True
     assert concern.subject == pupil
     assert "Reference DY-2024-0412" in page_text(client.get(detail_url(concern)))
+
+
+@pytest.mark.django_db
+def test_the_menu_shows_how_many_concerns_wait(client, school, make_person, signed_in):
+    """Every page the DSL opens shows the number of concerns waiting for acknowledgement (R19)."""
+    dsl = make_person(Role.DSL, school=school)
+    author = make_person(Role.STAFF, school=school)
+    raise_concern(author=author, school=school)
+    raise_concern(author=author, school=school)
+    page = signed_in(dsl).get(reverse("contacts:directory")).content.decode()
+    assert '2<span class="visually-hidden"> waiting</span>' in page
