@@ -69,6 +69,16 @@ def check_upload(upload) -> str:
     return content_type
 
 
+def combine_happened_at(form: forms.Form, cleaned: dict) -> None:
+    """Puts the date and time fields together as `happened_at` (London time), refusing a moment in the future."""
+    day, at = cleaned.get("happened_on"), cleaned.get("happened_time")
+    if day and at:
+        happened = timezone.make_aware(datetime.combine(day, at), timezone.get_current_timezone())
+        if happened > timezone.now() + timedelta(minutes=5):
+            form.add_error("happened_time", "This is in the future. Give the date and time it happened.")
+        cleaned["happened_at"] = happened
+
+
 class RaiseConcernForm(forms.Form):
     """R3–R13: the concern itself. The pupil is chosen by type-ahead; their public id arrives here."""
 
@@ -152,12 +162,7 @@ class RaiseConcernForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        day, at = cleaned.get("happened_on"), cleaned.get("happened_time")
-        if day and at:
-            happened = timezone.make_aware(datetime.combine(day, at), timezone.get_current_timezone())
-            if happened > timezone.now() + timedelta(minutes=5):
-                self.add_error("happened_time", "This is in the future. Give the date and time it happened.")
-            cleaned["happened_at"] = happened
+        combine_happened_at(self, cleaned)
         if cleaned.get("source_type") == SourceType.SECOND_HAND:
             if not cleaned.get("source_name"):
                 self.add_error("source_name", "Say who told you, with their full name.")
@@ -254,12 +259,7 @@ class PoliceNotificationForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        day, at = cleaned.get("happened_on"), cleaned.get("happened_time")
-        if day and at:
-            happened = timezone.make_aware(datetime.combine(day, at), timezone.get_current_timezone())
-            if happened > timezone.now() + timedelta(minutes=5):
-                self.add_error("happened_time", "This is in the future. Give the date and time of the incident.")
-            cleaned["happened_at"] = happened
+        combine_happened_at(self, cleaned)
         return cleaned
 
 

@@ -25,14 +25,9 @@ from safeguarding.models import Role
 from safeguarding.tasks import escalate_if_unacknowledged, send_alert_email
 
 from ..factories import PDF_BYTES, PupilFactory, concern_input, raise_concern
+from .helpers import jobs
 
 LONDON = ZoneInfo("Europe/London")
-
-
-def jobs(task, *args) -> list[DBTaskResult]:
-    """Queued jobs of `task`, only those called with `args` when any are given."""
-    found = DBTaskResult.objects.filter(task_path=task.module_path)
-    return [job for job in found if not args or job.args_kwargs["args"] == list(args)]
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django_tasks_db.models import DBTaskResult
 
 from concerns import services
 from concerns.models import Alert, AlertReason, Concern
@@ -13,6 +12,7 @@ from safeguarding.models import Role
 from safeguarding.tasks import escalate_if_unacknowledged, send_alert_email
 
 from ..factories import raise_concern
+from .helpers import jobs
 
 LONDON = ZoneInfo("Europe/London")
 MONDAY, TUESDAY, WEDNESDAY, THURSDAY, FRIDAY, SATURDAY = range(6)
@@ -20,12 +20,6 @@ MONDAY, TUESDAY, WEDNESDAY, THURSDAY, FRIDAY, SATURDAY = range(6)
 
 def london(*parts) -> datetime:
     return datetime(*parts, tzinfo=LONDON)
-
-
-def jobs(task, *args) -> list[DBTaskResult]:
-    """Queued jobs of `task`, only those called with `args` when any are given."""
-    found = DBTaskResult.objects.filter(task_path=task.module_path)
-    return [job for job in found if not args or job.args_kwargs["args"] == list(args)]
 
 
 def due(school, raised_at: datetime, *, immediate: bool) -> datetime:
