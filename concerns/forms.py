@@ -11,7 +11,7 @@ from django.forms import formset_factory
 from django.utils import timezone
 
 from . import categories
-from .models import PupilRole, SourceType
+from .models import DecisionKind, PupilRole, SourceType
 
 MAX_ATTACHMENTS = 5
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -298,3 +298,68 @@ class CoverShiftForm(forms.Form):
 
 def new_key() -> uuid.UUID:
     return uuid.uuid4()
+
+
+class TriageForm(forms.Form):
+    """R26, R27, R9: the DSL team's triage. `version` is the concern's version when the page was opened."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    level = forms.ModelChoiceField(
+        label="Level of need",
+        queryset=None,
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={"required": "Choose the level of need."},
+    )
+    rationale = forms.CharField(label="Why this level", widget=forms.Textarea(attrs={"rows": 3}))
+    immediate_needs = forms.CharField(
+        label="Urgent medical or safety needs", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    presentation = forms.CharField(
+        label="How the child presented today", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    known_already = forms.CharField(
+        label="What is already known", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    checks_needed = forms.CharField(label="Checks needed", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    categories = forms.MultipleChoiceField(
+        label="Categories (the reporter's choice is kept whatever you choose)",
+        choices=categories.CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(self, *args, levels=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["level"].queryset = levels
+
+
+class DecisionForm(forms.Form):
+    """R40: what was decided, and why. Not referring is a decision too."""
+
+    kind = forms.ChoiceField(label="Decision", choices=[("", "Choose…"), *DecisionKind.choices])
+    details = forms.CharField(label="Details (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    rationale = forms.CharField(
+        label="Why",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Every decision needs its reason, including a decision not to refer."},
+    )
+
+
+class CloseForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    outcome_summary = forms.CharField(
+        label="Outcome",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="How the concern was followed up and resolved.",
+        error_messages={"required": "Write the outcome before closing the concern."},
+    )
+
+
+class ReopenForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label="Why reopen it",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Say why the concern is being reopened."},
+    )

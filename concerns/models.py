@@ -134,6 +134,13 @@ class Concern(models.Model):
     )
     escalation_due_at = models.DateTimeField(null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
+    outcome_summary = models.TextField("outcome", blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Optimistic locking: each change by the DSL team bumps it; a change made from an older page is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["-recorded_at"]
@@ -423,3 +430,128 @@ class Action(models.Model):
 
     def get_additional_data(self) -> dict:
         return {"school": self.concern.school_id}
+
+
+class LevelOfNeed(models.Model):
+    """The Derby and Derbyshire levels of need (R27), kept as reference data: the threshold document is under
+    review (decision 7), so the levels are edited in the admin, not in code."""
+
+    code = models.SlugField(max_length=30, unique=True)
+    label = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+    is_child_protection = models.BooleanField(
+        default=False,
+        help_text="Level 4: the page shows the urgent and out-of-hours numbers for children's social care.",
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["order"]
+        verbose_name_plural = "levels of need"
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Triage(models.Model):
+    """The DSL team's first decision on a concern (R26, R27). A later triage supersedes an earlier one; both stay."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="triages")
+    level = models.ForeignKey(LevelOfNeed, on_delete=models.PROTECT, related_name="+")
+    rationale = models.TextField("why this level")
+    immediate_needs = models.TextField("urgent medical or safety needs", blank=True)
+    presentation = models.TextField("how the child presented today", blank=True)
+    known_already = models.TextField("what is already known", blank=True)
+    checks_needed = models.TextField("checks needed", blank=True)
+    triaged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    triaged_by_name = models.CharField(max_length=200)
+    triaged_by_role = models.CharField(max_length=200)
+    triaged_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-triaged_at"]
+
+    def __str__(self) -> str:
+        return f"Triage: {self.level}"
+
+    def get_additional_data(self) -> dict:
+        return {"school": self.concern.school_id}
+
+
+class DecisionKind(models.TextChoices):
+    """R40: what was decided. Deciding not to refer is a decision too, with its reasons."""
+
+    REFER_CSC = "refer_csc", "Refer to children's social care"
+    NOT_REFER_CSC = "not_refer_csc", "Not to refer to children's social care"
+    EARLY_HELP = "early_help", "Offer early help"
+    REFER_POLICE = "refer_police", "Refer to the police"
+    NOT_REFER_POLICE = "not_refer_police", "Not to refer to the police"
+    REFER_PREVENT = "refer_prevent", "Refer to Prevent"
+    NOT_REFER_PREVENT = "not_refer_prevent", "Not to refer to Prevent"
+    REFER_LADO = "refer_lado", "Refer to the LADO"
+    NOT_REFER_LADO = "not_refer_lado", "Not to refer to the LADO"
+    TELL_PARENTS = "tell_parents", "Tell the parents or carers"
+    NOT_TELL_PARENTS = "not_tell_parents", "Not to tell the parents or carers"
+    MONITOR = "monitor", "Monitor in school"
+    NO_FURTHER_ACTION = "no_further_action", "No further action"
+    OTHER = "other", "Other"
+
+
+class Decision(models.Model):
+    """R40: every decision records its rationale, who decided (name and role) and when."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="decisions")
+    kind = models.CharField(max_length=30, choices=DecisionKind.choices)
+    details = models.TextField("what was decided", blank=True)
+    rationale = models.TextField("why")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_by_name = models.CharField(max_length=200)
+    decided_by_role = models.CharField(max_length=200)
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-decided_at"]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+    def get_additional_data(self) -> dict:
+        return {"school": self.concern.school_id}
+
+
+class ChronologyKind(models.TextChoices):
+    CONCERN_RAISED = "concern_raised", "Concern recorded"
+    ACKNOWLEDGED = "acknowledged", "Concern acknowledged"
+    ADDENDUM = "addendum", "Addendum"
+    TRIAGED = "triaged", "Triaged"
+    RECATEGORISED = "recategorised", "Re-categorised"
+    DECISION = "decision", "Decision"
+    CLOSED = "closed", "Concern closed"
+    REOPENED = "reopened", "Concern reopened"
+
+
+class ChronologyEntry(models.Model):
+    """One line of a child's chronology (R52), written by the service that made the change, in the same
+    transaction. Append-only: entries are never changed or deleted (safeguarding.signals)."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="chronology")
+    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, null=True, blank=True, related_name="chronology")
+    kind = models.CharField(max_length=30, choices=ChronologyKind.choices)
+    occurred_at = models.DateTimeField(help_text="When it happened (for a concern: when it was recorded).")
+    summary = models.TextField(help_text="Full names and roles, no internal codes: readable decades from now (R54).")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    author_name = models.CharField(max_length=200)
+    author_role = models.CharField(max_length=200)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-occurred_at", "-pk"]
+        verbose_name_plural = "chronology entries"
+        indexes = [models.Index(fields=["pupil", "-occurred_at"])]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+    def get_additional_data(self) -> dict:
+        return {"school": self.pupil.school_id}

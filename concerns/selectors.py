@@ -8,7 +8,7 @@ from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
 from safeguarding import access
 from safeguarding.models import School
 
-from .models import Alert, Concern, ConcernDraft, ConcernPupil, Pupil, PupilRole
+from .models import Alert, ChronologyEntry, Concern, ConcernDraft, ConcernPupil, LevelOfNeed, Pupil, PupilRole, Triage
 
 PUPIL_SEARCH_LIMIT = 12
 
@@ -50,7 +50,15 @@ def my_concern(*, user, public_id) -> Concern | None:
 def concern_get_for_user(*, user, public_id) -> Concern | None:
     concern = (
         _with_people(Concern.objects.filter(public_id=public_id))
-        .prefetch_related("quotes", "addenda", "attachments", "actions__owner", "alerts__recipient")
+        .prefetch_related(
+            "quotes",
+            "addenda",
+            "attachments",
+            "actions__owner",
+            "alerts__recipient",
+            Prefetch("triages", queryset=Triage.objects.select_related("level")),
+            "decisions",
+        )
         .first()
     )
     if concern is None or not access.can_view_concern(user, concern):
@@ -112,3 +120,39 @@ def alerts_for(*, concern: Concern) -> list[Alert]:
 
 def subject_of(concern: Concern):
     return next((link.pupil for link in concern.pupil_links.all() if link.role == PupilRole.SUBJECT), None)
+
+
+def levels_of_need() -> QuerySet[LevelOfNeed]:
+    return LevelOfNeed.objects.filter(is_active=True)
+
+
+def pupil_for_file(*, user, public_id) -> Pupil | None:
+    """The child whose CP file the person may open (R52), or None for missing and not allowed alike."""
+    pupil = Pupil.objects.select_related("school").filter(public_id=public_id).first()
+    if pupil is None or not access.can_view_pupil_file(user, pupil):
+        return None
+    return pupil
+
+
+def chronology_for_pupil(*, user, pupil: Pupil) -> QuerySet[ChronologyEntry]:
+    """R52: the child's chronology, newest first."""
+    if pupil is None or not access.can_view_pupil_file(user, pupil):
+        return ChronologyEntry.objects.none()
+    return ChronologyEntry.objects.filter(pupil=pupil).select_related("concern")
+
+
+def concerns_about(*, user, pupil: Pupil, full: bool = False) -> QuerySet[Concern]:
+    """Every concern on the child's file (as the subject), newest first; `full` fetches what the PDF prints."""
+    if not access.can_view_pupil_file(user, pupil):
+        return Concern.objects.none()
+    concerns = _with_people(
+        Concern.objects.filter(pupil_links__pupil=pupil, pupil_links__role=PupilRole.SUBJECT)
+    ).prefetch_related(Prefetch("triages", queryset=Triage.objects.select_related("level")), "decisions")
+    if full:
+        concerns = concerns.prefetch_related("quotes", "addenda", "attachments")
+    return concerns.select_related("closed_by", "transcribed_by").order_by("-recorded_at")
+
+
+def other_concerns_about(*, user, pupil: Pupil, concern: Concern) -> list[Concern]:
+    """R26: the child's earlier concerns, beside the one being triaged."""
+    return list(concerns_about(user=user, pupil=pupil).exclude(pk=concern.pk)[:20])

@@ -23,6 +23,9 @@ from .models import (
     Alert,
     AlertReason,
     Attachment,
+    CategoryChoice,
+    ChronologyEntry,
+    ChronologyKind,
     Concern,
     ConcernCategory,
     ConcernDraft,
@@ -30,11 +33,14 @@ from .models import (
     ConcernPupil,
     ConcernStatus,
     CoverShift,
+    Decision,
     DomesticAbuseNotification,
+    LevelOfNeed,
     Pupil,
     PupilRole,
     Quote,
     SourceType,
+    Triage,
     Unavailability,
 )
 
@@ -218,8 +224,56 @@ def concern_raise(
             child_voice=police.child_voice,
         )
     ConcernDraft.objects.filter(author=writer, idempotency_key=data.idempotency_key).delete()
+    _chronicle(concern=concern, kind=ChronologyKind.CONCERN_RAISED, by=writer, summary=_raise_summary(concern, data))
     _alert_on_raise(concern)
     return concern
+
+
+def _name_and_role(user: User, school: School) -> tuple[str, str]:
+    return user.get_full_name() or user.username, user.job_title or _role_label(user, school)
+
+
+def _chronicle(*, concern: Concern, kind: str, by: User, summary: str, occurred_at: datetime | None = None):
+    """R52: writes the line on the child's chronology, in the caller's transaction."""
+    name, role = _name_and_role(by, concern.school)
+    subject = ConcernPupil.objects.select_related("pupil").get(concern=concern, role=PupilRole.SUBJECT).pupil
+    ChronologyEntry.objects.create(
+        pupil=subject,
+        concern=concern,
+        kind=kind,
+        occurred_at=occurred_at or timezone.now(),
+        summary=summary,
+        author=by,
+        author_name=name,
+        author_role=role,
+    )
+
+
+def _category_labels(codes) -> str:
+    return "; ".join(categories.label(code) for code in codes)
+
+
+def _raise_summary(concern: Concern, data: ConcernInput) -> str:
+    """A plain sentence with full names and roles and no codes, readable by a stranger decades from now (R54)."""
+    happened = timezone.localtime(concern.happened_at)
+    who = f"{concern.author_name} ({concern.author_role})"
+    if concern.transcribed_by_id:
+        transcriber, role = _name_and_role(concern.transcribed_by, concern.school)
+        who += f", given verbally and written down by {transcriber} ({role})"
+    parts = [
+        f"Concern recorded by {who} about {happened:%-d %B %Y at %H:%M} at {concern.location}: "
+        f"{_category_labels(data.category_codes)}.",
+    ]
+    if concern.is_immediate:
+        parts.append("Marked Immediate.")
+    if concern.is_late:
+        parts.append("Recorded after the end of that school day.")
+    others = [
+        f"{pupil.full_name} ({ConcernPupil(role=role).get_role_display().lower()})" for pupil, role in data.other_pupils
+    ]
+    if others:
+        parts.append("Other children involved: " + ", ".join(others) + ".")
+    return " ".join(parts)
 
 
 def _role_label(user: User, school: School) -> str:
@@ -274,6 +328,9 @@ def concern_acknowledge(*, user: User, concern: Concern) -> Concern:
         if concern.status == ConcernStatus.NEW:
             concern.status = ConcernStatus.ACKNOWLEDGED
         concern.save(update_fields=["acknowledged_at", "acknowledged_by", "status"])
+        _chronicle(
+            concern=concern, kind=ChronologyKind.ACKNOWLEDGED, by=user, summary=_acknowledged_summary(user, concern)
+        )
         if not dsl_team:
             Action.objects.get_or_create(
                 concern=concern,
@@ -292,6 +349,11 @@ def concern_acknowledge(*, user: User, concern: Concern) -> Concern:
     return concern
 
 
+def _acknowledged_summary(user: User, concern: Concern) -> str:
+    name, role = _name_and_role(user, concern.school)
+    return f"Concern acknowledged by {name} ({role})."
+
+
 @transaction.atomic
 def addendum_add(*, user: User, concern: Concern, text: str) -> Addendum:
     """R16: a dated correction by a named author; the original record is never changed."""
@@ -306,6 +368,12 @@ def addendum_add(*, user: User, concern: Concern, text: str) -> Addendum:
     )
     addendum.full_clean()
     addendum.save()
+    _chronicle(
+        concern=concern,
+        kind=ChronologyKind.ADDENDUM,
+        by=user,
+        summary=f"Addendum by {addendum.author_name} ({addendum.author_role}): {text}",
+    )
     return addendum
 
 
@@ -383,3 +451,156 @@ def cover_shift_end(*, user: User, shift: CoverShift) -> None:
         return
     shift.ends_at = min(shift.ends_at, now)
     shift.save(update_fields=["ends_at"])
+
+
+# --- Triage, decisions, closing (R25–R27, R40) --------------------------------------------------------------
+
+
+class ConcurrentEdit(Exception):
+    """Someone else changed the concern since this page was opened; nothing was saved (optimistic locking)."""
+
+    def __init__(self, concern: Concern):
+        super().__init__("The concern was changed by someone else.")
+        self.concern = concern
+
+
+def _lock_for_change(*, user: User, concern: Concern, expected_version: int | None) -> Concern:
+    if not access.can_triage(user, concern.school):
+        raise PermissionDenied
+    locked = Concern.objects.select_for_update().get(pk=concern.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise ConcurrentEdit(locked)
+    return locked
+
+
+@dataclass
+class TriageInput:
+    level: LevelOfNeed
+    rationale: str
+    immediate_needs: str = ""
+    presentation: str = ""
+    known_already: str = ""
+    checks_needed: str = ""
+    category_codes: list[str] = field(default_factory=list)  # the DSL's categories; empty keeps the reporter's
+
+
+@transaction.atomic
+def concern_triage(*, user: User, concern: Concern, data: TriageInput, expected_version: int | None) -> Triage:
+    """R26, R27, R9: the level of need with its reason; re-categorising keeps the reporter's original choice.
+    Two people triaging at once never overwrite each other: the second is refused (ConcurrentEdit)."""
+    concern = _lock_for_change(user=user, concern=concern, expected_version=expected_version)
+    name, role = _name_and_role(user, concern.school)
+    triage = Triage(
+        concern=concern,
+        level=data.level,
+        rationale=data.rationale,
+        immediate_needs=data.immediate_needs,
+        presentation=data.presentation,
+        known_already=data.known_already,
+        checks_needed=data.checks_needed,
+        triaged_by=user,
+        triaged_by_name=name,
+        triaged_by_role=role,
+    )
+    triage.full_clean()
+    triage.save()
+    if concern.acknowledged_at is None:
+        concern.acknowledged_at, concern.acknowledged_by = timezone.now(), user
+    if concern.status in (ConcernStatus.NEW, ConcernStatus.ACKNOWLEDGED):
+        concern.status = ConcernStatus.TRIAGED
+    concern.version += 1
+    concern.save(update_fields=["status", "acknowledged_at", "acknowledged_by", "version"])
+    _chronicle(
+        concern=concern,
+        kind=ChronologyKind.TRIAGED,
+        by=user,
+        summary=f"Triaged by {name} ({role}): level of need {data.level.label}. Reason: {data.rationale}",
+    )
+    reporter_codes = list(concern.categories.filter(chosen_by=CategoryChoice.REPORTER).values_list("code", flat=True))
+    current_dsl = set(concern.categories.filter(chosen_by=CategoryChoice.DSL).values_list("code", flat=True))
+    wanted = set(data.category_codes)
+    if wanted - set(categories.BY_CODE):
+        raise ValidationError("Choose categories from the list.")
+    if wanted and wanted != (current_dsl or set(reporter_codes)):
+        # The reporter's choice stays as it was; the DSL team's set is replaced (R9).
+        for category in concern.categories.filter(chosen_by=CategoryChoice.DSL).exclude(code__in=wanted):
+            category.delete()
+        for code in wanted - current_dsl:
+            ConcernCategory.objects.create(concern=concern, code=code, chosen_by=CategoryChoice.DSL)
+        _chronicle(
+            concern=concern,
+            kind=ChronologyKind.RECATEGORISED,
+            by=user,
+            summary=f"Re-categorised by {name} ({role}) as: {_category_labels(sorted(wanted))}. "
+            f"The reporter chose: {_category_labels(reporter_codes)}.",
+        )
+    return triage
+
+
+@transaction.atomic
+def decision_record(*, user: User, concern: Concern, kind: str, rationale: str, details: str = "") -> Decision:
+    """R40: a decision with its reason, who made it and when; not referring is a decision too."""
+    if not access.can_triage(user, concern.school):
+        raise PermissionDenied
+    name, role = _name_and_role(user, concern.school)
+    decision = Decision(
+        concern=concern,
+        kind=kind,
+        details=details,
+        rationale=rationale,
+        decided_by=user,
+        decided_by_name=name,
+        decided_by_role=role,
+    )
+    decision.full_clean()
+    decision.save()
+    what = decision.get_kind_display() + (f": {details}" if details else "")
+    _chronicle(
+        concern=concern,
+        kind=ChronologyKind.DECISION,
+        by=user,
+        summary=f"Decision by {name} ({role}): {what}. Reason: {rationale}",
+    )
+    return decision
+
+
+@transaction.atomic
+def concern_close(*, user: User, concern: Concern, outcome_summary: str, expected_version: int | None) -> Concern:
+    """R25: closing needs an outcome summary; it is recorded with who and when."""
+    concern = _lock_for_change(user=user, concern=concern, expected_version=expected_version)
+    if not outcome_summary.strip():
+        raise ValidationError({"outcome_summary": "Write the outcome before closing the concern."})
+    if concern.status == ConcernStatus.CLOSED:
+        return concern
+    concern.status = ConcernStatus.CLOSED
+    concern.outcome_summary = outcome_summary
+    concern.closed_at, concern.closed_by = timezone.now(), user
+    if concern.acknowledged_at is None:
+        concern.acknowledged_at, concern.acknowledged_by = concern.closed_at, user
+    concern.version += 1
+    concern.save()
+    name, role = _name_and_role(user, concern.school)
+    _chronicle(
+        concern=concern,
+        kind=ChronologyKind.CLOSED,
+        by=user,
+        summary=f"Closed by {name} ({role}). Outcome: {outcome_summary}",
+    )
+    return concern
+
+
+@transaction.atomic
+def concern_reopen(*, user: User, concern: Concern, reason: str, expected_version: int | None) -> Concern:
+    """A closed concern can be reopened, with the reason recorded (issue 4, item 8)."""
+    concern = _lock_for_change(user=user, concern=concern, expected_version=expected_version)
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the concern is being reopened."})
+    if concern.status != ConcernStatus.CLOSED:
+        return concern
+    concern.status = ConcernStatus.TRIAGED if concern.triages.exists() else ConcernStatus.ACKNOWLEDGED
+    concern.closed_at, concern.closed_by = None, None
+    concern.version += 1
+    concern.save()
+    name, role = _name_and_role(user, concern.school)
+    _chronicle(concern=concern, kind=ChronologyKind.REOPENED, by=user, summary=f"Reopened by {name} ({role}): {reason}")
+    return concern

@@ -20,6 +20,12 @@ urlpatterns = [
     path("concerns/<uuid:public_id>/", views.concern_detail, name="detail"),
     path("concerns/<uuid:public_id>/acknowledge/", views.acknowledge, name="acknowledge"),
     path("concerns/<uuid:public_id>/addenda/", views.add_addendum, name="add_addendum"),
+    path("concerns/<uuid:public_id>/triage/", views.triage, name="triage"),
+    path("concerns/<uuid:public_id>/decisions/", views.record_decision, name="record_decision"),
+    path("concerns/<uuid:public_id>/close/", views.close, name="close"),
+    path("concerns/<uuid:public_id>/reopen/", views.reopen, name="reopen"),
+    path("pupils/<uuid:public_id>/", views.pupil_file, name="pupil_file"),
+    path("pupils/<uuid:public_id>/file.pdf", views.pupil_file_pdf, name="pupil_file_pdf"),
     path(
         "concerns/<uuid:public_id>/attachments/<uuid:attachment_id>/",
         views.attachment_download,

@@ -3,13 +3,14 @@ acknowledging, and recording for others (R1–R24)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,15 +21,20 @@ from contacts.selectors import contacts_for_purpose
 from safeguarding import access
 from safeguarding.audit import log_access
 from safeguarding.models import User
+from safeguarding.pdf import render_pdf
 
 from . import categories, selectors, services
 from .forms import (
     AddendumForm,
+    CloseForm,
     CoverShiftForm,
+    DecisionForm,
     OtherPupilFormSet,
     PoliceNotificationForm,
     QuoteFormSet,
     RaiseConcernForm,
+    ReopenForm,
+    TriageForm,
     VerbalReporterForm,
     new_key,
 )
@@ -339,37 +345,231 @@ def set_availability(request):
     return redirect("concerns:queue")
 
 
-@login_required
-def concern_detail(request, public_id):
-    """One concern, for the DSL team (and a senior leader it was routed to). Every view is audit-logged (R85)."""
+def _effective_categories(concern) -> list[str]:
+    dsl = [c.code for c in concern.categories.all() if c.chosen_by == "dsl"]
+    return dsl or [c.code for c in concern.categories.all() if c.chosen_by == "reporter"]
+
+
+def _detail(request, concern, *, status=200, conflict=None, **forms):
+    """The concern page, with whatever forms were just posted (bound, with their errors) and fresh ones for the
+    rest."""
+    can_triage = access.can_triage(request.user, concern.school)
+    subject = selectors.subject_of(concern)
+    context = {
+        "concern": concern,
+        "subject": subject,
+        "addenda": concern.addenda.all(),
+        "now": timezone.now(),
+        "conflict": conflict,
+        "can_triage": can_triage,
+        "form": forms.get("addendum_form") or AddendumForm(),
+        # R21: after a senior leader acknowledged, the DSL's own acknowledgement closes the hand-back task.
+        "dsl_can_take_back": access.is_dsl_team(request.user, concern.school)
+        and any(a.kind == "share_with_dsl" and a.status == "open" for a in concern.actions.all()),
+    }
+    if can_triage:
+        latest = next(iter(concern.triages.all()), None)
+        context.update(
+            {
+                "latest_triage": latest,
+                "decisions": concern.decisions.all(),
+                "triage_form": forms.get("triage_form")
+                or TriageForm(
+                    levels=selectors.levels_of_need(),
+                    initial={
+                        "version": concern.version,
+                        "level": latest.level_id if latest else None,
+                        "categories": _effective_categories(concern),
+                    },
+                ),
+                "decision_form": forms.get("decision_form") or DecisionForm(),
+                "thresholds_url": settings.THRESHOLDS_DOCUMENT_URL,
+                "close_form": forms.get("close_form") or CloseForm(initial={"version": concern.version}),
+                "reopen_form": forms.get("reopen_form") or ReopenForm(initial={"version": concern.version}),
+                "chronology": selectors.chronology_for_pupil(user=request.user, pupil=subject)[:20],
+                "other_concerns": selectors.other_concerns_about(user=request.user, pupil=subject, concern=concern),
+                "crisis_contacts": contacts_for_purpose(
+                    school=concern.school,
+                    purposes=[Purpose.CSC_URGENT, Purpose.CSC_OUT_OF_HOURS, Purpose.POLICE_EMERGENCY],
+                ),
+            }
+        )
+    return render(request, "concerns/detail.html", context, status=status)
+
+
+def _concern_or_404(request, public_id):
     concern = selectors.concern_get_for_user(user=request.user, public_id=public_id)
     if concern is None:
         raise Http404
+    return concern
+
+
+@login_required
+def concern_detail(request, public_id):
+    """One concern, for the DSL team (and a senior leader it was routed to). Every view is audit-logged (R85)."""
+    concern = _concern_or_404(request, public_id)
     log_access(concern)
-    form = AddendumForm()
+    return _detail(request, concern)
+
+
+def _triage_owner_or_404(request, public_id):
+    concern = _concern_or_404(request, public_id)
+    if not access.can_triage(request.user, concern.school):
+        raise Http404
+    return concern
+
+
+def _conflict_message(concern) -> str:
+    return (
+        "Someone else changed this concern while you were working on it, so nothing of yours was saved. The page "
+        "now shows what they did; what you typed is kept in the form below. Check it, then save again."
+    )
+
+
+@login_required
+@require_POST
+def triage(request, public_id):
+    """R26, R27: the level of need, its reason, and re-categorising that keeps the reporter's choice (R9)."""
+    concern = _triage_owner_or_404(request, public_id)
+    form = TriageForm(request.POST, levels=selectors.levels_of_need())
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.concern_triage(
+                user=request.user,
+                concern=concern,
+                expected_version=data["version"],
+                data=services.TriageInput(
+                    level=data["level"],
+                    rationale=data["rationale"],
+                    immediate_needs=data["immediate_needs"],
+                    presentation=data["presentation"],
+                    known_already=data["known_already"],
+                    checks_needed=data["checks_needed"],
+                    category_codes=data["categories"],
+                ),
+            )
+        except services.ConcurrentEdit as conflict:
+            return _resubmittable(request, public_id, "triage_form", form, conflict)
+        messages.success(request, f"Triaged: {data['level']}.")
+        return redirect("concerns:detail", public_id=public_id)
+    return _detail(request, concern, status=400, triage_form=form)
+
+
+def _resubmittable(request, public_id, name, form, conflict):
+    """After a conflicting change: the fresh concern, and the person's own entries in a form carrying the new
+    version, so saving again is a deliberate choice made with the other change in view."""
+    concern = _concern_or_404(request, public_id)
+    data = request.POST.copy()
+    data["version"] = str(conflict.concern.version)
+    fresh = form.__class__(data, **({"levels": selectors.levels_of_need()} if name == "triage_form" else {}))
+    fresh.is_valid()
+    return _detail(request, concern, status=409, conflict=_conflict_message(concern), **{name: fresh})
+
+
+@login_required
+@require_POST
+def record_decision(request, public_id):
+    """R40: a decision with its reason; "not to refer" is a decision too."""
+    concern = _triage_owner_or_404(request, public_id)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        services.decision_record(
+            user=request.user, concern=concern, kind=data["kind"], details=data["details"], rationale=data["rationale"]
+        )
+        messages.success(request, "Decision recorded with its reason.")
+        return redirect("concerns:detail", public_id=public_id)
+    return _detail(request, concern, status=400, decision_form=form)
+
+
+@login_required
+@require_POST
+def close(request, public_id):
+    """R25: closing needs an outcome summary."""
+    concern = _triage_owner_or_404(request, public_id)
+    form = CloseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.concern_close(
+                user=request.user,
+                concern=concern,
+                outcome_summary=form.cleaned_data["outcome_summary"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except services.ConcurrentEdit as conflict:
+            return _resubmittable(request, public_id, "close_form", form, conflict)
+        messages.success(request, "The concern is closed.")
+        return redirect("concerns:detail", public_id=public_id)
+    return _detail(request, concern, status=400, close_form=form)
+
+
+@login_required
+@require_POST
+def reopen(request, public_id):
+    concern = _triage_owner_or_404(request, public_id)
+    form = ReopenForm(request.POST)
+    if form.is_valid():
+        try:
+            services.concern_reopen(
+                user=request.user,
+                concern=concern,
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except services.ConcurrentEdit as conflict:
+            return _resubmittable(request, public_id, "reopen_form", form, conflict)
+        messages.success(request, "The concern is reopened.")
+        return redirect("concerns:detail", public_id=public_id)
+    return _detail(request, concern, status=400, reopen_form=form)
+
+
+@login_required
+def pupil_file(request, public_id):
+    """R52, R53: the child's CP file: every concern, and a chronology that builds itself. Each view is logged."""
+    pupil = selectors.pupil_for_file(user=request.user, public_id=public_id)
+    if pupil is None:
+        raise Http404
+    log_access(pupil)
     return render(
         request,
-        "concerns/detail.html",
+        "concerns/pupil_file.html",
         {
-            "concern": concern,
-            "form": form,
-            "subject": selectors.subject_of(concern),
-            "addenda": concern.addenda.all(),
-            "now": timezone.now(),
-            # R21: after a senior leader acknowledged, the DSL's own acknowledgement closes the hand-back task.
-            "dsl_can_take_back": access.is_dsl_team(request.user, concern.school)
-            and any(a.kind == "share_with_dsl" and a.status == "open" for a in concern.actions.all()),
+            "pupil": pupil,
+            "chronology": selectors.chronology_for_pupil(user=request.user, pupil=pupil),
+            "concerns": selectors.concerns_about(user=request.user, pupil=pupil),
         },
     )
+
+
+@login_required
+def pupil_file_pdf(request, public_id):
+    """R54: the whole file as a PDF that a stranger can read decades from now; each export is logged (R85)."""
+    pupil = selectors.pupil_for_file(user=request.user, public_id=public_id)
+    if pupil is None:
+        raise Http404
+    log_access(pupil)
+    concerns = list(selectors.concerns_about(user=request.user, pupil=pupil, full=True))
+    pdf = render_pdf(
+        "concerns/pupil_file_pdf.html",
+        {
+            "pupil": pupil,
+            "chronology": selectors.chronology_for_pupil(user=request.user, pupil=pupil),
+            "concerns": concerns,
+            "printed_by": request.user.name_and_role,
+            "printed_at": timezone.now(),
+        },
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="child-protection-file.pdf"'
+    return response
 
 
 @login_required
 @require_POST
 def acknowledge(request, public_id):
     """One click, recorded with who and when; stops the escalation (R20)."""
-    concern = selectors.concern_get_for_user(user=request.user, public_id=public_id)
-    if concern is None:
-        raise Http404
+    concern = _concern_or_404(request, public_id)
     services.concern_acknowledge(user=request.user, concern=concern)
     messages.success(request, "Acknowledged. The escalation to senior leaders is stopped.")
     return redirect("concerns:detail", public_id=public_id)
@@ -378,9 +578,7 @@ def acknowledge(request, public_id):
 @login_required
 @require_POST
 def add_addendum(request, public_id):
-    concern = selectors.concern_get_for_user(user=request.user, public_id=public_id)
-    if concern is None:
-        raise Http404
+    concern = _concern_or_404(request, public_id)
     form = AddendumForm(request.POST)
     if form.is_valid():
         services.addendum_add(user=request.user, concern=concern, text=form.cleaned_data["text"])

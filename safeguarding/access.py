@@ -193,6 +193,16 @@ def can_acknowledge(user, concern) -> bool:
     return can_view_concern(user, concern)
 
 
+def can_triage(user, school: School) -> bool:
+    """R25–R27, R40: triage, decisions and closing are the DSL team's (a senior leader covering hands back)."""
+    return is_dsl_team(user, school)
+
+
+def can_view_pupil_file(user, pupil) -> bool:
+    """R52: a child's CP file is for the DSL team of the child's school."""
+    return is_dsl_team(user, pupil.school)
+
+
 def can_set_own_availability(user, school: School) -> bool:
     """R21: the DSL and deputies say when they are away, so alerts go to the others."""
     return is_dsl_team(user, school)

@@ -1,4 +1,5 @@
-"""The IT administrator's admin: people, schools, trusts and memberships, and nothing of any safeguarding record.
+"""The IT administrator's admin: people, schools, trusts, memberships and school calendars, and nothing of any
+safeguarding record.
 
 Only models registered here (and the lockout and two-factor device lists, to unlock a person or reset a lost
 phone) appear; the audit log and the task queue are taken off, so the admin never shows a record's narrative.
@@ -13,7 +14,7 @@ from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks_db.models import DBTaskResult
 
-from .models import Membership, School, Trust, User
+from .models import InsetDay, Membership, School, Term, Trust, User
 
 
 class ProtectedTOTPDeviceAdmin(TOTPDeviceAdmin):
@@ -114,6 +115,25 @@ class SchoolAdmin(admin.ModelAdmin):
         "escalate_routine_after_minutes",
     ]
     search_fields = ["name", "urn"]
+
+
+@admin.register(Term)
+class TermAdmin(admin.ModelAdmin):
+    """Term dates decide school-day deadlines (R31, R55): a CP file transfer is counted in this school's days."""
+
+    list_display = ["__str__", "school", "starts_on", "ends_on", "half_term_starts_on", "half_term_ends_on"]
+    list_filter = ["school", "academic_year", "name"]
+    fields = ["school", "academic_year", "name", "starts_on", "ends_on", "half_term_starts_on", "half_term_ends_on"]
+    ordering = ["school", "-starts_on"]
+
+
+@admin.register(InsetDay)
+class InsetDayAdmin(admin.ModelAdmin):
+    list_display = ["day", "school", "note"]
+    list_filter = ["school"]
+    fields = ["school", "day", "note"]
+    date_hierarchy = "day"
+    ordering = ["school", "-day"]
 
 
 @admin.register(Trust)

@@ -17,6 +17,8 @@ IT_ADMIN_PERMISSIONS = frozenset(
         ("safeguarding", "school", ("add", "change", "view")),
         ("safeguarding", "trust", ("add", "change", "view")),
         ("safeguarding", "membership", ("add", "change", "delete", "view")),
+        ("safeguarding", "term", ("add", "change", "delete", "view")),
+        ("safeguarding", "insetday", ("add", "change", "delete", "view")),
         ("otp_totp", "totpdevice", ("view", "delete")),
         ("axes", "accessattempt", ("view", "delete")),
     )

@@ -1,12 +1,13 @@
-"""Schools, the people who use the app, and each person's roles at a school or a trust."""
+"""Schools, the people who use the app, each person's roles at a school or a trust, and each school's calendar."""
 
+import re
 import uuid
 from datetime import time
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 
 class Trust(models.Model):
@@ -136,3 +137,114 @@ class Membership(models.Model):
                 raise ValidationError({"trust": "A trust role is held at a trust, not at a school."})
         elif not self.school_id or self.trust_id:
             raise ValidationError({"school": "This role is held at a school: choose the school."})
+
+
+def validate_academic_year(value: str) -> None:
+    """An academic year is written as in DfE returns, "2025-26": two consecutive years, so a slip shows at once."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})", value or "")
+    if not match or (int(match[1]) + 1) % 100 != int(match[2]):
+        raise ValidationError(
+            "Write the academic year as two consecutive years, e.g. 2025-26.", code="invalid_academic_year"
+        )
+
+
+def _long_date(day) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+class TermName(models.TextChoices):
+    AUTUMN = "autumn", "Autumn"
+    SPRING = "spring", "Spring"
+    SUMMER = "summer", "Summer"
+
+
+class Term(models.Model):
+    """One term of a school's year (R31): outside terms and in the half term, days are not school days."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="terms")
+    name = models.CharField(max_length=10, choices=TermName.choices)
+    academic_year = models.CharField(
+        max_length=7, validators=[validate_academic_year], help_text="Two consecutive years, e.g. 2025-26."
+    )
+    starts_on = models.DateField("first day of term")
+    ends_on = models.DateField("last day of term")
+    half_term_starts_on = models.DateField("first day of half term", null=True, blank=True)
+    half_term_ends_on = models.DateField(
+        "last day of half term", null=True, blank=True, help_text="The weekdays of the half-term holiday."
+    )
+
+    class Meta:
+        ordering = ["school", "starts_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "academic_year", "name"], name="unique_term_in_year"),
+            models.CheckConstraint(
+                condition=Q(ends_on__gt=F("starts_on")),
+                name="term_ends_after_it_starts",
+                violation_error_message="The term must end after it starts.",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(half_term_starts_on__isnull=True, half_term_ends_on__isnull=True)
+                    | Q(
+                        half_term_starts_on__gte=F("starts_on"),
+                        half_term_ends_on__gte=F("half_term_starts_on"),
+                        half_term_ends_on__lte=F("ends_on"),
+                    )
+                ),
+                name="half_term_inside_term",
+                violation_error_message="The half term must lie inside the term.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_name_display()} term {self.academic_year}"
+
+    def get_additional_data(self) -> dict:
+        return {"school": self.school_id}
+
+    def clean(self) -> None:
+        errors = {}
+        if self.starts_on and self.ends_on and self.ends_on <= self.starts_on:
+            errors["ends_on"] = "The term must end after it starts."
+        half_start, half_end = self.half_term_starts_on, self.half_term_ends_on
+        if (half_start is None) != (half_end is None):
+            field = "half_term_ends_on" if half_end is None else "half_term_starts_on"
+            errors[field] = "Give both the first and the last day of the half term, or neither."
+        elif half_start and half_end and "ends_on" not in errors and self.starts_on and self.ends_on:
+            if half_end < half_start:
+                errors["half_term_ends_on"] = "The half term must end on or after the day it starts."
+            elif not (self.starts_on <= half_start and half_end <= self.ends_on):
+                errors["half_term_starts_on"] = "The half term must lie inside the term."
+        if errors:
+            raise ValidationError(errors)
+        if self.school_id and self.starts_on and self.ends_on:
+            # Two terms over the same day would make "which term is this?" ambiguous for deadlines.
+            overlapping = (
+                Term.objects.filter(school_id=self.school_id, starts_on__lte=self.ends_on, ends_on__gte=self.starts_on)
+                .exclude(pk=self.pk)
+                .first()
+            )
+            if overlapping:
+                raise ValidationError(
+                    f"These dates overlap the {overlapping} ({_long_date(overlapping.starts_on)} to "
+                    f"{_long_date(overlapping.ends_on)})."
+                )
+
+
+class InsetDay(models.Model):
+    """A training day inside a term: staff are in, pupils are not, so it is not a school day (R31)."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="inset_days")
+    day = models.DateField()
+    note = models.CharField(max_length=200, blank=True, help_text="e.g. Safeguarding training.")
+
+    class Meta:
+        verbose_name = "INSET day"
+        ordering = ["school", "day"]
+        constraints = [models.UniqueConstraint(fields=["school", "day"], name="unique_inset_day")]
+
+    def __str__(self) -> str:
+        return f"INSET day {_long_date(self.day)}"
+
+    def get_additional_data(self) -> dict:
+        return {"school": self.school_id}

@@ -274,12 +274,21 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
         "mask_fields": ["date_of_birth", "upn"],
         "exclude_fields": ["search_text"],
     },
+    {
+        "model": "concerns.triage",
+        "mask_fields": ["rationale", "immediate_needs", "presentation", "known_already", "checks_needed"],
+    },
+    {"model": "concerns.decision", "mask_fields": ["details", "rationale"]},
+    {"model": "concerns.chronologyentry", "mask_fields": ["summary"]},
     # Drafts change every few seconds while someone types; their text is never logged.
     {"model": "concerns.concerndraft", "exclude_fields": ["data", "updated_at"]},
 )
 # A narrative field registered with mask_fields is replaced whole, not half-shown (auditlog's default).
 AUDITLOG_MASK_CALLABLE = "safeguarding.audit.redact"
 AUDITLOG_DISABLE_REMOTE_ADDR = False
+
+# R27: the local safeguarding partnership's thresholds document, linked from the triage form.
+THRESHOLDS_DOCUMENT_URL = env.str("THRESHOLDS_DOCUMENT_URL", default="https://www.ddscp.org.uk/")
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {

@@ -97,6 +97,14 @@ EXPECTATIONS = {
     "concerns:acknowledge": CONCERN_POST,
     "concerns:add_addendum": CONCERN_POST,
     "concerns:attachment_download": expect(404, dsl=200, deputy=200, staff=200),
+    # Triage, decisions and closing are the DSL team's; an empty form is refused as a bad request.
+    "concerns:triage": ("post", expect(404, dsl=400, deputy=400)),
+    "concerns:record_decision": ("post", expect(404, dsl=400, deputy=400)),
+    "concerns:close": ("post", expect(404, dsl=400, deputy=400)),
+    "concerns:reopen": ("post", expect(404, dsl=400, deputy=400)),
+    # A child's CP file: the DSL team of the child's school only (R52).
+    "concerns:pupil_file": expect(404, dsl=200, deputy=200),
+    "concerns:pupil_file_pdf": expect(404, dsl=200, deputy=200),
 }
 
 
@@ -135,6 +143,7 @@ def world(school, other_school, make_person):
     return {
         "people": people,
         "kwargs": {"public_id": contact.public_id},
+        "pupil_kwargs": {"public_id": concern.subject.public_id},
         "concern_kwargs": {
             "public_id": concern.public_id,
             "attachment_id": concern.attachments.get().public_id,
@@ -150,7 +159,10 @@ def world(school, other_school, make_person):
 
 
 def _url(name, pattern, world):
-    kwargs = world["concern_kwargs"] if name.startswith("concerns:") else world["kwargs"]
+    if name.startswith("concerns:pupil_file"):
+        kwargs = world["pupil_kwargs"]
+    else:
+        kwargs = world["concern_kwargs"] if name.startswith("concerns:") else world["kwargs"]
     needed = {key: kwargs[key] for key in pattern.pattern.converters}
     return reverse(name, kwargs=needed)
 
