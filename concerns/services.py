@@ -506,6 +506,9 @@ def concern_triage(*, user: User, concern: Concern, data: TriageInput, expected_
     triage.save()
     if concern.acknowledged_at is None:
         concern.acknowledged_at, concern.acknowledged_by = timezone.now(), user
+        _chronicle(
+            concern=concern, kind=ChronologyKind.ACKNOWLEDGED, by=user, summary=_acknowledged_summary(user, concern)
+        )
     if concern.status in (ConcernStatus.NEW, ConcernStatus.ACKNOWLEDGED):
         concern.status = ConcernStatus.TRIAGED
     concern.version += 1

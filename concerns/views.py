@@ -375,6 +375,7 @@ def _detail(request, concern, *, status=200, conflict=None, **forms):
                 "decisions": concern.decisions.all(),
                 "triage_form": forms.get("triage_form")
                 or TriageForm(
+                    auto_id="triage_%s",
                     levels=selectors.levels_of_need(),
                     initial={
                         "version": concern.version,
@@ -382,10 +383,12 @@ def _detail(request, concern, *, status=200, conflict=None, **forms):
                         "categories": _effective_categories(concern),
                     },
                 ),
-                "decision_form": forms.get("decision_form") or DecisionForm(),
+                "decision_form": forms.get("decision_form") or DecisionForm(auto_id="decision_%s"),
                 "thresholds_url": settings.THRESHOLDS_DOCUMENT_URL,
-                "close_form": forms.get("close_form") or CloseForm(initial={"version": concern.version}),
-                "reopen_form": forms.get("reopen_form") or ReopenForm(initial={"version": concern.version}),
+                "close_form": forms.get("close_form")
+                or CloseForm(auto_id="close_%s", initial={"version": concern.version}),
+                "reopen_form": forms.get("reopen_form")
+                or ReopenForm(auto_id="reopen_%s", initial={"version": concern.version}),
                 "chronology": selectors.chronology_for_pupil(user=request.user, pupil=subject)[:20],
                 "other_concerns": selectors.other_concerns_about(user=request.user, pupil=subject, concern=concern),
                 "crisis_contacts": contacts_for_purpose(
@@ -431,7 +434,7 @@ def _conflict_message(concern) -> str:
 def triage(request, public_id):
     """R26, R27: the level of need, its reason, and re-categorising that keeps the reporter's choice (R9)."""
     concern = _triage_owner_or_404(request, public_id)
-    form = TriageForm(request.POST, levels=selectors.levels_of_need())
+    form = TriageForm(request.POST, auto_id="triage_%s", levels=selectors.levels_of_need())
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -462,7 +465,8 @@ def _resubmittable(request, public_id, name, form, conflict):
     concern = _concern_or_404(request, public_id)
     data = request.POST.copy()
     data["version"] = str(conflict.concern.version)
-    fresh = form.__class__(data, **({"levels": selectors.levels_of_need()} if name == "triage_form" else {}))
+    extra = {"levels": selectors.levels_of_need()} if name == "triage_form" else {}
+    fresh = form.__class__(data, auto_id=form.auto_id, **extra)
     fresh.is_valid()
     return _detail(request, concern, status=409, conflict=_conflict_message(concern), **{name: fresh})
 
@@ -472,7 +476,7 @@ def _resubmittable(request, public_id, name, form, conflict):
 def record_decision(request, public_id):
     """R40: a decision with its reason; "not to refer" is a decision too."""
     concern = _triage_owner_or_404(request, public_id)
-    form = DecisionForm(request.POST)
+    form = DecisionForm(request.POST, auto_id="decision_%s")
     if form.is_valid():
         data = form.cleaned_data
         services.decision_record(
@@ -488,7 +492,7 @@ def record_decision(request, public_id):
 def close(request, public_id):
     """R25: closing needs an outcome summary."""
     concern = _triage_owner_or_404(request, public_id)
-    form = CloseForm(request.POST)
+    form = CloseForm(request.POST, auto_id="close_%s")
     if form.is_valid():
         try:
             services.concern_close(
@@ -508,7 +512,7 @@ def close(request, public_id):
 @require_POST
 def reopen(request, public_id):
     concern = _triage_owner_or_404(request, public_id)
-    form = ReopenForm(request.POST)
+    form = ReopenForm(request.POST, auto_id="reopen_%s")
     if form.is_valid():
         try:
             services.concern_reopen(

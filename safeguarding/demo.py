@@ -16,6 +16,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from concerns.demo_concerns import load_demo_concerns
 from concerns.demo_pupils import load_demo_pupils
+from concerns.models import LevelOfNeed
+from concerns.reference_data import ensure_levels_of_need
 from contacts.directory_data import WEST_PARK_DIRECTORY
 from contacts.models import Contact
 
@@ -65,6 +67,7 @@ def load_demo() -> dict[str, int]:
     )
     for account in DEMO_ACCOUNTS:
         _demo_account(account, school)
+    ensure_levels_of_need(LevelOfNeed)
     added = _load_directory(school)
     pupils = load_demo_pupils(school=school)
     concerns = load_demo_concerns(school=school)

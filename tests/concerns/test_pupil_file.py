@@ -1,0 +1,272 @@
+"""The child's CP file (/pupils/<id>/) and its PDF export: the chronology, who may open it, the audit log, and a
+record a stranger can read decades from now (R52–R54, R85)."""
+
+import html
+import io
+import re
+from datetime import timedelta
+from unittest import mock
+
+import pypdf
+import pytest
+from auditlog.models import LogEntry
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from concerns import services
+from concerns.models import DecisionKind, LevelOfNeed
+from safeguarding.models import Role
+
+from ..conftest import sign_in
+from ..factories import PupilFactory, concern_input, raise_concern
+
+TRIAGE_REASON = "Significant harm is likely: the bruising and the words together meet the section 47 threshold."
+DECISION_REASON = "The police asked the school to wait, so the child is not put at further risk before they visit."
+
+
+@pytest.fixture
+def teacher(school, make_person):
+    return make_person(Role.STAFF, school=school, first_name="Priya", last_name="Sharma", job_title="Teacher")
+
+
+@pytest.fixture
+def dsl(school, make_person):
+    return make_person(
+        Role.DSL, school=school, first_name="Helen", last_name="Marsh", job_title="Designated Safeguarding Lead"
+    )
+
+
+@pytest.fixture
+def pupil(school):
+    return PupilFactory(school=school, legal_first_name="Maya", legal_last_name="Okonjo")
+
+
+def file_url(pupil):
+    return reverse("concerns:pupil_file", kwargs={"public_id": pupil.public_id})
+
+
+def pdf_url(pupil):
+    return reverse("concerns:pupil_file_pdf", kwargs={"public_id": pupil.public_id})
+
+
+def text(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+def pdf_text(response) -> str:
+    """The PDF's words with line breaks, page breaks and page numbers taken out, as one line."""
+    reader = pypdf.PdfReader(io.BytesIO(response.content))
+    words = "\n".join(page.extract_text() for page in reader.pages)
+    words = re.sub(r"Page \d+ of \d+", " ", words)
+    return " ".join(words.split())
+
+
+def access_entries(pupil):
+    return LogEntry.objects.get_for_object(pupil).filter(action=LogEntry.Action.ACCESS)
+
+
+def worked_concern(*, teacher, dsl, school, pupil, number=0):
+    """A concern with everything the file prints: a quote, an addendum, a triage, a decision, and closing; every
+    other one given verbally to the DSL."""
+    concern = services.concern_raise(
+        author=teacher,
+        recorded_by=dsl if number % 2 else None,
+        school=school,
+        data=concern_input(
+            subject=pupil,
+            account=f"Account number {number}: the pupil arrived without a coat and said they had not eaten.",
+            quotes=[(f"Nobody made tea last night, number {number}.", "Maya Okonjo")],
+        ),
+    )
+    services.addendum_add(user=teacher, concern=concern, text=f"Addendum number {number}.")
+    services.concern_triage(
+        user=dsl,
+        concern=concern,
+        data=services.TriageInput(level=LevelOfNeed.objects.get(code="level_3"), rationale="Child in need."),
+        expected_version=1,
+    )
+    services.decision_record(user=dsl, concern=concern, kind=DecisionKind.EARLY_HELP, rationale="Family agrees.")
+    services.concern_close(user=dsl, concern=concern, outcome_summary="Early help in place.", expected_version=2)
+    return concern
+
+
+@pytest.mark.django_db
+def test_the_dsl_sees_the_chronology_newest_first(client, school, teacher, dsl, pupil):
+    """The file lists the chronology by when things happened, newest first, whatever order they were typed in."""
+    raise_concern(author=teacher, school=school, subject=pupil, location="Playground by the gate")
+    with mock.patch("django.utils.timezone.now", return_value=timezone.now() - timedelta(days=3)):
+        raise_concern(author=teacher, school=school, subject=pupil, location="Science lab S2")
+    sign_in(client, dsl)
+    response = client.get(file_url(pupil))
+    assert response.status_code == 200
+    page = text(response)
+    assert "Child protection file: Maya Okonjo" in page
+    newer, older = page.index("at Playground by the gate"), page.index("at Science lab S2")
+    assert newer < older
+
+
+@pytest.mark.django_db
+def test_the_chronology_gives_full_names_and_roles(client, school, teacher, dsl, pupil):
+    """Each line names people in full with their roles, not by account or initials (R54)."""
+    concern = raise_concern(author=teacher, school=school, subject=pupil)
+    services.concern_acknowledge(user=dsl, concern=concern)
+    sign_in(client, dsl)
+    page = text(client.get(file_url(pupil)))
+    assert "Concern recorded by Priya Sharma (Teacher)" in page
+    assert "Concern acknowledged by Helen Marsh (Designated Safeguarding Lead)." in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [Role.STAFF, Role.HEADTEACHER, Role.TRUSTEE])
+@pytest.mark.parametrize("where", [file_url, pdf_url], ids=["page", "pdf"])
+def test_only_the_dsl_team_opens_the_file(client, school, teacher, pupil, make_person, role, where):
+    """Staff, the Headteacher and trustees get a 404, as if the file did not exist, and nothing is logged."""
+    raise_concern(author=teacher, school=school, subject=pupil)
+    sign_in(client, make_person(role, school=school))
+    assert client.get(where(pupil)).status_code == 404
+    assert not access_entries(pupil).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("where", [file_url, pdf_url], ids=["page", "pdf"])
+def test_another_schools_dsl_cannot_open_the_file(client, school, other_school, teacher, pupil, make_person, where):
+    """The DSL of another school gets a 404 for this school's child."""
+    raise_concern(author=teacher, school=school, subject=pupil)
+    sign_in(client, make_person(Role.DSL, school=other_school))
+    assert client.get(where(pupil)).status_code == 404
+    assert not access_entries(pupil).exists()
+
+
+@pytest.mark.django_db
+def test_each_view_of_the_file_is_in_the_audit_log(client, school, teacher, dsl, pupil):
+    """Every opening of the file writes an access entry for the child, naming who opened it (R85)."""
+    raise_concern(author=teacher, school=school, subject=pupil)
+    sign_in(client, dsl)
+    client.get(file_url(pupil))
+    client.get(file_url(pupil))
+    entries = list(access_entries(pupil))
+    assert len(entries) == 2
+    assert {entry.actor for entry in entries} == {dsl}
+
+
+@pytest.mark.django_db
+def test_the_file_page_costs_the_same_queries_for_3_or_30_concerns(client, school, teacher, dsl, pupil):
+    """The file asks the database a fixed number of questions, however long the child's history."""
+    for number in range(3):
+        worked_concern(teacher=teacher, dsl=dsl, school=school, pupil=pupil, number=number)
+    sign_in(client, dsl)
+    client.get(file_url(pupil))  # the first request sets up the session
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(file_url(pupil)).status_code == 200
+    concerns = [
+        worked_concern(teacher=teacher, dsl=dsl, school=school, pupil=pupil, number=number) for number in range(3, 30)
+    ]
+    with CaptureQueriesContext(connection) as many:
+        page = text(client.get(file_url(pupil)))
+    assert all(str(concern.public_id) in page for concern in concerns)
+    assert len(many) == len(few)
+
+
+@pytest.fixture
+def full_file(school, teacher, dsl, pupil):
+    """Two concerns about Maya: one triaged at level 4 with a decision not to tell her parents, one plain."""
+    first = raise_concern(
+        author=teacher,
+        school=school,
+        subject=pupil,
+        account="Maya had a bruise shaped like fingers on her upper arm when she rolled up her sleeve in PE.",
+        quotes=[("Mum grabbed me when I dropped the plates.", "Maya Okonjo")],
+        category_codes=["emotional_abuse", "physical_abuse"],
+    )
+    services.concern_triage(
+        user=dsl,
+        concern=first,
+        data=services.TriageInput(level=LevelOfNeed.objects.get(code="level_4"), rationale=TRIAGE_REASON),
+        expected_version=1,
+    )
+    services.decision_record(user=dsl, concern=first, kind=DecisionKind.NOT_TELL_PARENTS, rationale=DECISION_REASON)
+    raise_concern(
+        author=teacher,
+        school=school,
+        subject=pupil,
+        account="Maya fell asleep in the first lesson and said she had been up all night.",
+        quotes=[("The baby cried all night again.", "Maya Okonjo"), ("She has been tired all week.", "Sam Patel")],
+    )
+    return pupil
+
+
+@pytest.mark.django_db
+def test_the_file_downloads_as_a_pdf(client, dsl, full_file):
+    """The whole file comes as a PDF attachment."""
+    sign_in(client, dsl)
+    response = client.get(pdf_url(full_file))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert "attachment" in response["Content-Disposition"]
+
+
+@pytest.mark.django_db
+def test_the_pdf_holds_the_chronology_in_words(client, dsl, full_file):
+    """The PDF's chronology names the reporter in full and gives the triage and the decision with their reasons."""
+    sign_in(client, dsl)
+    words = pdf_text(client.get(pdf_url(full_file)))
+    assert "Priya Sharma" in words
+    assert "Concern recorded by Priya Sharma (Teacher)" in words
+    assert "Level 4: Serious or acute needs (child protection)" in words
+    assert TRIAGE_REASON in words
+    assert "Not to tell the parents or carers" in words
+    assert DECISION_REASON in words
+
+
+@pytest.mark.django_db
+def test_the_pdf_holds_each_account_and_each_quote_with_its_speaker(client, dsl, full_file):
+    """Every concern is there in full: what was seen or heard, and the exact words with who said them (R6, R53)."""
+    sign_in(client, dsl)
+    words = pdf_text(client.get(pdf_url(full_file)))
+    assert "Maya had a bruise shaped like fingers on her upper arm when she rolled up her sleeve in PE." in words
+    assert "Maya fell asleep in the first lesson and said she had been up all night." in words
+    assert "“Mum grabbed me when I dropped the plates.” (Maya Okonjo)" in words
+    assert "“The baby cried all night again.” (Maya Okonjo)" in words
+    assert "“She has been tired all week.” (Sam Patel)" in words
+
+
+@pytest.mark.django_db
+def test_the_pdf_has_no_internal_codes(client, dsl, full_file):
+    """A reader decades from now meets words, not codes such as level_4 or not_tell_parents (R54)."""
+    sign_in(client, dsl)
+    words = pdf_text(client.get(pdf_url(full_file)))
+    for code in ("level_4", "not_tell_parents", "emotional_abuse", "physical_abuse", "first_hand"):
+        assert code not in words
+    assert re.findall(r"\b[a-z]+_[a-z0-9_]+\b", words) == []
+    assert "Emotional abuse" in words
+
+
+@pytest.mark.django_db
+def test_each_pdf_download_is_in_the_audit_log(client, dsl, full_file):
+    """Every PDF export writes an access entry for the child too (R85)."""
+    sign_in(client, dsl)
+    client.get(pdf_url(full_file))
+    assert access_entries(full_file).count() == 1
+    client.get(pdf_url(full_file))
+    assert access_entries(full_file).count() == 2
+    assert {entry.actor for entry in access_entries(full_file)} == {dsl}
+
+
+@pytest.mark.django_db
+def test_the_pdf_costs_the_same_queries_for_3_or_30_concerns(client, school, teacher, dsl, pupil):
+    """The export asks the database a fixed number of questions, however long the child's history."""
+    for number in range(3):
+        worked_concern(teacher=teacher, dsl=dsl, school=school, pupil=pupil, number=number)
+    sign_in(client, dsl)
+    client.get(file_url(pupil))  # the first request sets up the session
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(pdf_url(pupil)).status_code == 200
+    for number in range(3, 30):
+        worked_concern(teacher=teacher, dsl=dsl, school=school, pupil=pupil, number=number)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(pdf_url(pupil))
+    assert "Account number 29:" in pdf_text(response)
+    assert len(many) == len(few)
