@@ -11,7 +11,7 @@ from django.forms import formset_factory
 from django.utils import timezone
 
 from . import categories
-from .models import DecisionKind, PupilRole, SourceType
+from .models import ActionKind, DecisionKind, PupilRole, SourceType
 
 MAX_ATTACHMENTS = 5
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -322,6 +322,12 @@ class TriageForm(forms.Form):
         label="What is already known", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     checks_needed = forms.CharField(label="Checks needed", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    known_fgm = forms.BooleanField(
+        label="Known FGM case: the girl disclosed it, or signs were seen",
+        required=False,
+        help_text="Creates the mandatory police report for the person who found it, due by the close of the next "
+        "working day (R32). Suspected or at-risk cases take the normal route.",
+    )
     categories = forms.MultipleChoiceField(
         label="Categories (the reporter's choice is kept whatever you choose)",
         choices=categories.CHOICES,
@@ -344,6 +350,36 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Every decision needs its reason, including a decision not to refer."},
     )
+
+
+class ActionAddForm(forms.Form):
+    """R28: an action with an owner and, where no rule sets one, a due time."""
+
+    kind = forms.ChoiceField(label="Action", choices=[("", "Choose…")])
+    owner = forms.ModelChoiceField(label="Owner", queryset=None)
+    due_at = forms.DateTimeField(
+        label="Due (optional)",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text="Referrals, FGM reports and the LA decision set their own deadlines.",
+    )
+    notes = forms.CharField(label="Notes (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = people
+        self.fields["owner"].label_from_instance = lambda u: u.name_and_role
+        automatic = {ActionKind.SHARE_WITH_DSL, ActionKind.CSC_WRITTEN_FOLLOW_UP, ActionKind.CSC_DECISION_CHASE}
+        self.fields["kind"].choices = [("", "Choose…")] + [c for c in ActionKind.choices if c[0] not in automatic]
+
+
+class ActionCompleteForm(forms.Form):
+    outcome = forms.CharField(
+        label="What was done",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Say what was done."},
+    )
+    reference = forms.CharField(label="Reference (e.g. police reference)", max_length=100, required=False)
 
 
 class CloseForm(forms.Form):

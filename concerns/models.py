@@ -396,6 +396,47 @@ class CoverShift(models.Model):
 
 
 class ActionKind(models.TextChoices):
+    """R28: what the DSL team (or whoever owns it) must do. Some are created by the rules in services.py."""
+
+    # Internal
+    PASTORAL_SUPPORT = "pastoral_support", "Pastoral support"
+    INFORM_STAFF = "inform_staff", "Inform need-to-know staff"
+    DISCUSS_WITH_PARENTS = "discuss_with_parents", "Discuss with the parents or carers"
+    MONITORING = "monitoring", "Monitor in school"
+    COUNSELLOR_REFERRAL = "counsellor_referral", "Refer to the counsellor or mental health lead"
+    # Early help
+    EHA_TAF = "eha_taf", "Early Help Assessment / Team Around the Family"
+    VCM_REQUEST = "vcm_request", "Vulnerable Children Meeting request (Derby)"
+    # Social care
+    SOCIAL_WORKER_CONSULTATION = "social_worker_consultation", "Consult a social worker (threshold advice)"
+    CSC_REFERRAL_PHONE = "csc_referral_phone", "Children's social care referral: urgent, by phone"
+    CSC_REFERRAL_ONLINE = "csc_referral_online", "Children's social care referral: online"
+    CSC_WRITTEN_FOLLOW_UP = "csc_written_follow_up", "Written follow-up on the LA online referral system"
+    CSC_DECISION_CHASE = "csc_decision_chase", "LA decision received?"
+    INFORM_SOCIAL_WORKER = "inform_social_worker", "Inform the child's social worker"
+    VIRTUAL_SCHOOL = "virtual_school", "Inform the Virtual School"
+    # Police and specialist
+    POLICE_EMERGENCY = "police_emergency", "Police: 999"
+    POLICE_NON_EMERGENCY = "police_non_emergency", "Police: 101"
+    PREVENT_ADVICE = "prevent_advice", "Call the LA Prevent team for advice"
+    PREVENT_REFERRAL = "prevent_referral", "Prevent referral"
+    FGM_REPORT = "fgm_report", "FGM mandatory report to the police (101)"
+    OPERATION_LIBERTY = "operation_liberty", "Operation Liberty information-sharing form (exploitation)"
+    HSB_SERVICE = "hsb_service", "Harmful sexual behaviour service"
+    # Notifications
+    PRIVATE_FOSTERING_NOTIFICATION = "private_fostering_notification", "Private fostering notification to the LA"
+    CME_EHE_NOTIFICATION = "cme_ehe_notification", "Children missing education / home education notification"
+    # Child-on-child sexual violence and harassment (R35)
+    RISK_ASSESSMENT_VICTIM = "risk_assessment_victim", "Risk and needs assessment: the victim"
+    RISK_ASSESSMENT_PERPETRATOR = "risk_assessment_perpetrator", "Risk and needs assessment: the alleged perpetrator"
+    RISK_ASSESSMENT_OTHERS = "risk_assessment_others", "Risk and needs assessment: other children"
+    SEPARATION = (
+        "separation",
+        "Remove the alleged perpetrator from shared classes and plan separation, including transport",
+    )
+    # Staff route
+    LADO = "lado", "Contact the LADO"
+    # Fallback (R21)
     SHARE_WITH_DSL = "share_with_dsl", "Share the concern and actions taken with the DSL"
 
 
@@ -421,12 +462,28 @@ class Action(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     outcome = models.TextField(blank=True)
+    reference = models.CharField(
+        "reference", max_length=100, blank=True, help_text="e.g. the police reference of an FGM report (R32)."
+    )
+    notes = models.TextField(blank=True)
+    review_on = models.DateField(null=True, blank=True, help_text="R35: when a risk assessment is reviewed.")
+    # R32: the FGM mandatory report belongs personally to the person who found it and cannot be given to another.
+    reassignable = models.BooleanField(default=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
 
     class Meta:
         ordering = ["due_at", "created_at"]
 
     def __str__(self) -> str:
         return self.get_kind_display()
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == ActionStatus.OPEN
+
+    def is_overdue(self, now=None) -> bool:
+        return self.is_open and self.due_at is not None and (now or timezone.now()) > self.due_at
 
     def get_additional_data(self) -> dict:
         return {"school": self.concern.school_id}
@@ -527,6 +584,8 @@ class ChronologyKind(models.TextChoices):
     TRIAGED = "triaged", "Triaged"
     RECATEGORISED = "recategorised", "Re-categorised"
     DECISION = "decision", "Decision"
+    ACTION_ADDED = "action_added", "Action set"
+    ACTION_DONE = "action_done", "Action done"
     CLOSED = "closed", "Concern closed"
     REOPENED = "reopened", "Concern reopened"
 

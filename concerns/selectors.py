@@ -8,7 +8,18 @@ from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
 from safeguarding import access
 from safeguarding.models import School
 
-from .models import Alert, ChronologyEntry, Concern, ConcernDraft, ConcernPupil, LevelOfNeed, Pupil, PupilRole, Triage
+from .models import (
+    Action,
+    Alert,
+    ChronologyEntry,
+    Concern,
+    ConcernDraft,
+    ConcernPupil,
+    LevelOfNeed,
+    Pupil,
+    PupilRole,
+    Triage,
+)
 
 PUPIL_SEARCH_LIMIT = 12
 
@@ -120,6 +131,21 @@ def alerts_for(*, concern: Concern) -> list[Alert]:
 
 def subject_of(concern: Concern):
     return next((link.pupil for link in concern.pupil_links.all() if link.role == PupilRole.SUBJECT), None)
+
+
+def action_for_user(*, user, public_id) -> Action | None:
+    """An action its owner or the DSL team may act on; None for missing and not allowed alike."""
+    action = Action.objects.select_related("concern__school", "owner").filter(public_id=public_id).first()
+    if action is None:
+        return None
+    if action.owner_id == user.pk or access.can_triage(user, action.concern.school):
+        return action
+    return None
+
+
+def open_actions_owned_by(*, user) -> QuerySet[Action]:
+    """The person's own open tasks (e.g. the FGM report a teacher must make): shown on My concerns."""
+    return Action.objects.filter(owner=user, status="open").select_related("concern").order_by("due_at")
 
 
 def levels_of_need() -> QuerySet[LevelOfNeed]:

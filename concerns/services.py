@@ -482,6 +482,7 @@ class TriageInput:
     known_already: str = ""
     checks_needed: str = ""
     category_codes: list[str] = field(default_factory=list)  # the DSL's categories; empty keeps the reporter's
+    known_fgm: bool = False  # R32: a girl disclosed FGM, or signs were seen (not merely suspected or at risk)
 
 
 @transaction.atomic
@@ -519,6 +520,7 @@ def concern_triage(*, user: User, concern: Concern, data: TriageInput, expected_
         by=user,
         summary=f"Triaged by {name} ({role}): level of need {data.level.label}. Reason: {data.rationale}",
     )
+    _apply_rules(concern=concern, user=user, category_codes=data.category_codes, known_fgm=data.known_fgm)
     reporter_codes = list(concern.categories.filter(chosen_by=CategoryChoice.REPORTER).values_list("code", flat=True))
     current_dsl = set(concern.categories.filter(chosen_by=CategoryChoice.DSL).values_list("code", flat=True))
     wanted = set(data.category_codes)
@@ -607,3 +609,194 @@ def concern_reopen(*, user: User, concern: Concern, reason: str, expected_versio
     name, role = _name_and_role(user, concern.school)
     _chronicle(concern=concern, kind=ChronologyKind.REOPENED, by=user, summary=f"Reopened by {name} ({role}): {reason}")
     return concern
+
+
+# --- Actions and their deadlines (R28–R35) -------------------------------------------------------------------
+
+CHILD_ON_CHILD_SEXUAL = {
+    "sexual_violence",
+    "sexual_harassment",
+    "sexual_activity_without_consent",
+    "harmful_sexual_behaviour",
+}
+RISK_ASSESSMENTS = (
+    ActionKind.RISK_ASSESSMENT_VICTIM,
+    ActionKind.RISK_ASSESSMENT_PERPETRATOR,
+    ActionKind.RISK_ASSESSMENT_OTHERS,
+)
+RISK_ASSESSMENT_REVIEW_DAYS = 28
+FOLLOW_UP_HOURS = 48  # R29: clock hours, not working hours (decision 2)
+
+
+def _end_of_next_working_day(moment: datetime) -> datetime:
+    return calendar.close_of_next_working_day(moment)
+
+
+def _open_action(*, concern: Concern, kind: str, user: User, owner: User | None = None, due_at=None, **fields):
+    """Creates the action unless one of its kind is already open on the concern; queues its reminder."""
+    existing = concern.actions.filter(kind=kind, status="open").first()
+    if existing:
+        return existing
+    action = Action(concern=concern, kind=kind, owner=owner or user, created_by=user, due_at=due_at, **fields)
+    action.full_clean()
+    action.save()
+    if due_at is not None:
+        from safeguarding.tasks import remind_action_due
+
+        remind_action_due.using(run_after=due_at).enqueue(action.pk)
+    return action
+
+
+def _apply_rules(*, concern: Concern, user: User, category_codes: list[str], known_fgm: bool) -> None:
+    """The tasks the law or the policy sets from what a concern is about (R32–R35), created at triage."""
+    codes = set(category_codes) or set(concern.categories.values_list("code", flat=True))
+    now = timezone.now()
+    if known_fgm:
+        # R32: the report is the personal duty of the teacher who found it, by the close of the next working day.
+        _open_action(
+            concern=concern,
+            kind=ActionKind.FGM_REPORT,
+            user=user,
+            owner=concern.author,
+            due_at=_end_of_next_working_day(concern.recorded_at),
+            reassignable=False,
+        )
+    if "radicalisation" in codes:
+        _open_action(concern=concern, kind=ActionKind.PREVENT_ADVICE, user=user, due_at=_end_of_next_working_day(now))
+    if "private_fostering" in codes:
+        _open_action(
+            concern=concern,
+            kind=ActionKind.PRIVATE_FOSTERING_NOTIFICATION,
+            user=user,
+            due_at=_end_of_next_working_day(now),
+        )
+    if codes & CHILD_ON_CHILD_SEXUAL:
+        due = _end_of_next_working_day(now)
+        for kind in RISK_ASSESSMENTS:
+            _open_action(
+                concern=concern,
+                kind=kind,
+                user=user,
+                due_at=due,
+                review_on=timezone.localtime(due).date() + timedelta(days=RISK_ASSESSMENT_REVIEW_DAYS),
+            )
+    if "sexual_violence" in codes:
+        # R35: rape or assault by penetration: separation now. The DSL closes it, with the reason, if it is not that.
+        _open_action(concern=concern, kind=ActionKind.SEPARATION, user=user, due_at=now)
+
+
+@transaction.atomic
+def action_add(
+    *, user: User, concern: Concern, kind: str, owner: User | None = None, due_at=None, notes: str = ""
+) -> Action:
+    """R28: the DSL team adds an action with an owner and a due time; some kinds bring their own deadlines."""
+    if not access.can_triage(user, concern.school):
+        raise PermissionDenied
+    owner = owner or user
+    if kind == ActionKind.FGM_REPORT:
+        owner = concern.author
+    if not Membership.objects.filter(user=owner, school=concern.school).exists():
+        raise ValidationError("The owner must work at this school.")
+    now = timezone.now()
+    if kind == ActionKind.FGM_REPORT:
+        due_at = _end_of_next_working_day(concern.recorded_at)
+    action = _open_action(
+        concern=concern,
+        kind=kind,
+        user=user,
+        owner=owner,
+        due_at=due_at,
+        notes=notes,
+        reassignable=kind != ActionKind.FGM_REPORT,
+    )
+    if kind == ActionKind.CSC_REFERRAL_PHONE:
+        # R29: the written follow-up on the LA online system within 48 clock hours of the call.
+        _open_action(
+            concern=concern,
+            kind=ActionKind.CSC_WRITTEN_FOLLOW_UP,
+            user=user,
+            owner=owner,
+            due_at=now + timedelta(hours=FOLLOW_UP_HOURS),
+        )
+    if kind in (ActionKind.CSC_REFERRAL_PHONE, ActionKind.CSC_REFERRAL_ONLINE):
+        # R30: the LA decides within one working day; chase it if it has not come.
+        _open_action(
+            concern=concern,
+            kind=ActionKind.CSC_DECISION_CHASE,
+            user=user,
+            owner=owner,
+            due_at=calendar.end_of_working_day(calendar.add_working_days(timezone.localtime(now).date(), 1)),
+        )
+    if concern.status in (ConcernStatus.NEW, ConcernStatus.ACKNOWLEDGED, ConcernStatus.TRIAGED):
+        concern.status = ConcernStatus.ACTIONS_OPEN
+        concern.save(update_fields=["status"])
+    name, role = _name_and_role(user, concern.school)
+    when = f", due {timezone.localtime(action.due_at):%-d %B %Y at %H:%M}" if action.due_at else ""
+    owner_name, owner_role = _name_and_role(action.owner, concern.school)
+    _chronicle(
+        concern=concern,
+        kind=ChronologyKind.ACTION_ADDED,
+        by=user,
+        summary=f"Action set by {name} ({role}): {action.get_kind_display()}, for {owner_name} ({owner_role}){when}.",
+    )
+    return action
+
+
+def can_complete(user: User, action: Action) -> bool:
+    return action.owner_id == user.pk or access.can_triage(user, action.concern.school)
+
+
+@transaction.atomic
+def action_complete(*, user: User, action: Action, outcome: str, reference: str = "") -> Action:
+    """Marks an action done with its outcome. The FGM report needs the police reference (R32); the LA decision
+    needs what was decided (R30)."""
+    action = Action.objects.select_for_update().select_related("concern").get(pk=action.pk)
+    if not can_complete(user, action):
+        raise PermissionDenied
+    if not action.is_open:
+        return action
+    errors = {}
+    if not outcome.strip():
+        errors["outcome"] = "Say what was done."
+    if action.kind == ActionKind.FGM_REPORT and not reference.strip():
+        errors["reference"] = "Give the police reference of your report (101)."
+    if errors:
+        raise ValidationError(errors)
+    action.status = "done"
+    action.outcome, action.reference = outcome, reference
+    action.completed_at, action.completed_by = timezone.now(), user
+    action.save()
+    name, role = _name_and_role(user, action.concern.school)
+    ref = f" Reference: {reference}." if reference else ""
+    _chronicle(
+        concern=action.concern,
+        kind=ChronologyKind.ACTION_DONE,
+        by=user,
+        summary=f"{action.get_kind_display()}: done by {name} ({role}). {outcome}{ref}",
+    )
+    return action
+
+
+@transaction.atomic
+def action_reassign(*, user: User, action: Action, owner: User) -> Action:
+    """Gives an action to someone else, except the FGM report, which stays with the person who found it (R32)."""
+    if not access.can_triage(user, action.concern.school):
+        raise PermissionDenied
+    if not action.reassignable:
+        raise ValidationError(
+            "The FGM report is the personal legal duty of the person who found it; it cannot be passed on."
+        )
+    if not Membership.objects.filter(user=owner, school=action.concern.school).exists():
+        raise ValidationError("The owner must work at this school.")
+    action.owner = owner
+    action.save(update_fields=["owner"])
+    return action
+
+
+def overdue_actions(*, school: School, now: datetime | None = None):
+    """R39: open actions past their due time, for the DSL team's queue."""
+    return (
+        Action.objects.filter(concern__school=school, status="open", due_at__lt=now or timezone.now())
+        .select_related("owner", "concern")
+        .order_by("due_at")
+    )

@@ -25,6 +25,8 @@ from safeguarding.pdf import render_pdf
 
 from . import categories, selectors, services
 from .forms import (
+    ActionAddForm,
+    ActionCompleteForm,
     AddendumForm,
     CloseForm,
     CoverShiftForm,
@@ -270,7 +272,15 @@ def draft_discard(request):
 @login_required
 def my_concerns(request):
     """R15: the person's own receipts: when, which child, and whether the safeguarding team has received it."""
-    return render(request, "concerns/my_concerns.html", {"concerns": selectors.my_concerns(user=request.user)})
+    return render(
+        request,
+        "concerns/my_concerns.html",
+        {
+            "concerns": selectors.my_concerns(user=request.user),
+            "my_actions": selectors.open_actions_owned_by(user=request.user),
+            "complete_form": ActionCompleteForm(),
+        },
+    )
 
 
 @login_required
@@ -320,6 +330,9 @@ def queue(request):
             "is_dsl_team": access.is_dsl_team(request.user, school),
             "away": services.is_away(user=request.user, school=school),
             "available_team": team,
+            "overdue_actions": list(services.overdue_actions(school=school))
+            if access.is_dsl_team(request.user, school)
+            else [],
             "now": timezone.now(),
         },
     )
@@ -384,6 +397,9 @@ def _detail(request, concern, *, status=200, conflict=None, **forms):
                     },
                 ),
                 "decision_form": forms.get("decision_form") or DecisionForm(auto_id="decision_%s"),
+                "action_form": forms.get("action_form")
+                or ActionAddForm(auto_id="action_%s", people=_school_people(concern.school)),
+                "school_people": _school_people(concern.school),
                 "thresholds_url": settings.THRESHOLDS_DOCUMENT_URL,
                 "close_form": forms.get("close_form")
                 or CloseForm(auto_id="close_%s", initial={"version": concern.version}),
@@ -398,6 +414,90 @@ def _detail(request, concern, *, status=200, conflict=None, **forms):
             }
         )
     return render(request, "concerns/detail.html", context, status=status)
+
+
+def _school_people(school):
+    return User.objects.filter(memberships__school=school, is_active=True).distinct().order_by("last_name")
+
+
+@login_required
+@require_POST
+def add_action(request, public_id):
+    """R28–R30: an action with an owner; referrals and FGM reports bring their own deadlines and follow-ups."""
+    concern = _triage_owner_or_404(request, public_id)
+    form = ActionAddForm(request.POST, auto_id="action_%s", people=_school_people(concern.school))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            action = services.action_add(
+                user=request.user,
+                concern=concern,
+                kind=data["kind"],
+                owner=data["owner"],
+                due_at=data["due_at"],
+                notes=data["notes"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Action set: {action.get_kind_display()}.")
+            return redirect("concerns:detail", public_id=public_id)
+    return _detail(request, concern, status=400, action_form=form)
+
+
+def _action_or_404(request, action_public_id):
+    action = selectors.action_for_user(user=request.user, public_id=action_public_id)
+    if action is None:
+        raise Http404
+    return action
+
+
+def _back_from_action(request, action):
+    if access.can_view_concern(request.user, action.concern):
+        return redirect("concerns:detail", public_id=action.concern.public_id)
+    return redirect("concerns:my_concerns")
+
+
+@login_required
+@require_POST
+def complete_action(request, action_id):
+    """Done, with what was done; the FGM report needs the police reference (R32)."""
+    action = _action_or_404(request, action_id)
+    form = ActionCompleteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.action_complete(
+                user=request.user,
+                action=action,
+                outcome=form.cleaned_data["outcome"],
+                reference=form.cleaned_data["reference"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"Done: {action.get_kind_display()}.")
+    else:
+        messages.error(request, "Say what was done before marking the action done.")
+    return _back_from_action(request, action)
+
+
+@login_required
+@require_POST
+def reassign_action(request, action_id):
+    action = _action_or_404(request, action_id)
+    if not access.can_triage(request.user, action.concern.school):
+        raise Http404
+    owner = _school_people(action.concern.school).filter(pk=request.POST.get("owner") or 0).first()
+    if owner is None:
+        messages.error(request, "Choose someone who works at this school.")
+    else:
+        try:
+            services.action_reassign(user=request.user, action=action, owner=owner)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"{action.get_kind_display()} is now for {owner.get_full_name()}.")
+    return _back_from_action(request, action)
 
 
 def _concern_or_404(request, public_id):
@@ -450,6 +550,7 @@ def triage(request, public_id):
                     known_already=data["known_already"],
                     checks_needed=data["checks_needed"],
                     category_codes=data["categories"],
+                    known_fgm=data["known_fgm"],
                 ),
             )
         except services.ConcurrentEdit as conflict:

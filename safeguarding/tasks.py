@@ -66,3 +66,26 @@ def escalate_if_unacknowledged(concern_id: int) -> str:
 
     alerts = concern_escalate_if_unacknowledged(concern_id=concern_id)
     return f"{len(alerts)} senior leaders alerted"
+
+
+@task()
+def remind_action_due(action_id: int) -> str:
+    """At its due time, an action still open is reminded to its owner by email (no detail, just a link); it also
+    shows as overdue on the DSL team's queue (R39). Reminded once."""
+    from concerns.models import Action
+    from concerns.notifications import action_reminder_email
+
+    with transaction.atomic():
+        action = Action.objects.select_for_update().select_related("concern__school", "owner").get(pk=action_id)
+        if not action.is_open or action.reminded_at is not None or action.owner is None:
+            return "nothing to remind"
+        if action.due_at and timezone.now() < action.due_at:
+            remind_action_due.using(run_after=action.due_at).enqueue(action.pk)
+            return "not due yet"
+        action.reminded_at = timezone.now()
+        action.save(update_fields=["reminded_at"])
+        if action.owner.email:
+            subject, body = action_reminder_email(action)
+            # Sent after commit would lose nothing either way: the queue shows the action as overdue regardless.
+            EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [action.owner.email]).send(fail_silently=True)
+    return "reminded"

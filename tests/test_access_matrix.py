@@ -12,7 +12,7 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from concerns.services import cover_shift_add
+from concerns.services import action_add, cover_shift_add
 from safeguarding.models import Role
 
 from .conftest import sign_in
@@ -101,6 +101,10 @@ EXPECTATIONS = {
     "concerns:triage": ("post", expect(404, dsl=400, deputy=400)),
     "concerns:record_decision": ("post", expect(404, dsl=400, deputy=400)),
     "concerns:close": ("post", expect(404, dsl=400, deputy=400)),
+    "concerns:add_action": ("post", expect(404, dsl=400, deputy=400)),
+    # An action: its owner (here the pastoral officer) or the DSL team; an empty form goes back with a message.
+    "concerns:complete_action": ("post", expect(404, dsl=302, deputy=302, pastoral=302)),
+    "concerns:reassign_action": ("post", expect(404, dsl=302, deputy=302)),
     "concerns:reopen": ("post", expect(404, dsl=400, deputy=400)),
     # A child's CP file: the DSL team of the child's school only (R52).
     "concerns:pupil_file": expect(404, dsl=200, deputy=200),
@@ -144,6 +148,11 @@ def world(school, other_school, make_person):
         "people": people,
         "kwargs": {"public_id": contact.public_id},
         "pupil_kwargs": {"public_id": concern.subject.public_id},
+        "action_kwargs": {
+            "action_id": action_add(
+                user=people["dsl"], concern=concern, kind="pastoral_support", owner=people["pastoral"]
+            ).public_id
+        },
         "concern_kwargs": {
             "public_id": concern.public_id,
             "attachment_id": concern.attachments.get().public_id,
@@ -161,6 +170,8 @@ def world(school, other_school, make_person):
 def _url(name, pattern, world):
     if name.startswith("concerns:pupil_file"):
         kwargs = world["pupil_kwargs"]
+    elif name in ("concerns:complete_action", "concerns:reassign_action"):
+        kwargs = world["action_kwargs"]
     else:
         kwargs = world["concern_kwargs"] if name.startswith("concerns:") else world["kwargs"]
     needed = {key: kwargs[key] for key in pattern.pattern.converters}

@@ -10,6 +10,6 @@ def add_levels(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("concerns", "0002_triage_decisions_chronology")]
+    dependencies = [("concerns", "0001_initial")]
 
     operations = [migrations.RunPython(add_levels, migrations.RunPython.noop)]
