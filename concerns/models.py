@@ -12,12 +12,13 @@ from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils import timezone
 
+from safeguarding.audit import ConcernSchoolAudit, OwnSchoolAudit, PupilSchoolAudit
 from safeguarding.models import School
 
 from . import categories
 
 
-class Pupil(models.Model):
+class Pupil(OwnSchoolAudit, models.Model):
     """A child on (or once on) a school's roll, as the school information system knows them."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -56,9 +57,6 @@ class Pupil(models.Model):
         )
         super().save(*args, **kwargs)
 
-    def get_additional_data(self) -> dict:
-        return {"school": self.school_id}
-
     @property
     def full_name(self) -> str:
         """Preferred names first, with the legal name where it differs: records name a child fully (App 4)."""
@@ -95,7 +93,7 @@ class SourceType(models.TextChoices):
     SECOND_HAND = "second_hand", "Second-hand: someone told me"
 
 
-class Concern(models.Model):
+class Concern(OwnSchoolAudit, models.Model):
     """A worry about a child, as the reporter recorded it. Read-only once saved (R16)."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -149,9 +147,6 @@ class Concern(models.Model):
     def __str__(self) -> str:
         return f"Concern recorded {timezone.localtime(self.recorded_at):%d %b %Y %H:%M}"
 
-    def get_additional_data(self) -> dict:
-        return {"school": self.school_id}
-
     def clean(self) -> None:
         errors = {}
         if self.source_type == SourceType.SECOND_HAND and not (self.source_name and self.source_role):
@@ -178,7 +173,7 @@ class PupilRole(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class ConcernPupil(models.Model):
+class ConcernPupil(PupilSchoolAudit, models.Model):
     """A child named in a concern, with their part in it (R10)."""
 
     concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="pupil_links")
@@ -191,16 +186,13 @@ class ConcernPupil(models.Model):
     def __str__(self) -> str:
         return f"{self.get_role_display()}"
 
-    def get_additional_data(self) -> dict:
-        return {"school": self.pupil.school_id}
-
 
 class CategoryChoice(models.TextChoices):
     REPORTER = "reporter", "Reporter"
     DSL = "dsl", "DSL team"
 
 
-class ConcernCategory(models.Model):
+class ConcernCategory(ConcernSchoolAudit, models.Model):
     """One category of a concern. The reporter's picks are kept when the DSL re-categorises (R9)."""
 
     concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="categories")
@@ -216,11 +208,8 @@ class ConcernCategory(models.Model):
     def __str__(self) -> str:
         return categories.label(self.code)
 
-    def get_additional_data(self) -> dict:
-        return {"school": self.concern.school_id}
 
-
-class Quote(models.Model):
+class Quote(ConcernSchoolAudit, models.Model):
     """Exact words, always with who said them (R6)."""
 
     concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="quotes")
@@ -234,11 +223,8 @@ class Quote(models.Model):
     def __str__(self) -> str:
         return "Quote"
 
-    def get_additional_data(self) -> dict:
-        return {"school": self.concern.school_id}
 
-
-class Addendum(models.Model):
+class Addendum(ConcernSchoolAudit, models.Model):
     """A dated correction or addition to a saved concern, by a named author (R16)."""
 
     concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="addenda")
@@ -255,9 +241,6 @@ class Addendum(models.Model):
     def __str__(self) -> str:
         return f"Addendum of {timezone.localtime(self.written_at):%d %b %Y %H:%M}"
 
-    def get_additional_data(self) -> dict:
-        return {"school": self.concern.school_id}
-
 
 def _private_storage():
     return FileSystemStorage(location=settings.MEDIA_ROOT, base_url=None)
@@ -268,7 +251,7 @@ def _attachment_path(instance, filename: str) -> str:
     return f"attachments/{instance.concern.school_id}/{uuid.uuid4().hex}"
 
 
-class Attachment(models.Model):
+class Attachment(ConcernSchoolAudit, models.Model):
     """A scan or document attached to a concern, stored outside any public URL (R11)."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -287,11 +270,8 @@ class Attachment(models.Model):
         # Not the file name: it is masked in the audit log and could name a child.
         return "Attachment"
 
-    def get_additional_data(self) -> dict:
-        return {"school": self.concern.school_id}
 
-
-class DomesticAbuseNotification(models.Model):
+class DomesticAbuseNotification(ConcernSchoolAudit, models.Model):
     """R24: what the police told the school (Stopping Domestic Abuse Together / Operation Encompass)."""
 
     concern = models.OneToOneField(Concern, on_delete=models.PROTECT, related_name="police_notification")
@@ -302,11 +282,8 @@ class DomesticAbuseNotification(models.Model):
     def __str__(self) -> str:
         return "Police domestic abuse notification"
 
-    def get_additional_data(self) -> dict:
-        return {"school": self.concern.school_id}
 
-
-class ConcernDraft(models.Model):
+class ConcernDraft(OwnSchoolAudit, models.Model):
     """What a person has typed into the raise form and not yet sent, saved as they type. Only its author sees it;
     it goes when the concern is sent, or after 30 days."""
 
@@ -322,9 +299,6 @@ class ConcernDraft(models.Model):
     def __str__(self) -> str:
         return f"Draft saved {timezone.localtime(self.updated_at):%d %b %Y %H:%M}"
 
-    def get_additional_data(self) -> dict:
-        return {"school": self.school_id}
-
 
 class AlertReason(models.TextChoices):
     NEW_CONCERN = "new_concern", "New concern"
@@ -332,7 +306,7 @@ class AlertReason(models.TextChoices):
     ESCALATED = "escalated", "Not acknowledged in time: sent to senior leaders"
 
 
-class Alert(models.Model):
+class Alert(ConcernSchoolAudit, models.Model):
     """One person told about one concern, in the app and by email (R19, R20). Emails carry no child's detail."""
 
     concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="alerts")
@@ -349,11 +323,8 @@ class Alert(models.Model):
     def __str__(self) -> str:
         return f"{self.get_reason_display()} alert"
 
-    def get_additional_data(self) -> dict:
-        return {"school": self.concern.school_id}
 
-
-class Unavailability(models.Model):
+class Unavailability(OwnSchoolAudit, models.Model):
     """R21: a DSL or deputy marks themselves away; alerts go to the rest of the team and the senior leaders."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="unavailabilities")
@@ -368,11 +339,8 @@ class Unavailability(models.Model):
     def __str__(self) -> str:
         return "Away"
 
-    def get_additional_data(self) -> dict:
-        return {"school": self.school_id}
 
-
-class CoverShift(models.Model):
+class CoverShift(OwnSchoolAudit, models.Model):
     """R22: who watches alerts in a holiday or out of hours, on the cover rota."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -390,9 +358,6 @@ class CoverShift(models.Model):
 
     def __str__(self) -> str:
         return f"Cover {timezone.localtime(self.starts_at):%d %b %H:%M}–{timezone.localtime(self.ends_at):%d %b %H:%M}"
-
-    def get_additional_data(self) -> dict:
-        return {"school": self.school_id}
 
 
 class ActionKind(models.TextChoices):
@@ -445,7 +410,7 @@ class ActionStatus(models.TextChoices):
     DONE = "done", "Done"
 
 
-class Action(models.Model):
+class Action(ConcernSchoolAudit, models.Model):
     """Something someone must do about a concern, with an owner and a due time."""
 
     concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="actions")
@@ -485,9 +450,6 @@ class Action(models.Model):
     def is_overdue(self, now=None) -> bool:
         return self.is_open and self.due_at is not None and (now or timezone.now()) > self.due_at
 
-    def get_additional_data(self) -> dict:
-        return {"school": self.concern.school_id}
-
 
 class LevelOfNeed(models.Model):
     """The Derby and Derbyshire levels of need (R27), kept as reference data: the threshold document is under
@@ -511,7 +473,7 @@ class LevelOfNeed(models.Model):
         return self.label
 
 
-class Triage(models.Model):
+class Triage(ConcernSchoolAudit, models.Model):
     """The DSL team's first decision on a concern (R26, R27). A later triage supersedes an earlier one; both stay."""
 
     concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="triages")
@@ -531,9 +493,6 @@ class Triage(models.Model):
 
     def __str__(self) -> str:
         return f"Triage: {self.level}"
-
-    def get_additional_data(self) -> dict:
-        return {"school": self.concern.school_id}
 
 
 class DecisionKind(models.TextChoices):
@@ -555,7 +514,7 @@ class DecisionKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class Decision(models.Model):
+class Decision(ConcernSchoolAudit, models.Model):
     """R40: every decision records its rationale, who decided (name and role) and when."""
 
     concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="decisions")
@@ -573,9 +532,6 @@ class Decision(models.Model):
     def __str__(self) -> str:
         return self.get_kind_display()
 
-    def get_additional_data(self) -> dict:
-        return {"school": self.concern.school_id}
-
 
 class ChronologyKind(models.TextChoices):
     CONCERN_RAISED = "concern_raised", "Concern recorded"
@@ -590,7 +546,7 @@ class ChronologyKind(models.TextChoices):
     REOPENED = "reopened", "Concern reopened"
 
 
-class ChronologyEntry(models.Model):
+class ChronologyEntry(PupilSchoolAudit, models.Model):
     """One line of a child's chronology (R52), written by the service that made the change, in the same
     transaction. Append-only: entries are never changed or deleted (safeguarding.signals)."""
 
@@ -611,6 +567,3 @@ class ChronologyEntry(models.Model):
 
     def __str__(self) -> str:
         return self.get_kind_display()
-
-    def get_additional_data(self) -> dict:
-        return {"school": self.pupil.school_id}

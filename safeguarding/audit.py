@@ -15,3 +15,20 @@ def log_access(instance) -> None:
     sensitive record, a PDF or a download calls this.
     """
     accessed.send(sender=instance.__class__, instance=instance)
+
+
+# Audit-log rows carry the school they belong to, so each school's /audit/ shows only its own (auditlog reads
+# `get_additional_data()` when it writes a row). One mixin per path from a record to its school.
+class OwnSchoolAudit:
+    def get_additional_data(self) -> dict:
+        return {"school": self.school_id}
+
+
+class ConcernSchoolAudit:
+    def get_additional_data(self) -> dict:
+        return {"school": self.concern.school_id}
+
+
+class PupilSchoolAudit:
+    def get_additional_data(self) -> dict:
+        return {"school": self.pupil.school_id}

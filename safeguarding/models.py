@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
+from .audit import OwnSchoolAudit
+
 
 class Trust(models.Model):
     """A multi-academy trust: its schools share an installation and a trust-wide anonymised report."""
@@ -158,7 +160,7 @@ class TermName(models.TextChoices):
     SUMMER = "summer", "Summer"
 
 
-class Term(models.Model):
+class Term(OwnSchoolAudit, models.Model):
     """One term of a school's year (R31): outside terms and in the half term, days are not school days."""
 
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="terms")
@@ -199,9 +201,6 @@ class Term(models.Model):
     def __str__(self) -> str:
         return f"{self.get_name_display()} term {self.academic_year}"
 
-    def get_additional_data(self) -> dict:
-        return {"school": self.school_id}
-
     def clean(self) -> None:
         errors = {}
         if self.starts_on and self.ends_on and self.ends_on <= self.starts_on:
@@ -231,7 +230,7 @@ class Term(models.Model):
                 )
 
 
-class InsetDay(models.Model):
+class InsetDay(OwnSchoolAudit, models.Model):
     """A training day inside a term: staff are in, pupils are not, so it is not a school day (R31)."""
 
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="inset_days")
@@ -245,6 +244,3 @@ class InsetDay(models.Model):
 
     def __str__(self) -> str:
         return f"INSET day {_long_date(self.day)}"
-
-    def get_additional_data(self) -> dict:
-        return {"school": self.school_id}
