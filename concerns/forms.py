@@ -382,6 +382,37 @@ class ActionCompleteForm(forms.Form):
     reference = forms.CharField(label="Reference (e.g. police reference)", max_length=100, required=False)
 
 
+class DslAttachmentForm(forms.Form):
+    """The DSL team attaches a file to a concern after it was sent (a scan, a letter). On a concern about nude or
+    semi-nude images the reason for the override is required (R11)."""
+
+    file = forms.FileField(label="File (PDF, JPEG or PNG, up to 10 MB)")
+    override_reason = forms.CharField(
+        label="Reason (required for a concern about nude or semi-nude images)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, nudes=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.nudes = nudes
+        self.content_type = None
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        self.content_type = check_upload(upload)
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.nudes and not (cleaned.get("override_reason") or "").strip():
+            self.add_error(
+                "override_reason",
+                "This concern is about nude or semi-nude images: record why this file must be kept, then attach it.",
+            )
+        return cleaned
+
+
 class CloseForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     outcome_summary = forms.CharField(

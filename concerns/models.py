@@ -262,6 +262,8 @@ class Attachment(ConcernSchoolAudit, models.Model):
     size = models.PositiveIntegerField()
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
+    # R11: on a nudes concern only the DSL team may attach a file, and only with a recorded reason.
+    override_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["uploaded_at"]
@@ -542,6 +544,7 @@ class ChronologyKind(models.TextChoices):
     DECISION = "decision", "Decision"
     ACTION_ADDED = "action_added", "Action set"
     ACTION_DONE = "action_done", "Action done"
+    ATTACHMENT = "attachment", "File attached"
     CLOSED = "closed", "Concern closed"
     REOPENED = "reopened", "Concern reopened"
 

@@ -800,3 +800,28 @@ def overdue_actions(*, school: School, now: datetime | None = None):
         .select_related("owner", "concern")
         .order_by("due_at")
     )
+
+
+@transaction.atomic
+def attachment_add(*, user: User, concern: Concern, upload: UploadedFile, override_reason: str = "") -> Attachment:
+    """The DSL team adds a file to a concern. On a nudes concern it needs a recorded reason (R11 override)."""
+    if not access.can_triage(user, concern.school):
+        raise PermissionDenied
+    nudes = concern.categories.filter(code=categories.NUDES).exists()
+    if nudes and not override_reason.strip():
+        raise ValidationError({"override_reason": "Record why this file must be kept."})
+    attachment = Attachment.objects.create(
+        concern=concern,
+        file=upload.file,
+        original_name=upload.name[:255],
+        content_type=upload.content_type,
+        size=upload.size,
+        uploaded_by=user,
+        override_reason=override_reason if nudes else "",
+    )
+    name, role = _name_and_role(user, concern.school)
+    reason = f" Kept despite the rule against images of this kind, because: {override_reason}" if nudes else ""
+    _chronicle(
+        concern=concern, kind=ChronologyKind.ATTACHMENT, by=user, summary=f"File attached by {name} ({role}).{reason}"
+    )
+    return attachment

@@ -31,6 +31,7 @@ from .forms import (
     CloseForm,
     CoverShiftForm,
     DecisionForm,
+    DslAttachmentForm,
     OtherPupilFormSet,
     PoliceNotificationForm,
     QuoteFormSet,
@@ -400,6 +401,10 @@ def _detail(request, concern, *, status=200, conflict=None, **forms):
                 "action_form": forms.get("action_form")
                 or ActionAddForm(auto_id="action_%s", people=_school_people(concern.school)),
                 "school_people": _school_people(concern.school),
+                "attachment_form": forms.get("attachment_form")
+                or DslAttachmentForm(
+                    auto_id="attach_%s", nudes=any(c.code == categories.NUDES for c in concern.categories.all())
+                ),
                 "thresholds_url": settings.THRESHOLDS_DOCUMENT_URL,
                 "close_form": forms.get("close_form")
                 or CloseForm(auto_id="close_%s", initial={"version": concern.version}),
@@ -418,6 +423,28 @@ def _detail(request, concern, *, status=200, conflict=None, **forms):
 
 def _school_people(school):
     return User.objects.filter(memberships__school=school, is_active=True).distinct().order_by("last_name")
+
+
+@login_required
+@require_POST
+def add_attachment(request, public_id):
+    """R11: the DSL team attaches a file; on a nudes concern only with a recorded reason."""
+    concern = _triage_owner_or_404(request, public_id)
+    nudes = any(c.code == categories.NUDES for c in concern.categories.all())
+    form = DslAttachmentForm(request.POST, request.FILES, nudes=nudes, auto_id="attach_%s")
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        services.attachment_add(
+            user=request.user,
+            concern=concern,
+            upload=services.UploadedFile(
+                name=upload.name, content_type=form.content_type, size=upload.size, file=upload
+            ),
+            override_reason=form.cleaned_data["override_reason"],
+        )
+        messages.success(request, "File attached.")
+        return redirect("concerns:detail", public_id=public_id)
+    return _detail(request, concern, status=400, attachment_form=form)
 
 
 @login_required

@@ -268,7 +268,7 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     {"model": "concerns.quote", "mask_fields": ["words", "speaker"]},
     {"model": "concerns.addendum", "mask_fields": ["text"]},
     {"model": "concerns.domesticabusenotification", "mask_fields": ["child_voice", "police_reference"]},
-    {"model": "concerns.attachment", "mask_fields": ["original_name", "file"]},
+    {"model": "concerns.attachment", "mask_fields": ["original_name", "file", "override_reason"]},
     {
         "model": "concerns.pupil",
         "mask_fields": ["date_of_birth", "upn"],

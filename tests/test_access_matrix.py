@@ -102,6 +102,7 @@ EXPECTATIONS = {
     "concerns:record_decision": ("post", expect(404, dsl=400, deputy=400)),
     "concerns:close": ("post", expect(404, dsl=400, deputy=400)),
     "concerns:add_action": ("post", expect(404, dsl=400, deputy=400)),
+    "concerns:add_attachment": ("post", expect(404, dsl=400, deputy=400)),
     # An action: its owner (here the pastoral officer) or the DSL team; an empty form goes back with a message.
     "concerns:complete_action": ("post", expect(404, dsl=302, deputy=302, pastoral=302)),
     "concerns:reassign_action": ("post", expect(404, dsl=302, deputy=302)),

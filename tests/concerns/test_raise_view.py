@@ -377,3 +377,42 @@ def test_a_pdf_on_a_nudes_concern_is_refused_too(client, school, teacher, pupil,
     assert response.status_code == 400
     assert "Do not upload images or files" in page_text(response)
     assert not Concern.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_dsl_attaches_a_file_to_a_nudes_concern_only_with_a_reason(client, school, teacher, pupil, make_person):
+    """R11: on a nudes concern a file is kept only when the DSL records why; the reason goes on the chronology."""
+    from concerns.models import ChronologyEntry
+
+    from ..conftest import sign_in
+
+    concern = services.concern_raise(
+        author=teacher,
+        school=school,
+        data=services.ConcernInput(
+            idempotency_key=uuid.uuid4(),
+            subject=pupil,
+            happened_at=timezone.now() - timedelta(hours=1),
+            location="Corridor",
+            people_present="Nobody else",
+            source_type=SourceType.FIRST_HAND,
+            account="A pupil said an image was being passed round.",
+            category_codes=["nudes"],
+        ),
+    )
+    sign_in(client, make_person(Role.DSL, school=school))
+    url = reverse("concerns:add_attachment", kwargs={"public_id": concern.public_id})
+    refused = client.post(url, {"file": SimpleUploadedFile("letter.pdf", PDF_BYTES, "application/pdf")})
+    assert refused.status_code == 400
+    assert "record why this file must be kept" in page_text(refused)
+    assert not concern.attachments.exists()
+    kept = client.post(
+        url,
+        {
+            "file": SimpleUploadedFile("letter.pdf", PDF_BYTES, "application/pdf"),
+            "override_reason": "Police letter confirming the referral; it contains no image.",
+        },
+    )
+    assert kept.status_code == 302
+    assert concern.attachments.get().override_reason.startswith("Police letter")
+    assert ChronologyEntry.objects.filter(concern=concern, summary__contains="Police letter confirming").exists()
