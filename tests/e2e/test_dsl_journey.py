@@ -2,11 +2,13 @@
 all in the child's chronology (R25–R27, R40, R52)."""
 
 from collections import Counter
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import dateformat, timezone
 from playwright.sync_api import expect
 
-from concerns.models import Concern, ConcernStatus, Pupil
+from concerns.models import ActionKind, Concern, ConcernStatus, Pupil
 from safeguarding.demo import DEMO_SCHOOL, load_demo
 from safeguarding.models import School, User
 from tests.conftest import current_code
@@ -19,6 +21,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 LEVEL_2 = "Level 2: Emerging needs (early help)"
 TRIAGE_REASON = "Tiredness and missed meals over three weeks; the family would accept early help."
 DECISION_REASON = "Mum is the subject of the worry this week; telling her first could make things worse at home."
+PHONE_REFERRAL = "Children's social care referral: urgent, by phone"
+LONDON = ZoneInfo("Europe/London")
 OUTCOME = "Early Help Assessment started with the family; reviewed at the Team Around the Family meeting."
 
 
@@ -90,3 +94,40 @@ def test_the_dsl_triages_decides_and_closes_and_the_file_shows_it(page, live_ser
     concern.refresh_from_db()
     assert concern.status == ConcernStatus.CLOSED
     assert concern.closed_by.username == "dsl"
+
+
+def test_a_phone_referral_shows_its_follow_up_and_decision_chase_with_their_due_times(page, live_server):
+    """The DSL opens a concern, sets the urgent phone referral for themselves, and the page then lists the written
+    follow-up and "LA decision received?" with the due times the rules gave them (R29, R30)."""
+    load_demo()
+    school = School.objects.get(name=DEMO_SCHOOL)
+    pupil = a_demo_pupil(school)
+    concern = raise_concern(author=User.objects.get(username="staff"), school=school, subject=pupil)
+    dsl = User.objects.get(username="dsl")
+
+    sign_in(page, live_server.url, "dsl")
+    page.get_by_label("Six-digit code from your authenticator app").fill(current_code())
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Alert queue")).to_be_visible()
+    row = page.locator("tr.queue-row.is-waiting", has_text=pupil.full_name)
+    row.get_by_role("link", name=f"Open the concern about {pupil.full_name}").click()
+    expect(page.get_by_role("heading", name=f"Concern about {pupil.full_name}")).to_be_visible()
+
+    form = page.locator("form", has=page.get_by_role("button", name="Add the action"))
+    form.get_by_label("Action").select_option(label=PHONE_REFERRAL)
+    form.get_by_label("Owner").select_option(label=dsl.name_and_role)
+    form.get_by_role("button", name="Add the action").click()
+    expect(page.get_by_text(f"Action set: {PHONE_REFERRAL}.")).to_be_visible()
+
+    actions = page.locator("section[aria-labelledby=actions-heading] div.border.rounded")
+    for kind in (ActionKind.CSC_WRITTEN_FOLLOW_UP, ActionKind.CSC_DECISION_CHASE):
+        action = concern.actions.get(kind=kind)
+        assert action.owner == dsl
+        due = dateformat.format(timezone.localtime(action.due_at, LONDON), "D j M Y, H:i")
+        card = actions.filter(has_text=action.get_kind_display())
+        expect(card).to_have_count(1)
+        expect(card).to_contain_text(f"{action.get_kind_display()} · Helen Marsh, Designated Safeguarding Lead")
+        expect(card).to_contain_text(f"due {due}")
+    expect(actions.filter(has_text="Written follow-up on the LA online referral system")).to_have_count(1)
+    expect(actions.filter(has_text="LA decision received?")).to_have_count(1)
+    expect(actions).to_have_count(3)

@@ -1,0 +1,609 @@
+"""Actions and their deadlines: action_add, the rules concern_triage applies, action_complete, action_reassign,
+overdue_actions, and the pages that show them (R28–R35, R39)."""
+
+import html
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from concerns import services
+from concerns.models import (
+    Action,
+    ActionKind,
+    ActionStatus,
+    ChronologyEntry,
+    ChronologyKind,
+    ConcernStatus,
+    LevelOfNeed,
+)
+from safeguarding import calendar
+from safeguarding.models import Role
+from safeguarding.tasks import remind_action_due
+
+from ..conftest import sign_in
+from ..factories import PupilFactory, raise_concern
+from .helpers import jobs
+
+LONDON = ZoneInfo("Europe/London")
+MONDAY, TUESDAY, WEDNESDAY, THURSDAY, FRIDAY, SATURDAY, SUNDAY = range(7)
+WRITTEN_FOLLOW_UP = "Written follow-up on the LA online referral system"
+DECISION_CHASE = "LA decision received?"
+
+
+def london(*parts) -> datetime:
+    return datetime(*parts, tzinfo=LONDON)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Sets the time the services read: `clock(moment)`. In UTC, as the real timezone.now() gives it: sums on a
+    London datetime would be wall-clock sums, and hide (or invent) a clock change."""
+
+    def set_to(moment: datetime):
+        utc = moment.astimezone(UTC)
+        monkeypatch.setattr("concerns.services.timezone.now", lambda: utc)
+
+    return set_to
+
+
+@pytest.fixture
+def teacher(school, make_person):
+    return make_person(Role.STAFF, school=school, first_name="Priya", last_name="Sharma", job_title="Teacher")
+
+
+@pytest.fixture
+def dsl(school, make_person):
+    return make_person(
+        Role.DSL, school=school, first_name="Helen", last_name="Marsh", job_title="Designated Safeguarding Lead"
+    )
+
+
+@pytest.fixture
+def deputy(school, make_person):
+    return make_person(
+        Role.DEPUTY_DSL, school=school, first_name="Tom", last_name="Reeve", job_title="Deputy Safeguarding Lead"
+    )
+
+
+def concern_about(school, author, *category_codes):
+    pupil = PupilFactory(school=school, legal_first_name="Maya", legal_last_name="Okonjo")
+    return raise_concern(author=author, school=school, subject=pupil, category_codes=list(category_codes))
+
+
+@pytest.fixture
+def concern(school, teacher):
+    return concern_about(school, teacher, "emotional_abuse")
+
+
+def add(user, concern, kind, **more):
+    return services.action_add(user=user, concern=concern, kind=kind, **more)
+
+
+def triage(user, concern, *, known_fgm=False, category_codes=(), rationale="Seen and assessed."):
+    concern.refresh_from_db()
+    return services.concern_triage(
+        user=user,
+        concern=concern,
+        data=services.TriageInput(
+            level=LevelOfNeed.objects.get(code="level_3"),
+            rationale=rationale,
+            known_fgm=known_fgm,
+            category_codes=list(category_codes),
+        ),
+        expected_version=concern.version,
+    )
+
+
+def actions_of(concern, kind) -> list[Action]:
+    return list(concern.actions.filter(kind=kind))
+
+
+def kinds(concern) -> set[str]:
+    return set(concern.actions.values_list("kind", flat=True))
+
+
+def page_text(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+# --- action_add (R28) ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_an_action_is_set_with_its_owner_and_due_time(concern, dsl, deputy):
+    """The DSL sets an action for the deputy: it is open, owned by the deputy, due when the DSL said."""
+    due = london(2025, 10, 15, 16, 0)
+    action = add(dsl, concern, ActionKind.PASTORAL_SUPPORT, owner=deputy, due_at=due, notes="Daily check-in.")
+    action.refresh_from_db()
+    assert (action.owner, action.created_by, action.due_at) == (deputy, dsl, due)
+    assert action.status == ActionStatus.OPEN
+    assert action.notes == "Daily check-in."
+    assert action.reassignable
+
+
+@pytest.mark.django_db
+def test_an_action_with_no_owner_named_belongs_to_whoever_set_it(concern, dsl):
+    """Without an owner, the action is the DSL's own."""
+    action = add(dsl, concern, ActionKind.DISCUSS_WITH_PARENTS, due_at=london(2025, 10, 15, 16, 0))
+    assert action.owner == dsl
+
+
+@pytest.mark.django_db
+def test_setting_an_action_marks_the_concern_actions_open(concern, dsl):
+    """A triaged concern with an action set is Actions open (R25)."""
+    triage(dsl, concern)
+    concern.refresh_from_db()
+    assert concern.status == ConcernStatus.TRIAGED
+    add(dsl, concern, ActionKind.MONITORING, due_at=london(2025, 10, 15, 16, 0))
+    concern.refresh_from_db()
+    assert concern.status == ConcernStatus.ACTIONS_OPEN
+    assert concern.get_status_display() == "Actions open"
+
+
+@pytest.mark.django_db
+def test_setting_an_action_writes_a_chronology_line_naming_the_action_and_its_owner(concern, dsl, deputy):
+    """The chronology says who set which action, for whom, and by when, in words (R52, R54)."""
+    add(dsl, concern, ActionKind.PASTORAL_SUPPORT, owner=deputy, due_at=london(2025, 10, 15, 16, 0))
+    [entry] = ChronologyEntry.objects.filter(concern=concern, kind=ChronologyKind.ACTION_ADDED)
+    assert entry.summary == (
+        "Action set by Helen Marsh (Designated Safeguarding Lead): Pastoral support, "
+        "for Tom Reeve (Deputy Safeguarding Lead), due 15 October 2025 at 16:00."
+    )
+    assert entry.pupil == concern.subject
+    assert entry.author == dsl
+
+
+@pytest.mark.django_db
+def test_setting_an_action_queues_its_reminder_for_the_due_time(concern, dsl):
+    """One reminder job waits for the action's due time, not before."""
+    due = london(2025, 10, 15, 16, 0)
+    action = add(dsl, concern, ActionKind.PASTORAL_SUPPORT, due_at=due)
+    [job] = jobs(remind_action_due, action.pk)
+    assert job.run_after == due
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [Role.STAFF, Role.HEADTEACHER])
+def test_only_the_dsl_team_can_set_an_action(concern, school, make_person, role):
+    """A member of staff or the Headteacher is refused, and nothing is saved or queued."""
+    person = make_person(role, school=school)
+    with pytest.raises(PermissionDenied):
+        add(person, concern, ActionKind.PASTORAL_SUPPORT, due_at=london(2025, 10, 15, 16, 0))
+    concern.refresh_from_db()
+    assert not Action.objects.exists()
+    assert concern.status == ConcernStatus.NEW
+    assert not jobs(remind_action_due)
+
+
+@pytest.mark.django_db
+def test_an_owner_from_another_school_is_refused(concern, dsl, other_school, make_person):
+    """An action cannot be given to someone who does not work at the concern's school."""
+    stranger = make_person(Role.DSL, school=other_school)
+    with pytest.raises(ValidationError, match="must work at this school"):
+        add(dsl, concern, ActionKind.PASTORAL_SUPPORT, owner=stranger, due_at=london(2025, 10, 15, 16, 0))
+    assert not Action.objects.exists()
+    assert not ChronologyEntry.objects.filter(kind=ChronologyKind.ACTION_ADDED).exists()
+
+
+# --- Referrals to children's social care (R29, R30, R31) -------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_phone_referral_brings_its_written_follow_up_due_48_hours_later(concern, dsl, deputy, clock):
+    """Phoned at 10:00 on a Wednesday, the written follow-up on the LA system is due at 10:00 on Friday, for the
+    person who made the call (R29)."""
+    called = london(2025, 10, 8, 10, 0)
+    assert called.weekday() == WEDNESDAY
+    clock(called)
+    add(dsl, concern, ActionKind.CSC_REFERRAL_PHONE, owner=deputy)
+    [follow_up] = actions_of(concern, ActionKind.CSC_WRITTEN_FOLLOW_UP)
+    assert follow_up.get_kind_display() == WRITTEN_FOLLOW_UP
+    assert follow_up.due_at == london(2025, 10, 10, 10, 0)
+    assert follow_up.owner == deputy
+    assert follow_up.is_open
+    assert [job.run_after for job in jobs(remind_action_due, follow_up.pk)] == [follow_up.due_at]
+
+
+@pytest.mark.django_db
+def test_the_48_hours_are_clock_hours_through_a_weekend_and_the_clocks_going_back(concern, dsl, clock):
+    """Phoned at 10:00 on the Friday before the clocks go back, the follow-up is due 48 real hours later: 09:00 on
+    Sunday by the clock on the wall, not a working day later (R31)."""
+    called = london(2025, 10, 24, 10, 0)
+    assert called.weekday() == FRIDAY
+    clock(called)
+    add(dsl, concern, ActionKind.CSC_REFERRAL_PHONE)
+    [follow_up] = actions_of(concern, ActionKind.CSC_WRITTEN_FOLLOW_UP)
+    assert follow_up.due_at - called == timedelta(hours=48)
+    assert follow_up.due_at == london(2025, 10, 26, 9, 0)
+    assert timezone.localtime(follow_up.due_at, LONDON).weekday() == SUNDAY
+
+
+@pytest.mark.django_db
+def test_a_phone_referral_brings_the_la_decision_chase_due_at_five_the_next_working_day(concern, dsl, clock):
+    """Phoned on a Wednesday morning, "LA decision received?" is due at 17:00 on Thursday (R30)."""
+    called = london(2025, 10, 8, 10, 0)
+    clock(called)
+    add(dsl, concern, ActionKind.CSC_REFERRAL_PHONE)
+    [chase] = actions_of(concern, ActionKind.CSC_DECISION_CHASE)
+    assert chase.get_kind_display() == DECISION_CHASE
+    assert chase.due_at == london(2025, 10, 9, 17, 0)
+    assert chase.due_at == calendar.end_of_working_day(calendar.add_working_days(date(2025, 10, 8), 1))
+    assert [job.run_after for job in jobs(remind_action_due, chase.pk)] == [chase.due_at]
+
+
+@pytest.mark.django_db
+def test_a_friday_referral_has_its_la_decision_chased_on_monday(concern, dsl, clock):
+    """Phoned on a Friday afternoon, the LA decision is chased at 17:00 on Monday: the weekend does not count."""
+    called = london(2025, 10, 10, 15, 30)
+    assert called.weekday() == FRIDAY
+    clock(called)
+    add(dsl, concern, ActionKind.CSC_REFERRAL_PHONE)
+    [chase] = actions_of(concern, ActionKind.CSC_DECISION_CHASE)
+    assert chase.due_at == london(2025, 10, 13, 17, 0)
+    assert timezone.localtime(chase.due_at, LONDON).weekday() == MONDAY
+
+
+@pytest.mark.django_db
+def test_a_referral_before_a_bank_holiday_monday_has_its_decision_chased_on_tuesday(concern, dsl, clock):
+    """Phoned on the Friday before the August bank holiday, the LA decision is chased at 17:00 on Tuesday."""
+    called = london(2025, 8, 22, 11, 0)
+    assert called.weekday() == FRIDAY
+    assert calendar.is_bank_holiday(date(2025, 8, 25))
+    clock(called)
+    add(dsl, concern, ActionKind.CSC_REFERRAL_PHONE)
+    [chase] = actions_of(concern, ActionKind.CSC_DECISION_CHASE)
+    assert chase.due_at == london(2025, 8, 26, 17, 0)
+    assert timezone.localtime(chase.due_at, LONDON).weekday() == TUESDAY
+
+
+@pytest.mark.django_db
+def test_the_next_working_day_is_counted_from_the_london_date_not_the_utc_one(concern, dsl, clock):
+    """Phoned at 00:30 on a Thursday in summer time (still Wednesday in UTC), the decision is due on Friday."""
+    called = london(2025, 10, 9, 0, 30)
+    assert called.astimezone(UTC).date() == date(2025, 10, 8)
+    clock(called)
+    add(dsl, concern, ActionKind.CSC_REFERRAL_PHONE)
+    [chase] = actions_of(concern, ActionKind.CSC_DECISION_CHASE)
+    assert chase.due_at == london(2025, 10, 10, 17, 0)
+
+
+@pytest.mark.django_db
+def test_an_online_referral_brings_only_the_decision_chase(concern, dsl, clock):
+    """An online referral is already written: no follow-up, only "LA decision received?" the next working day."""
+    clock(london(2025, 10, 8, 10, 0))
+    add(dsl, concern, ActionKind.CSC_REFERRAL_ONLINE)
+    assert kinds(concern) == {ActionKind.CSC_REFERRAL_ONLINE, ActionKind.CSC_DECISION_CHASE}
+    [chase] = actions_of(concern, ActionKind.CSC_DECISION_CHASE)
+    assert chase.due_at == london(2025, 10, 9, 17, 0)
+
+
+@pytest.mark.django_db
+def test_other_actions_bring_no_follow_ups(concern, dsl):
+    """Pastoral support is one action and nothing more."""
+    add(dsl, concern, ActionKind.PASTORAL_SUPPORT, due_at=london(2025, 10, 15, 16, 0))
+    assert kinds(concern) == {ActionKind.PASTORAL_SUPPORT}
+
+
+# --- FGM, known case (R32) -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def fgm_concern(school, teacher, clock):
+    """A known FGM case recorded by the teacher at 14:00 on a Friday."""
+    recorded = london(2025, 10, 10, 14, 0)
+    assert recorded.weekday() == FRIDAY
+    clock(recorded)
+    return concern_about(school, teacher, "fgm")
+
+
+@pytest.fixture
+def fgm_report(fgm_concern, dsl, clock):
+    """The report task, from a triage on the Monday morning after the concern was recorded."""
+    clock(london(2025, 10, 13, 9, 0))
+    triage(dsl, fgm_concern, known_fgm=True)
+    [report] = actions_of(fgm_concern, ActionKind.FGM_REPORT)
+    return report
+
+
+@pytest.mark.django_db
+def test_a_known_fgm_case_gives_the_teacher_who_found_it_a_personal_report_task(fgm_report, fgm_concern, teacher):
+    """The mandatory report belongs to the teacher who recorded the concern, not to the DSL who triaged it, and
+    cannot be passed on."""
+    assert fgm_report.owner == teacher
+    assert not fgm_report.reassignable
+    assert fgm_report.is_open
+    assert fgm_report.get_kind_display() == "FGM mandatory report to the police (101)"
+
+
+@pytest.mark.django_db
+def test_the_fgm_report_is_due_at_the_close_of_the_working_day_after_the_concern_was_recorded(fgm_report, fgm_concern):
+    """Recorded on a Friday and triaged on Monday, the report is due at 17:00 on that Monday: the clock starts when
+    the teacher recorded it, not at triage."""
+    assert fgm_report.due_at == london(2025, 10, 13, 17, 0)
+    assert fgm_report.due_at == calendar.close_of_next_working_day(fgm_concern.recorded_at)
+    assert [job.run_after for job in jobs(remind_action_due, fgm_report.pk)] == [fgm_report.due_at]
+
+
+@pytest.mark.django_db
+def test_the_fgm_report_cannot_be_given_to_someone_else(fgm_report, teacher, dsl, deputy):
+    """Reassigning the report is refused as the personal legal duty of the person who found it."""
+    with pytest.raises(ValidationError, match="personal legal duty"):
+        services.action_reassign(user=dsl, action=fgm_report, owner=deputy)
+    fgm_report.refresh_from_db()
+    assert fgm_report.owner == teacher
+
+
+@pytest.mark.django_db
+def test_any_other_action_can_be_given_to_someone_else(concern, dsl, deputy):
+    """A pastoral support action passes from the DSL to the deputy."""
+    action = add(dsl, concern, ActionKind.PASTORAL_SUPPORT, due_at=london(2025, 10, 15, 16, 0))
+    services.action_reassign(user=dsl, action=action, owner=deputy)
+    action.refresh_from_db()
+    assert action.owner == deputy
+
+
+@pytest.mark.django_db
+def test_the_teacher_sees_the_fgm_report_under_tasks_for_you(client, fgm_report, teacher):
+    """My concerns shows the teacher their report to make, with its due time and the 101 instruction."""
+    sign_in(client, teacher)
+    page = page_text(client.get(reverse("concerns:my_concerns")))
+    tasks = page.split('id="tasks-heading">Tasks for you</h2>', 1)
+    assert len(tasks) == 2, "no Tasks for you section"
+    assert "FGM mandatory report to the police (101)</strong>, due Mon 13 Oct 2025, 17:00" in tasks[1]
+    assert "This is your personal legal duty: report it to the police on 101" in tasks[1]
+    assert reverse("concerns:complete_action", kwargs={"action_id": fgm_report.public_id}) in tasks[1]
+
+
+@pytest.mark.django_db
+def test_my_concerns_has_no_tasks_section_for_someone_with_no_tasks(client, fgm_report, school, make_person):
+    """Another member of staff sees no "Tasks for you" and nothing of the teacher's report."""
+    colleague = make_person(Role.STAFF, school=school)
+    sign_in(client, colleague)
+    page = page_text(client.get(reverse("concerns:my_concerns")))
+    assert "Tasks for you" not in page
+    assert "FGM mandatory report" not in page
+
+
+@pytest.mark.django_db
+def test_the_teacher_completes_the_fgm_report_with_the_police_reference(client, fgm_report, teacher):
+    """The teacher records what they did and the 101 reference; the report is done and the task leaves their
+    list."""
+    sign_in(client, teacher)
+    url = reverse("concerns:complete_action", kwargs={"action_id": fgm_report.public_id})
+    response = client.post(url, {"outcome": "Reported on 101 at 15:10.", "reference": "DP-2025-0413"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("concerns:my_concerns")
+    fgm_report.refresh_from_db()
+    assert fgm_report.status == ActionStatus.DONE
+    assert (fgm_report.outcome, fgm_report.reference) == ("Reported on 101 at 15:10.", "DP-2025-0413")
+    assert fgm_report.completed_by == teacher
+    assert "Tasks for you" not in page_text(client.get(reverse("concerns:my_concerns")))
+
+
+@pytest.mark.django_db
+def test_the_fgm_report_without_a_police_reference_is_refused(client, fgm_report, teacher):
+    """Marking the report done without the reference shows why and leaves it open."""
+    sign_in(client, teacher)
+    url = reverse("concerns:complete_action", kwargs={"action_id": fgm_report.public_id})
+    response = client.post(url, {"outcome": "Reported on 101.", "reference": ""}, follow=True)
+    assert response.status_code == 200
+    assert "Give the police reference of your report (101)." in page_text(response)
+    fgm_report.refresh_from_db()
+    assert fgm_report.is_open
+    assert fgm_report.reference == ""
+
+
+@pytest.mark.django_db
+def test_a_suspected_fgm_case_creates_no_report_task(school, teacher, dsl):
+    """Suspected or at risk (category FGM, not a known case) takes the normal route: no mandatory report."""
+    concern = concern_about(school, teacher, "fgm")
+    triage(dsl, concern, known_fgm=False)
+    assert not actions_of(concern, ActionKind.FGM_REPORT)
+
+
+# --- Radicalisation, private fostering, child-on-child sexual abuse (R33–R35) ---------------------------------
+
+
+@pytest.mark.django_db
+def test_a_radicalisation_concern_prompts_a_call_to_the_prevent_team(school, teacher, dsl):
+    """Triaging a radicalisation concern sets "Call the LA Prevent team for advice" for the DSL (R33)."""
+    concern = concern_about(school, teacher, "radicalisation")
+    triage(dsl, concern)
+    [advice] = actions_of(concern, ActionKind.PREVENT_ADVICE)
+    assert advice.get_kind_display() == "Call the LA Prevent team for advice"
+    assert advice.owner == dsl
+    assert advice.is_open
+
+
+@pytest.mark.django_db
+def test_re_categorising_as_radicalisation_at_triage_prompts_the_prevent_call(concern, dsl):
+    """The DSL's own category counts, even where the reporter chose another."""
+    triage(dsl, concern, category_codes=["radicalisation"])
+    assert actions_of(concern, ActionKind.PREVENT_ADVICE)
+
+
+@pytest.mark.django_db
+def test_private_fostering_sets_the_notification_to_the_la(school, teacher, dsl, clock):
+    """Triaging private fostering tracks the written notification to the LA, due the next working day (R34)."""
+    clock(london(2025, 10, 8, 10, 0))
+    concern = concern_about(school, teacher, "private_fostering")
+    triage(dsl, concern)
+    [notification] = actions_of(concern, ActionKind.PRIVATE_FOSTERING_NOTIFICATION)
+    assert notification.get_kind_display() == "Private fostering notification to the LA"
+    assert notification.due_at == london(2025, 10, 9, 17, 0)
+
+
+@pytest.mark.django_db
+def test_sexual_harassment_sets_three_risk_assessments_each_with_a_review_date(school, teacher, dsl, clock):
+    """Victim, alleged perpetrator and other children each get a risk and needs assessment, reviewed 28 days after
+    it is due; harassment alone sets no separation (R35)."""
+    clock(london(2025, 10, 8, 10, 0))
+    concern = concern_about(school, teacher, "sexual_harassment")
+    triage(dsl, concern)
+    assessments = list(concern.actions.filter(kind__in=services.RISK_ASSESSMENTS))
+    assert {a.kind for a in assessments} == {
+        ActionKind.RISK_ASSESSMENT_VICTIM,
+        ActionKind.RISK_ASSESSMENT_PERPETRATOR,
+        ActionKind.RISK_ASSESSMENT_OTHERS,
+    }
+    for assessment in assessments:
+        assert assessment.due_at is not None
+        assert assessment.review_on == timezone.localtime(assessment.due_at, LONDON).date() + timedelta(days=28)
+    assert not actions_of(concern, ActionKind.SEPARATION)
+
+
+@pytest.mark.django_db
+def test_sexual_violence_also_sets_separation_due_now(school, teacher, dsl, clock):
+    """Sexual violence brings the three assessments and an immediate task to separate the children (R35)."""
+    triaged = london(2025, 10, 8, 10, 0)
+    clock(triaged)
+    concern = concern_about(school, teacher, "sexual_violence")
+    triage(dsl, concern)
+    assert len(concern.actions.filter(kind__in=services.RISK_ASSESSMENTS)) == 3
+    [separation] = actions_of(concern, ActionKind.SEPARATION)
+    assert separation.due_at == triaged
+    assert "plan separation, including transport" in separation.get_kind_display()
+    assert [job.run_after for job in jobs(remind_action_due, separation.pk)] == [triaged]
+
+
+@pytest.mark.django_db
+def test_an_emotional_abuse_concern_sets_no_automatic_actions(concern, dsl):
+    """Rules fire only for what they are about."""
+    triage(dsl, concern)
+    assert not concern.actions.exists()
+
+
+@pytest.mark.django_db
+def test_triaging_twice_sets_no_second_set_of_actions(school, teacher, dsl):
+    """A second triage leaves one of each automatic action, and queues no second reminder."""
+    concern = concern_about(school, teacher, "sexual_violence", "radicalisation", "private_fostering")
+    triage(dsl, concern, known_fgm=True)
+    first = sorted(concern.actions.values_list("kind", flat=True))
+    reminders = len(jobs(remind_action_due))
+    triage(dsl, concern, known_fgm=True, rationale="Reviewed after the strategy discussion.")
+    assert sorted(concern.actions.values_list("kind", flat=True)) == first
+    assert len(first) == len(set(first)) == 7
+    assert len(jobs(remind_action_due)) == reminders
+
+
+# --- action_complete -------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def pastoral(concern, dsl, teacher):
+    """Pastoral support the DSL gave to the teacher."""
+    return add(dsl, concern, ActionKind.PASTORAL_SUPPORT, owner=teacher, due_at=london(2025, 10, 15, 16, 0))
+
+
+@pytest.mark.django_db
+def test_completing_an_action_needs_an_outcome(pastoral, dsl):
+    """Done without saying what was done is refused; the action stays open."""
+    with pytest.raises(ValidationError) as refused:
+        services.action_complete(user=dsl, action=pastoral, outcome="   ")
+    assert "outcome" in refused.value.message_dict
+    pastoral.refresh_from_db()
+    assert pastoral.is_open
+    assert pastoral.completed_at is None
+
+
+@pytest.mark.django_db
+def test_the_owner_completes_their_own_action(pastoral, teacher):
+    """The teacher who owns the action marks it done, with who and when."""
+    before = timezone.now()
+    services.action_complete(user=teacher, action=pastoral, outcome="Weekly check-ins agreed with the pupil.")
+    pastoral.refresh_from_db()
+    assert pastoral.status == ActionStatus.DONE
+    assert pastoral.completed_by == teacher
+    assert before <= pastoral.completed_at <= timezone.now()
+    assert pastoral.outcome == "Weekly check-ins agreed with the pupil."
+
+
+@pytest.mark.django_db
+def test_the_dsl_team_completes_someone_elses_action(pastoral, deputy):
+    """A deputy DSL may mark done an action the teacher owns."""
+    services.action_complete(user=deputy, action=pastoral, outcome="Done in the teacher's absence.")
+    pastoral.refresh_from_db()
+    assert pastoral.status == ActionStatus.DONE
+    assert pastoral.completed_by == deputy
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [Role.STAFF, Role.HEADTEACHER])
+def test_anyone_else_cannot_complete_the_action(pastoral, school, make_person, role):
+    """Another member of staff, or the Headteacher, is refused; the action stays open."""
+    person = make_person(role, school=school)
+    with pytest.raises(PermissionDenied):
+        services.action_complete(user=person, action=pastoral, outcome="Not mine to do.")
+    pastoral.refresh_from_db()
+    assert pastoral.is_open
+
+
+@pytest.mark.django_db
+def test_completing_writes_a_chronology_line_with_the_reference(concern, dsl):
+    """The chronology names the action, who did it, what was done and the reference."""
+    action = add(dsl, concern, ActionKind.POLICE_NON_EMERGENCY, due_at=london(2025, 10, 15, 16, 0))
+    services.action_complete(user=dsl, action=action, outcome="Reported to Derbyshire Police.", reference="DP-77123")
+    [entry] = ChronologyEntry.objects.filter(concern=concern, kind=ChronologyKind.ACTION_DONE)
+    assert entry.summary == (
+        "Police: 101: done by Helen Marsh (Designated Safeguarding Lead). Reported to Derbyshire Police. "
+        "Reference: DP-77123."
+    )
+    assert entry.author == dsl
+
+
+# --- Overdue actions (R39) -------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_overdue_actions_are_the_open_ones_past_due_at_this_school(school, other_school, concern, dsl, make_person):
+    """Open and past due is listed, oldest due first; done, not yet due and another school's are not."""
+    late = add(dsl, concern, ActionKind.PASTORAL_SUPPORT, due_at=london(2025, 10, 8, 9, 0))
+    later = add(dsl, concern, ActionKind.MONITORING, due_at=london(2025, 10, 9, 9, 0))
+    done = add(dsl, concern, ActionKind.INFORM_STAFF, due_at=london(2025, 10, 8, 9, 0))
+    services.action_complete(user=dsl, action=done, outcome="Form tutor told.")
+    add(dsl, concern, ActionKind.DISCUSS_WITH_PARENTS, due_at=london(2025, 10, 20, 9, 0))
+    elsewhere_dsl = make_person(Role.DSL, school=other_school)
+    elsewhere = concern_about(other_school, make_person(Role.STAFF, school=other_school), "neglect")
+    add(elsewhere_dsl, elsewhere, ActionKind.PASTORAL_SUPPORT, due_at=london(2025, 10, 8, 9, 0))
+
+    overdue = list(services.overdue_actions(school=school, now=london(2025, 10, 10, 12, 0)))
+
+    assert overdue == [late, later]
+
+
+@pytest.fixture
+def overdue_pastoral(concern, dsl):
+    return add(dsl, concern, ActionKind.PASTORAL_SUPPORT, due_at=timezone.now() - timedelta(hours=2))
+
+
+@pytest.mark.django_db
+def test_the_dsls_queue_shows_overdue_actions(client, overdue_pastoral, dsl):
+    """The queue lists the overdue action with its owner and a link to the concern."""
+    sign_in(client, dsl)
+    response = client.get(reverse("concerns:queue"))
+    assert response.status_code == 200
+    page = page_text(response)
+    assert "Overdue actions (1)" in page
+    detail = reverse("concerns:detail", kwargs={"public_id": overdue_pastoral.concern.public_id})
+    assert f'<a href="{detail}">Pastoral support</a>: Helen Marsh, due' in page
+
+
+@pytest.mark.django_db
+def test_the_queue_shows_no_overdue_heading_when_nothing_is_overdue(client, concern, dsl):
+    """An action not yet due is not on the queue."""
+    add(dsl, concern, ActionKind.PASTORAL_SUPPORT, due_at=timezone.now() + timedelta(days=2))
+    sign_in(client, dsl)
+    assert "Overdue actions" not in page_text(client.get(reverse("concerns:queue")))
+
+
+@pytest.mark.django_db
+def test_staff_cannot_open_the_queue(client, overdue_pastoral, teacher):
+    """A member of staff is refused the queue, overdue actions and all."""
+    sign_in(client, teacher)
+    response = client.get(reverse("concerns:queue"))
+    assert response.status_code == 403
+    assert "Pastoral support" not in page_text(response)
