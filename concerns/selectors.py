@@ -145,7 +145,12 @@ def action_for_user(*, user, public_id) -> Action | None:
 
 def open_actions_owned_by(*, user) -> QuerySet[Action]:
     """The person's own open tasks (e.g. the FGM report a teacher must make): shown on My concerns."""
-    return Action.objects.filter(owner=user, status="open").select_related("concern").order_by("due_at")
+    return (
+        Action.objects.filter(owner=user, status="open")
+        .select_related("concern")
+        .prefetch_related(Prefetch("concern__pupil_links", queryset=ConcernPupil.objects.select_related("pupil")))
+        .order_by("due_at")
+    )
 
 
 def levels_of_need() -> QuerySet[LevelOfNeed]:
@@ -175,7 +180,12 @@ def concerns_about(*, user, pupil: Pupil, full: bool = False) -> QuerySet[Concer
         Concern.objects.filter(pupil_links__pupil=pupil, pupil_links__role=PupilRole.SUBJECT)
     ).prefetch_related(Prefetch("triages", queryset=Triage.objects.select_related("level")), "decisions")
     if full:
-        concerns = concerns.prefetch_related("quotes", "addenda", "attachments")
+        concerns = concerns.prefetch_related(
+            "quotes",
+            "addenda",
+            "attachments",
+            Prefetch("actions", queryset=Action.objects.select_related("owner", "completed_by")),
+        )
     return concerns.select_related("closed_by", "transcribed_by").order_by("-recorded_at")
 
 

@@ -547,6 +547,7 @@ def decision_record(*, user: User, concern: Concern, kind: str, rationale: str, 
     """R40: a decision with its reason, who made it and when; not referring is a decision too."""
     if not access.can_triage(user, concern.school):
         raise PermissionDenied
+    _refuse_if_closed(concern)
     name, role = _name_and_role(user, concern.school)
     decision = Decision(
         concern=concern,
@@ -577,6 +578,10 @@ def concern_close(*, user: User, concern: Concern, outcome_summary: str, expecte
         raise ValidationError({"outcome_summary": "Write the outcome before closing the concern."})
     if concern.status == ConcernStatus.CLOSED:
         return concern
+    still_open = [a.get_kind_display() for a in concern.actions.filter(status="open")]
+    if still_open:
+        # A closed concern would leave these reminding and overdue with nobody looking at it.
+        raise ValidationError({"outcome_summary": "Finish the open actions first: " + "; ".join(still_open) + "."})
     concern.status = ConcernStatus.CLOSED
     concern.outcome_summary = outcome_summary
     concern.closed_at, concern.closed_by = timezone.now(), user
@@ -633,18 +638,37 @@ def _end_of_next_working_day(moment: datetime) -> datetime:
 
 
 def _open_action(*, concern: Concern, kind: str, user: User, owner: User | None = None, due_at=None, **fields):
-    """Creates the action unless one of its kind is already open on the concern; queues its reminder."""
+    """Creates the action unless one of its kind is already open on the concern: moves the concern to "Actions
+    open", writes the chronology line and queues the reminder for the due time."""
     existing = concern.actions.filter(kind=kind, status="open").first()
     if existing:
         return existing
     action = Action(concern=concern, kind=kind, owner=owner or user, created_by=user, due_at=due_at, **fields)
     action.full_clean()
     action.save()
+    if concern.status in (ConcernStatus.NEW, ConcernStatus.ACKNOWLEDGED, ConcernStatus.TRIAGED):
+        concern.status = ConcernStatus.ACTIONS_OPEN
+        concern.save(update_fields=["status"])
+    name, role = _name_and_role(user, concern.school)
+    owner_name, owner_role = _name_and_role(action.owner, concern.school)
+    when = f", due {timezone.localtime(due_at):%-d %B %Y at %H:%M}" if due_at else ""
+    _chronicle(
+        concern=concern,
+        kind=ChronologyKind.ACTION_ADDED,
+        by=user,
+        summary=f"Action set by {name} ({role}): {action.get_kind_display()}, for {owner_name} ({owner_role}){when}.",
+    )
     if due_at is not None:
         from safeguarding.tasks import remind_action_due
 
         remind_action_due.using(run_after=due_at).enqueue(action.pk)
     return action
+
+
+def _refuse_if_closed(concern: Concern) -> None:
+    # Read from the database: the caller's copy may predate someone else closing it.
+    if Concern.objects.filter(pk=concern.pk, status=ConcernStatus.CLOSED).exists():
+        raise ValidationError("The concern is closed: reopen it first.")
 
 
 def _apply_rules(*, concern: Concern, user: User, category_codes: list[str], known_fgm: bool) -> None:
@@ -692,6 +716,7 @@ def action_add(
     """R28: the DSL team adds an action with an owner and a due time; some kinds bring their own deadlines."""
     if not access.can_triage(user, concern.school):
         raise PermissionDenied
+    _refuse_if_closed(concern)
     owner = owner or user
     if kind == ActionKind.FGM_REPORT:
         owner = concern.author
@@ -727,18 +752,6 @@ def action_add(
             owner=owner,
             due_at=calendar.end_of_working_day(calendar.add_working_days(timezone.localtime(now).date(), 1)),
         )
-    if concern.status in (ConcernStatus.NEW, ConcernStatus.ACKNOWLEDGED, ConcernStatus.TRIAGED):
-        concern.status = ConcernStatus.ACTIONS_OPEN
-        concern.save(update_fields=["status"])
-    name, role = _name_and_role(user, concern.school)
-    when = f", due {timezone.localtime(action.due_at):%-d %B %Y at %H:%M}" if action.due_at else ""
-    owner_name, owner_role = _name_and_role(action.owner, concern.school)
-    _chronicle(
-        concern=concern,
-        kind=ChronologyKind.ACTION_ADDED,
-        by=user,
-        summary=f"Action set by {name} ({role}): {action.get_kind_display()}, for {owner_name} ({owner_role}){when}.",
-    )
     return action
 
 
@@ -753,6 +766,9 @@ def action_complete(*, user: User, action: Action, outcome: str, reference: str 
     action = Action.objects.select_for_update().select_related("concern").get(pk=action.pk)
     if not can_complete(user, action):
         raise PermissionDenied
+    if action.kind == ActionKind.SHARE_WITH_DSL:
+        # R21: it closes when the DSL team takes the concern back (their acknowledgement), not by its owner.
+        raise ValidationError("This closes when the DSL team acknowledges the concern.")
     if not action.is_open:
         return action
     errors = {}
@@ -790,6 +806,14 @@ def action_reassign(*, user: User, action: Action, owner: User) -> Action:
         raise ValidationError("The owner must work at this school.")
     action.owner = owner
     action.save(update_fields=["owner"])
+    name, role = _name_and_role(user, action.concern.school)
+    owner_name, owner_role = _name_and_role(owner, action.concern.school)
+    _chronicle(
+        concern=action.concern,
+        kind=ChronologyKind.ACTION_ADDED,
+        by=user,
+        summary=f"{action.get_kind_display()}: given by {name} ({role}) to {owner_name} ({owner_role}).",
+    )
     return action
 
 

@@ -607,11 +607,19 @@ def record_decision(request, public_id):
     form = DecisionForm(request.POST, auto_id="decision_%s")
     if form.is_valid():
         data = form.cleaned_data
-        services.decision_record(
-            user=request.user, concern=concern, kind=data["kind"], details=data["details"], rationale=data["rationale"]
-        )
-        messages.success(request, "Decision recorded with its reason.")
-        return redirect("concerns:detail", public_id=public_id)
+        try:
+            services.decision_record(
+                user=request.user,
+                concern=concern,
+                kind=data["kind"],
+                details=data["details"],
+                rationale=data["rationale"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Decision recorded with its reason.")
+            return redirect("concerns:detail", public_id=public_id)
     return _detail(request, concern, status=400, decision_form=form)
 
 
@@ -631,6 +639,9 @@ def close(request, public_id):
             )
         except services.ConcurrentEdit as conflict:
             return _resubmittable(request, public_id, "close_form", form, conflict)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return _detail(request, concern, status=400, close_form=form)
         messages.success(request, "The concern is closed.")
         return redirect("concerns:detail", public_id=public_id)
     return _detail(request, concern, status=400, close_form=form)
@@ -680,7 +691,7 @@ def pupil_file_pdf(request, public_id):
     pupil = selectors.pupil_for_file(user=request.user, public_id=public_id)
     if pupil is None:
         raise Http404
-    log_access(pupil)
+    log_access(pupil, how="PDF export")
     concerns = list(selectors.concerns_about(user=request.user, pupil=pupil, full=True))
     pdf = render_pdf(
         "concerns/pupil_file_pdf.html",
@@ -729,7 +740,7 @@ def attachment_download(request, public_id, attachment_id):
     attachment = next((a for a in concern.attachments.all() if a.public_id == attachment_id), None) if concern else None
     if attachment is None:
         raise Http404
-    log_access(attachment)
+    log_access(attachment, how="download")
     response = FileResponse(
         attachment.file.open("rb"),
         content_type=attachment.content_type,

@@ -21,6 +21,8 @@ IT_ADMIN_PERMISSIONS = frozenset(
         ("safeguarding", "insetday", ("add", "change", "delete", "view")),
         ("otp_totp", "totpdevice", ("view", "delete")),
         ("axes", "accessattempt", ("view", "delete")),
+        # Reference data, not records: the levels of need change when the partnership's thresholds do (decision 7).
+        ("concerns", "levelofneed", ("add", "change", "view")),
     )
     for action in actions
 )

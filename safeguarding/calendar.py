@@ -90,8 +90,8 @@ class SchoolCalendar:
     def is_school_day(self, day: date) -> bool:
         """A working day in a term, outside its half term, and not an INSET day.
 
-        Past the last term the school has entered, working days count: a calendar not yet extended gives an
-        earlier deadline, never none.
+        Outside the span of terms the school has entered (before the first, after the last), working days count:
+        a calendar not yet filled in gives an earlier deadline, never none.
         """
         if not is_working_day(day):
             return False
@@ -99,7 +99,7 @@ class SchoolCalendar:
             return True
         if day in self.inset_days:
             return False
-        if day > self.terms[-1].ends_on:
+        if day > self.terms[-1].ends_on or day < self.terms[0].starts_on:
             return True
         term = self.term_on(day)
         if term is None:

@@ -82,10 +82,14 @@ def remind_action_due(action_id: int) -> str:
         if action.due_at and timezone.now() < action.due_at:
             remind_action_due.using(run_after=action.due_at).enqueue(action.pk)
             return "not due yet"
-        action.reminded_at = timezone.now()
-        action.save(update_fields=["reminded_at"])
         if action.owner.email:
             subject, body = action_reminder_email(action)
-            # Sent after commit would lose nothing either way: the queue shows the action as overdue regardless.
-            EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [action.owner.email]).send(fail_silently=True)
+            try:
+                EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [action.owner.email]).send()
+            except (smtplib.SMTPException, OSError) as error:
+                logger.warning("Reminder for action %s not sent (%s); retrying", action.pk, type(error).__name__)
+                remind_action_due.using(run_after=timezone.now() + retry_delay(3)).enqueue(action.pk)
+                return "retry queued"
+        action.reminded_at = timezone.now()
+        action.save(update_fields=["reminded_at"])
     return "reminded"

@@ -219,11 +219,13 @@ def test_a_half_term_week_is_not_school_days(school, year_2025_26):
 
 @pytest.mark.django_db
 def test_the_holidays_are_not_school_days(school, year_2025_26):
-    """Monday 1 September 2025 is before the autumn term and Monday 22 December 2025 after it."""
+    """Monday 22 December 2025 falls between the autumn and spring terms, so it is no school day; Monday 1 September
+    2025 comes before the first term the school entered, where the calendar says nothing, so it counts as a
+    working day (an unknown calendar gives earlier deadlines, never none)."""
     assert date(2025, 9, 1).weekday() == MONDAY and date(2025, 12, 22).weekday() == MONDAY
 
-    assert not is_school_day(school, date(2025, 9, 1))
     assert not is_school_day(school, date(2025, 12, 22))
+    assert is_school_day(school, date(2025, 9, 1))
     assert is_school_day(school, date(2025, 9, 3))
 
 
@@ -318,12 +320,13 @@ def test_an_inset_day_at_the_start_of_term_is_not_day_1(school, autumn_2026):
 
 
 @pytest.mark.django_db
-def test_a_leaver_before_the_first_term_waits_for_it(school, year_2025_26):
-    """Leaving on Friday 25 July 2025, before the autumn term (Wednesday 3 September): due Tuesday 9 September."""
+def test_before_the_first_term_entered_working_days_count(school, year_2025_26):
+    """Leaving on Friday 25 July 2025, before the first term the school entered, gets 5 working days, to Friday
+    1 August: the calendar says nothing about those days, so the deadline comes earlier rather than never."""
     assert date(2025, 7, 25).weekday() == FRIDAY
-    assert date(2025, 9, 9).weekday() == TUESDAY
+    assert date(2025, 8, 1).weekday() == FRIDAY
 
-    assert transfer_due(school, date(2025, 7, 25)) == date(2025, 9, 9)
+    assert transfer_due(school, date(2025, 7, 25)) == date(2025, 8, 1)
 
 
 @pytest.mark.django_db

@@ -353,7 +353,11 @@ def test_the_teacher_sees_the_fgm_report_under_tasks_for_you(client, fgm_report,
     page = page_text(client.get(reverse("concerns:my_concerns")))
     tasks = page.split('id="tasks-heading">Tasks for you</h2>', 1)
     assert len(tasks) == 2, "no Tasks for you section"
-    assert "FGM mandatory report to the police (101)</strong>, due Mon 13 Oct 2025, 17:00" in tasks[1]
+    subject = fgm_report.concern.subject
+    assert (
+        f"FGM mandatory report to the police (101)</strong>, about {subject.full_name}, due Mon 13 Oct 2025, 17:00"
+        in (tasks[1])
+    )
     assert "This is your personal legal duty: report it to the police on 101" in tasks[1]
     assert reverse("concerns:complete_action", kwargs={"action_id": fgm_report.public_id}) in tasks[1]
 
