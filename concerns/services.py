@@ -763,7 +763,7 @@ def can_complete(user: User, action: Action) -> bool:
 def action_complete(*, user: User, action: Action, outcome: str, reference: str = "") -> Action:
     """Marks an action done with its outcome. The FGM report needs the police reference (R32); the LA decision
     needs what was decided (R30)."""
-    action = Action.objects.select_for_update().select_related("concern").get(pk=action.pk)
+    action = Action.objects.select_for_update(of=("self",)).select_related("concern").get(pk=action.pk)
     if not can_complete(user, action):
         raise PermissionDenied
     if action.kind == ActionKind.SHARE_WITH_DSL:

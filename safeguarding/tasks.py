@@ -34,7 +34,11 @@ def send_alert_email(alert_id: int) -> str:
     from concerns.notifications import alert_email
 
     with transaction.atomic():
-        alert = Alert.objects.select_for_update().select_related("concern__school", "recipient").get(pk=alert_id)
+        alert = (
+            Alert.objects.select_for_update(of=("self",))
+            .select_related("concern__school", "recipient")
+            .get(pk=alert_id)
+        )
         if alert.emailed_at is not None:
             return "already sent"
         if not alert.recipient.email:
@@ -76,7 +80,10 @@ def remind_action_due(action_id: int) -> str:
     from concerns.notifications import action_reminder_email
 
     with transaction.atomic():
-        action = Action.objects.select_for_update().select_related("concern__school", "owner").get(pk=action_id)
+        # Lock only the action row: the owner is a nullable join, which PostgreSQL will not lock (FOR UPDATE).
+        action = (
+            Action.objects.select_for_update(of=("self",)).select_related("concern__school", "owner").get(pk=action_id)
+        )
         if not action.is_open or action.reminded_at is not None or action.owner is None:
             return "nothing to remind"
         if action.due_at and timezone.now() < action.due_at:
