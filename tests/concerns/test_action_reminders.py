@@ -11,7 +11,6 @@ from django.urls import reverse
 
 from concerns import services
 from concerns.models import ActionKind, LevelOfNeed
-from safeguarding.models import Role
 from safeguarding.tasks import remind_action_due
 
 from ..factories import PupilFactory, raise_concern
@@ -32,18 +31,6 @@ def clock(monkeypatch):
         monkeypatch.setattr("django.utils.timezone.now", lambda: utc)
 
     return set_to
-
-
-@pytest.fixture
-def teacher(school, make_person):
-    return make_person(Role.STAFF, school=school, first_name="Priya", last_name="Sharma", job_title="Teacher")
-
-
-@pytest.fixture
-def dsl(school, make_person):
-    return make_person(
-        Role.DSL, school=school, first_name="Helen", last_name="Marsh", job_title="Designated Safeguarding Lead"
-    )
 
 
 @pytest.fixture

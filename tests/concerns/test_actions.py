@@ -50,25 +50,6 @@ def clock(monkeypatch):
     return set_to
 
 
-@pytest.fixture
-def teacher(school, make_person):
-    return make_person(Role.STAFF, school=school, first_name="Priya", last_name="Sharma", job_title="Teacher")
-
-
-@pytest.fixture
-def dsl(school, make_person):
-    return make_person(
-        Role.DSL, school=school, first_name="Helen", last_name="Marsh", job_title="Designated Safeguarding Lead"
-    )
-
-
-@pytest.fixture
-def deputy(school, make_person):
-    return make_person(
-        Role.DEPUTY_DSL, school=school, first_name="Tom", last_name="Reeve", job_title="Deputy Safeguarding Lead"
-    )
-
-
 def concern_about(school, author, *category_codes):
     pupil = PupilFactory(school=school, legal_first_name="Maya", legal_last_name="Okonjo")
     return raise_concern(author=author, school=school, subject=pupil, category_codes=list(category_codes))

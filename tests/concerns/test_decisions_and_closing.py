@@ -30,18 +30,6 @@ OUTCOME = "Early help assessment completed; the family is working with the Team 
 
 
 @pytest.fixture
-def teacher(school, make_person):
-    return make_person(Role.STAFF, school=school, first_name="Priya", last_name="Sharma", job_title="Teacher")
-
-
-@pytest.fixture
-def dsl(school, make_person):
-    return make_person(
-        Role.DSL, school=school, first_name="Helen", last_name="Marsh", job_title="Designated Safeguarding Lead"
-    )
-
-
-@pytest.fixture
 def concern(school, teacher):
     return raise_concern(author=teacher, school=school)
 

@@ -27,18 +27,6 @@ DECISION_REASON = "The police asked the school to wait, so the child is not put 
 
 
 @pytest.fixture
-def teacher(school, make_person):
-    return make_person(Role.STAFF, school=school, first_name="Priya", last_name="Sharma", job_title="Teacher")
-
-
-@pytest.fixture
-def dsl(school, make_person):
-    return make_person(
-        Role.DSL, school=school, first_name="Helen", last_name="Marsh", job_title="Designated Safeguarding Lead"
-    )
-
-
-@pytest.fixture
 def pupil(school):
     return PupilFactory(school=school, legal_first_name="Maya", legal_last_name="Okonjo")
 

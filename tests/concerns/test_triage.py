@@ -30,25 +30,6 @@ LEVEL_3 = "Level 3: Complex needs (targeted support or child in need)"
 
 
 @pytest.fixture
-def teacher(school, make_person):
-    return make_person(Role.STAFF, school=school, first_name="Priya", last_name="Sharma", job_title="Teacher")
-
-
-@pytest.fixture
-def dsl(school, make_person):
-    return make_person(
-        Role.DSL, school=school, first_name="Helen", last_name="Marsh", job_title="Designated Safeguarding Lead"
-    )
-
-
-@pytest.fixture
-def deputy(school, make_person):
-    return make_person(
-        Role.DEPUTY_DSL, school=school, first_name="Tom", last_name="Reeve", job_title="Deputy Safeguarding Lead"
-    )
-
-
-@pytest.fixture
 def concern(school, teacher):
     pupil = PupilFactory(school=school, legal_first_name="Maya", legal_last_name="Okonjo")
     return raise_concern(author=teacher, school=school, subject=pupil, category_codes=["emotional_abuse"])
