@@ -11,7 +11,7 @@ from django.forms import formset_factory
 from django.utils import timezone
 
 from . import categories
-from .models import ActionKind, DecisionKind, PupilRole, SourceType
+from .models import ActionKind, ChildVoice, DecisionKind, InformationShare, ParentContact, PupilRole, SourceType
 
 MAX_ATTACHMENTS = 5
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -430,3 +430,58 @@ class ReopenForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "Say why the concern is being reopened."},
     )
+
+
+class ParentContactForm(forms.ModelForm):
+    """R45. Who, when and by whom are needed when they were told; the reason when they were not."""
+
+    class Meta:
+        model = ParentContact
+        fields = ["told", "who_was_told", "told_at", "told_by", "reason_not_told", "csc_advice_sought"]
+        widgets = {
+            "told": forms.RadioSelect,
+            "told_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+            "reason_not_told": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class ChildVoiceForm(forms.ModelForm):
+    class Meta:
+        model = ChildVoice
+        fields = ["wishes_and_feelings", "taken_into_account", "how"]
+        widgets = {
+            "wishes_and_feelings": forms.Textarea(attrs={"rows": 3}),
+            "taken_into_account": forms.RadioSelect,
+            "how": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class InformationShareForm(forms.ModelForm):
+    """R41, R42: what, with whom, how, why, on what lawful basis, with or without consent, and the reason."""
+
+    class Meta:
+        model = InformationShare
+        fields = [
+            "direction",
+            "shared_on",
+            "what",
+            "recipient_name",
+            "recipient_role",
+            "agency",
+            "method",
+            "purpose",
+            "lawful_basis",
+            "consent",
+            "reason",
+            "dpo_advice_sought",
+        ]
+        widgets = {
+            "direction": forms.RadioSelect,
+            "shared_on": forms.DateInput(attrs={"type": "date"}),
+            "what": forms.Textarea(attrs={"rows": 2}),
+            "purpose": forms.Textarea(attrs={"rows": 2}),
+            "reason": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def clean_recipient_name(self):
+        return _no_initials(self.cleaned_data["recipient_name"])

@@ -545,6 +545,10 @@ class ChronologyKind(models.TextChoices):
     ACTION_ADDED = "action_added", "Action set"
     ACTION_DONE = "action_done", "Action done"
     ATTACHMENT = "attachment", "File attached"
+    PARENTS = "parents", "Parents or carers"
+    CHILD_VOICE = "child_voice", "The child's wishes and feelings"
+    INFORMATION_SHARED = "information_shared", "Information shared"
+    INFORMATION_REFUSED = "information_refused", "Information request refused"
     CLOSED = "closed", "Concern closed"
     REOPENED = "reopened", "Concern reopened"
 
@@ -570,3 +574,112 @@ class ChronologyEntry(PupilSchoolAudit, models.Model):
 
     def __str__(self) -> str:
         return self.get_kind_display()
+
+
+class RecordedBy(models.Model):
+    """Who wrote a record on a concern, as they stood that day, and when."""
+
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by_name = models.CharField(max_length=200)
+    recorded_by_role = models.CharField(max_length=200)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+
+class ParentsTold(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    NOT_YET = "not_yet", "Not yet"
+
+
+class ParentContact(ConcernSchoolAudit, RecordedBy):
+    """R45: whether parents or carers were told; if not, why not, and whether children's social care advised."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="parent_contacts")
+    told = models.CharField("were the parents or carers told?", max_length=10, choices=ParentsTold.choices)
+    who_was_told = models.CharField("who was told (full name and relationship)", max_length=200, blank=True)
+    told_at = models.DateTimeField("when", null=True, blank=True)
+    told_by = models.CharField("told by (full name and role)", max_length=200, blank=True)
+    reason_not_told = models.TextField("why not", blank=True)
+    csc_advice_sought = models.BooleanField("children's social care or the police advised on this", default=False)
+
+    class Meta:
+        ordering = ["-recorded_at"]
+
+    def __str__(self) -> str:
+        return "Parents or carers"
+
+    def clean(self) -> None:
+        if self.told == ParentsTold.NO and not self.reason_not_told.strip():
+            raise ValidationError({"reason_not_told": "Say why the parents or carers were not told."})
+        if self.told == ParentsTold.YES and not (self.who_was_told and self.told_by and self.told_at):
+            raise ValidationError({"who_was_told": "Say who was told, when, and by whom."})
+
+
+class TakenIntoAccount(models.TextChoices):
+    YES = "yes", "Yes"
+    PARTLY = "partly", "Partly"
+    NO = "no", "No"
+
+
+class ChildVoice(ConcernSchoolAudit, RecordedBy):
+    """R46: the child's wishes and feelings, and whether (and how) they were taken into account."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="child_voices")
+    wishes_and_feelings = models.TextField("the child's wishes and feelings, in their words where possible")
+    taken_into_account = models.CharField(max_length=10, choices=TakenIntoAccount.choices)
+    how = models.TextField("how, or why not", blank=True)
+
+    class Meta:
+        ordering = ["-recorded_at"]
+
+    def __str__(self) -> str:
+        return "The child's wishes and feelings"
+
+
+class ShareDirection(models.TextChoices):
+    SHARED = "shared", "Information shared"
+    REFUSED = "refused", "A request was refused"
+
+
+class LawfulBasis(models.TextChoices):
+    SAFEGUARDING = (
+        "safeguarding",
+        "UK GDPR Art 6(1)(e) public task and Art 9(2)(g) substantial public interest, with DPA 2018 Sch 1 para 18 "
+        "(safeguarding of children)",
+    )
+    LEGAL_OBLIGATION = "legal_obligation", "UK GDPR Art 6(1)(c) legal obligation"
+    VITAL_INTERESTS = "vital_interests", "UK GDPR Art 6(1)(d) and Art 9(2)(c) vital interests"
+    CONSENT = "consent", "UK GDPR Art 6(1)(a) and Art 9(2)(a) consent"
+
+
+class Consent(models.TextChoices):
+    GIVEN = "given", "Consent sought and given"
+    OVERRIDDEN = "overridden", "Consent sought and refused, and overridden"
+    NOT_SOUGHT = "not_sought", "Consent not sought"
+
+
+class InformationShare(ConcernSchoolAudit, RecordedBy):
+    """R41: every sharing outside business as usual, and every refused request, with its reason (golden rule 7)."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="information_shares")
+    direction = models.CharField(max_length=10, choices=ShareDirection.choices)
+    shared_on = models.DateField("date")
+    what = models.TextField("what was shared (or asked for)")
+    recipient_name = models.CharField("recipient's full name", max_length=200)
+    recipient_role = models.CharField("their role", max_length=200)
+    agency = models.CharField(max_length=200)
+    method = models.CharField("how (secure email, phone, meeting…)", max_length=200, blank=True)
+    purpose = models.TextField("purpose")
+    lawful_basis = models.CharField(max_length=30, choices=LawfulBasis.choices, default=LawfulBasis.SAFEGUARDING)
+    consent = models.CharField(max_length=20, choices=Consent.choices)
+    reason = models.TextField("the reason for the decision (to share, not to seek consent, or to refuse)")
+    dpo_advice_sought = models.BooleanField("uncertain: the DPO's advice was sought", default=False)
+
+    class Meta:
+        ordering = ["-shared_on", "-recorded_at"]
+
+    def __str__(self) -> str:
+        return self.get_direction_display()

@@ -69,6 +69,9 @@ def concern_get_for_user(*, user, public_id) -> Concern | None:
             "alerts__recipient",
             Prefetch("triages", queryset=Triage.objects.select_related("level")),
             "decisions",
+            "parent_contacts",
+            "child_voices",
+            "information_shares",
         )
         .first()
     )

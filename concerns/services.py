@@ -24,6 +24,7 @@ from .models import (
     AlertReason,
     Attachment,
     CategoryChoice,
+    ChildVoice,
     ChronologyEntry,
     ChronologyKind,
     Concern,
@@ -35,10 +36,14 @@ from .models import (
     CoverShift,
     Decision,
     DomesticAbuseNotification,
+    InformationShare,
     LevelOfNeed,
+    ParentContact,
+    ParentsTold,
     Pupil,
     PupilRole,
     Quote,
+    ShareDirection,
     SourceType,
     Triage,
     Unavailability,
@@ -849,3 +854,70 @@ def attachment_add(*, user: User, concern: Concern, upload: UploadedFile, overri
         concern=concern, kind=ChronologyKind.ATTACHMENT, by=user, summary=f"File attached by {name} ({role}).{reason}"
     )
     return attachment
+
+
+# --- Parents, the child's voice, information sharing (R41, R45, R46) --------------------------------------------
+
+
+def _record_on_concern(*, user: User, concern: Concern, record, kind: str, summary: str):
+    """Saves a record the DSL team writes on a concern, with who wrote it, and its chronology line."""
+    if not access.can_triage(user, concern.school):
+        raise PermissionDenied
+    _refuse_if_closed(concern)
+    record.concern = concern
+    record.recorded_by = user
+    record.recorded_by_name, record.recorded_by_role = _name_and_role(user, concern.school)
+    record.full_clean()
+    record.save()
+    _chronicle(
+        concern=concern,
+        kind=kind,
+        by=user,
+        summary=f"{summary} Recorded by {record.recorded_by_name} ({record.recorded_by_role}).",
+    )
+    return record
+
+
+@transaction.atomic
+def parent_contact_record(*, user: User, concern: Concern, record: ParentContact) -> ParentContact:
+    """R45: told, not told (with the reason and whether CSC or the police advised), or not yet."""
+    if record.told == ParentsTold.YES:
+        when = timezone.localtime(record.told_at) if record.told_at else None
+        summary = f"Parents or carers told: {record.who_was_told}, by {record.told_by}" + (
+            f", on {when:%-d %B %Y at %H:%M}." if when else "."
+        )
+    elif record.told == ParentsTold.NO:
+        advice = " Children's social care or the police advised." if record.csc_advice_sought else ""
+        summary = f"Parents or carers not told. Reason: {record.reason_not_told}.{advice}"
+    else:
+        summary = "Parents or carers not yet told."
+    return _record_on_concern(user=user, concern=concern, record=record, kind=ChronologyKind.PARENTS, summary=summary)
+
+
+@transaction.atomic
+def child_voice_record(*, user: User, concern: Concern, record: ChildVoice) -> ChildVoice:
+    """R46: the child's wishes and feelings, and whether they were taken into account."""
+    summary = (
+        f"The child's wishes and feelings: {record.wishes_and_feelings} "
+        f"Taken into account: {record.get_taken_into_account_display().lower()}."
+        + (f" {record.how}" if record.how else "")
+    )
+    return _record_on_concern(
+        user=user, concern=concern, record=record, kind=ChronologyKind.CHILD_VOICE, summary=summary
+    )
+
+
+@transaction.atomic
+def information_share_record(*, user: User, concern: Concern, record: InformationShare) -> InformationShare:
+    """R41, R42: sharing outside business as usual, and refusals, each with its lawful basis and reason."""
+    who = f"{record.recipient_name} ({record.recipient_role}, {record.agency})"
+    if record.direction == ShareDirection.SHARED:
+        kind, opening = ChronologyKind.INFORMATION_SHARED, f"Information shared with {who}: {record.what}"
+    else:
+        kind, opening = ChronologyKind.INFORMATION_REFUSED, f"Request from {who} refused: {record.what}"
+    summary = (
+        f"{opening}. Purpose: {record.purpose}. Lawful basis: {record.get_lawful_basis_display()}. "
+        f"{record.get_consent_display()}. Reason: {record.reason}."
+        + (" The DPO's advice was sought." if record.dpo_advice_sought else "")
+    )
+    return _record_on_concern(user=user, concern=concern, record=record, kind=kind, summary=summary)

@@ -28,11 +28,14 @@ from .forms import (
     ActionAddForm,
     ActionCompleteForm,
     AddendumForm,
+    ChildVoiceForm,
     CloseForm,
     CoverShiftForm,
     DecisionForm,
     DslAttachmentForm,
+    InformationShareForm,
     OtherPupilFormSet,
+    ParentContactForm,
     PoliceNotificationForm,
     QuoteFormSet,
     RaiseConcernForm,
@@ -401,6 +404,10 @@ def _detail(request, concern, *, status=200, conflict=None, **forms):
                 "action_form": forms.get("action_form")
                 or ActionAddForm(auto_id="action_%s", people=_school_people(concern.school)),
                 "school_people": _school_people(concern.school),
+                **{
+                    name: forms.get(name) or form_class(auto_id=f"{key}_%s")
+                    for key, (form_class, name, _, _) in CONCERN_RECORDS.items()
+                },
                 "attachment_form": forms.get("attachment_form")
                 or DslAttachmentForm(
                     auto_id="attach_%s", nudes=any(c.code == categories.NUDES for c in concern.categories.all())
@@ -423,6 +430,39 @@ def _detail(request, concern, *, status=200, conflict=None, **forms):
 
 def _school_people(school):
     return User.objects.filter(memberships__school=school, is_active=True).distinct().order_by("last_name")
+
+
+# R41, R45, R46: records the DSL team writes on a concern, each a form and the service that saves it.
+CONCERN_RECORDS = {
+    "parents": (ParentContactForm, "parent_form", services.parent_contact_record, "Recorded: parents or carers."),
+    "child_voice": (ChildVoiceForm, "child_voice_form", services.child_voice_record, "Recorded: the child's voice."),
+    "sharing": (
+        InformationShareForm,
+        "sharing_form",
+        services.information_share_record,
+        "Recorded on the information-sharing log.",
+    ),
+}
+
+
+@login_required
+@require_POST
+def add_record(request, public_id, record):
+    """Parents told or not (R45), the child's wishes and feelings (R46), information shared or refused (R41)."""
+    concern = _triage_owner_or_404(request, public_id)
+    if record not in CONCERN_RECORDS:
+        raise Http404
+    form_class, name, service, done = CONCERN_RECORDS[record]
+    form = form_class(request.POST, auto_id=f"{record}_%s")
+    if form.is_valid():
+        try:
+            service(user=request.user, concern=concern, record=form.save(commit=False))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, done)
+            return redirect("concerns:detail", public_id=public_id)
+    return _detail(request, concern, status=400, **{name: form})
 
 
 @login_required

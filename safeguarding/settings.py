@@ -281,6 +281,12 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
         "mask_fields": ["rationale", "immediate_needs", "presentation", "known_already", "checks_needed"],
     },
     {"model": "concerns.decision", "mask_fields": ["details", "rationale"]},
+    {"model": "concerns.parentcontact", "mask_fields": ["who_was_told", "told_by", "reason_not_told"]},
+    {"model": "concerns.childvoice", "mask_fields": ["wishes_and_feelings", "how"]},
+    {
+        "model": "concerns.informationshare",
+        "mask_fields": ["what", "recipient_name", "recipient_role", "agency", "purpose", "reason", "method"],
+    },
     {"model": "concerns.chronologyentry", "mask_fields": ["summary"]},
     # Drafts change every few seconds while someone types; their text is never logged.
     {"model": "concerns.concerndraft", "exclude_fields": ["data", "updated_at"]},

@@ -103,6 +103,7 @@ EXPECTATIONS = {
     "concerns:close": ("post", expect(404, dsl=400, deputy=400)),
     "concerns:add_action": ("post", expect(404, dsl=400, deputy=400)),
     "concerns:add_attachment": ("post", expect(404, dsl=400, deputy=400)),
+    "concerns:add_record": ("post", expect(404, dsl=400, deputy=400)),
     # An action: its owner (here the pastoral officer) or the DSL team; an empty form goes back with a message.
     "concerns:complete_action": ("post", expect(404, dsl=302, deputy=302, pastoral=302)),
     "concerns:reassign_action": ("post", expect(404, dsl=302, deputy=302)),
@@ -157,6 +158,7 @@ def world(school, other_school, make_person):
         "concern_kwargs": {
             "public_id": concern.public_id,
             "attachment_id": concern.attachments.get().public_id,
+            "record": "sharing",
             "shift_id": cover_shift_add(
                 user=people["dsl"],
                 school=school,
