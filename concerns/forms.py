@@ -11,7 +11,17 @@ from django.forms import formset_factory
 from django.utils import timezone
 
 from . import categories
-from .models import ActionKind, ChildVoice, DecisionKind, InformationShare, ParentContact, PupilRole, SourceType
+from .models import (
+    ActionKind,
+    ChildVoice,
+    DecisionKind,
+    Disagreement,
+    InformationShare,
+    Meeting,
+    ParentContact,
+    PupilRole,
+    SourceType,
+)
 
 MAX_ATTACHMENTS = 5
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -485,3 +495,25 @@ class InformationShareForm(forms.ModelForm):
 
     def clean_recipient_name(self):
         return _no_initials(self.cleaned_data["recipient_name"])
+
+
+class MeetingForm(forms.ModelForm):
+    class Meta:
+        model = Meeting
+        fields = ["kind", "held_on", "attendees", "report_submitted", "report_shared_with_parents", "notes"]
+        widgets = {
+            "held_on": forms.DateInput(attrs={"type": "date"}),
+            "attendees": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class DisagreementForm(forms.ModelForm):
+    class Meta:
+        model = Disagreement
+        fields = ["raised_on", "with_whom", "about", "stage", "outcome"]
+        widgets = {
+            "raised_on": forms.DateInput(attrs={"type": "date"}),
+            "about": forms.Textarea(attrs={"rows": 2}),
+            "outcome": forms.Textarea(attrs={"rows": 2}),
+        }

@@ -549,6 +549,8 @@ class ChronologyKind(models.TextChoices):
     CHILD_VOICE = "child_voice", "The child's wishes and feelings"
     INFORMATION_SHARED = "information_shared", "Information shared"
     INFORMATION_REFUSED = "information_refused", "Information request refused"
+    MEETING = "meeting", "Meeting"
+    DISAGREEMENT = "disagreement", "Professional disagreement"
     CLOSED = "closed", "Concern closed"
     REOPENED = "reopened", "Concern reopened"
 
@@ -683,3 +685,49 @@ class InformationShare(ConcernSchoolAudit, RecordedBy):
 
     def __str__(self) -> str:
         return self.get_direction_display()
+
+
+class MeetingKind(models.TextChoices):
+    STRATEGY = "strategy", "Strategy discussion"
+    SECTION_47 = "section_47", "Section 47 enquiry meeting"
+    ICPC = "icpc", "Initial child protection conference"
+    RCPC = "rcpc", "Review child protection conference"
+    CORE_GROUP = "core_group", "Core group"
+    CIN = "cin", "Child in need meeting"
+    TAF = "taf", "Team Around the Family meeting"
+
+
+class Meeting(ConcernSchoolAudit, RecordedBy):
+    """R36: a multi-agency meeting: when, who came, and whether the school's report went in (and to the parents
+    first)."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="meetings")
+    kind = models.CharField(max_length=20, choices=MeetingKind.choices)
+    held_on = models.DateField("date")
+    attendees = models.TextField("who attended (full names, roles and agencies)")
+    report_submitted = models.BooleanField("the school's report was submitted", default=False)
+    report_shared_with_parents = models.BooleanField("the report was shared with the parents first", default=False)
+    notes = models.TextField("outcome and notes", blank=True)
+
+    class Meta:
+        ordering = ["-held_on"]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+
+class Disagreement(ConcernSchoolAudit, RecordedBy):
+    """R37: a professional disagreement or escalation (DDSCP dispute resolution, dissent at a conference)."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="disagreements")
+    raised_on = models.DateField("date raised")
+    with_whom = models.CharField("with whom (full name, role and agency)", max_length=300)
+    about = models.TextField("what the disagreement is about")
+    stage = models.CharField("escalation stage", max_length=200, blank=True)
+    outcome = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-raised_on"]
+
+    def __str__(self) -> str:
+        return "Professional disagreement"

@@ -72,6 +72,8 @@ def concern_get_for_user(*, user, public_id) -> Concern | None:
             "parent_contacts",
             "child_voices",
             "information_shares",
+            "meetings",
+            "disagreements",
         )
         .first()
     )

@@ -35,9 +35,11 @@ from .models import (
     ConcernStatus,
     CoverShift,
     Decision,
+    Disagreement,
     DomesticAbuseNotification,
     InformationShare,
     LevelOfNeed,
+    Meeting,
     ParentContact,
     ParentsTold,
     Pupil,
@@ -921,3 +923,33 @@ def information_share_record(*, user: User, concern: Concern, record: Informatio
         + (" The DPO's advice was sought." if record.dpo_advice_sought else "")
     )
     return _record_on_concern(user=user, concern=concern, record=record, kind=kind, summary=summary)
+
+
+@transaction.atomic
+def meeting_record(*, user: User, concern: Concern, record: Meeting) -> Meeting:
+    """R36: strategy discussions, s47 meetings, conferences, core groups, CIN and TAF meetings."""
+    report = "The school's report was submitted" if record.report_submitted else "No report from the school"
+    if record.report_submitted:
+        report += (
+            ", shared with the parents first"
+            if record.report_shared_with_parents
+            else ", not shared with the parents first"
+        )
+    summary = (
+        f"{record.get_kind_display()} on {record.held_on:%-d %B %Y}. Attended by: {record.attendees}. {report}."
+        + (f" {record.notes}" if record.notes else "")
+    )
+    return _record_on_concern(user=user, concern=concern, record=record, kind=ChronologyKind.MEETING, summary=summary)
+
+
+@transaction.atomic
+def disagreement_record(*, user: User, concern: Concern, record: Disagreement) -> Disagreement:
+    """R37: a professional disagreement or escalation, with whom, about what, and how it ended."""
+    summary = (
+        f"Professional disagreement raised on {record.raised_on:%-d %B %Y} with {record.with_whom}: {record.about}"
+        + (f" Stage: {record.stage}." if record.stage else "")
+        + (f" Outcome: {record.outcome}" if record.outcome else "")
+    )
+    return _record_on_concern(
+        user=user, concern=concern, record=record, kind=ChronologyKind.DISAGREEMENT, summary=summary
+    )

@@ -32,8 +32,10 @@ from .forms import (
     CloseForm,
     CoverShiftForm,
     DecisionForm,
+    DisagreementForm,
     DslAttachmentForm,
     InformationShareForm,
+    MeetingForm,
     OtherPupilFormSet,
     ParentContactForm,
     PoliceNotificationForm,
@@ -442,6 +444,8 @@ CONCERN_RECORDS = {
         services.information_share_record,
         "Recorded on the information-sharing log.",
     ),
+    "meeting": (MeetingForm, "meeting_form", services.meeting_record, "Meeting recorded."),
+    "disagreement": (DisagreementForm, "disagreement_form", services.disagreement_record, "Disagreement recorded."),
 }
 
 

@@ -283,6 +283,8 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     {"model": "concerns.decision", "mask_fields": ["details", "rationale"]},
     {"model": "concerns.parentcontact", "mask_fields": ["who_was_told", "told_by", "reason_not_told"]},
     {"model": "concerns.childvoice", "mask_fields": ["wishes_and_feelings", "how"]},
+    {"model": "concerns.meeting", "mask_fields": ["attendees", "notes"]},
+    {"model": "concerns.disagreement", "mask_fields": ["with_whom", "about", "stage", "outcome"]},
     {
         "model": "concerns.informationshare",
         "mask_fields": ["what", "recipient_name", "recipient_role", "agency", "purpose", "reason", "method"],
