@@ -517,3 +517,24 @@ class DisagreementForm(forms.ModelForm):
             "about": forms.Textarea(attrs={"rows": 2}),
             "outcome": forms.Textarea(attrs={"rows": 2}),
         }
+
+
+class StaffNoteForm(forms.Form):
+    """R47: who is told on a need-to-know basis, and the short note they see."""
+
+    staff = forms.ModelMultipleChoiceField(
+        label="Staff told",
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose who is being told."},
+    )
+    note = forms.CharField(
+        label="Note for staff",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Only what they need to know to support the child: they will not see the file.",
+    )
+
+    def __init__(self, *args, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = people
+        self.fields["staff"].label_from_instance = lambda u: u.name_and_role

@@ -551,6 +551,7 @@ class ChronologyKind(models.TextChoices):
     INFORMATION_REFUSED = "information_refused", "Information request refused"
     MEETING = "meeting", "Meeting"
     DISAGREEMENT = "disagreement", "Professional disagreement"
+    STAFF_NOTE = "staff_note", "Need-to-know note for staff"
     CLOSED = "closed", "Concern closed"
     REOPENED = "reopened", "Concern reopened"
 
@@ -731,3 +732,17 @@ class Disagreement(ConcernSchoolAudit, RecordedBy):
 
     def __str__(self) -> str:
         return "Professional disagreement"
+
+
+class StaffNote(ConcernSchoolAudit, RecordedBy):
+    """R47: what the DSL tells named staff on a need-to-know basis. They see this short note, never the file."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="staff_notes")
+    staff = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="staff_notes", verbose_name="staff told")
+    note = models.TextField("note for staff", help_text="Only what they need to know to support the child.")
+
+    class Meta:
+        ordering = ["-recorded_at"]
+
+    def __str__(self) -> str:
+        return "Note for staff"

@@ -74,6 +74,7 @@ def concern_get_for_user(*, user, public_id) -> Concern | None:
             "information_shares",
             "meetings",
             "disagreements",
+            "staff_notes__staff",
         )
         .first()
     )
@@ -155,6 +156,18 @@ def open_actions_owned_by(*, user) -> QuerySet[Action]:
         .select_related("concern")
         .prefetch_related(Prefetch("concern__pupil_links", queryset=ConcernPupil.objects.select_related("pupil")))
         .order_by("due_at")
+    )
+
+
+def staff_notes_for(*, user):
+    """R47: the need-to-know notes shared with this person: the note and the child's name, nothing of the file."""
+    from .models import StaffNote
+
+    return (
+        StaffNote.objects.filter(staff=user)
+        .select_related("concern")
+        .prefetch_related(Prefetch("concern__pupil_links", queryset=ConcernPupil.objects.select_related("pupil")))
+        .order_by("-recorded_at")
     )
 
 

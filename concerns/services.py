@@ -47,6 +47,7 @@ from .models import (
     Quote,
     ShareDirection,
     SourceType,
+    StaffNote,
     Triage,
     Unavailability,
 )
@@ -953,3 +954,24 @@ def disagreement_record(*, user: User, concern: Concern, record: Disagreement) -
     return _record_on_concern(
         user=user, concern=concern, record=record, kind=ChronologyKind.DISAGREEMENT, summary=summary
     )
+
+
+@transaction.atomic
+def staff_note_share(*, user: User, concern: Concern, staff: list[User], note: str) -> StaffNote:
+    """R47: the DSL tells named staff what they need to know; each sees the note on My concerns, not the file."""
+    if any(not Membership.objects.filter(user=person, school=concern.school).exists() for person in staff):
+        raise ValidationError("Choose staff who work at this school.")
+    if not staff:
+        raise ValidationError({"staff": "Choose who is being told."})
+    record = StaffNote(note=note)
+    names = ", ".join(sorted(f"{p.get_full_name()} ({_name_and_role(p, concern.school)[1]})" for p in staff))
+    # Saved through the shared path (permission, closed check, chronology) before the staff can be linked.
+    record = _record_on_concern(
+        user=user,
+        concern=concern,
+        record=record,
+        kind=ChronologyKind.STAFF_NOTE,
+        summary=f"Need-to-know note shared with {names}: {note}",
+    )
+    record.staff.set(staff)
+    return record

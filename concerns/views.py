@@ -42,6 +42,7 @@ from .forms import (
     QuoteFormSet,
     RaiseConcernForm,
     ReopenForm,
+    StaffNoteForm,
     TriageForm,
     VerbalReporterForm,
     new_key,
@@ -284,6 +285,7 @@ def my_concerns(request):
         {
             "concerns": selectors.my_concerns(user=request.user),
             "my_actions": selectors.open_actions_owned_by(user=request.user),
+            "staff_notes": selectors.staff_notes_for(user=request.user),
             "complete_form": ActionCompleteForm(),
         },
     )
@@ -406,6 +408,8 @@ def _detail(request, concern, *, status=200, conflict=None, **forms):
                 "action_form": forms.get("action_form")
                 or ActionAddForm(auto_id="action_%s", people=_school_people(concern.school)),
                 "school_people": _school_people(concern.school),
+                "staff_note_form": forms.get("staff_note_form")
+                or StaffNoteForm(auto_id="staffnote_%s", people=_school_people(concern.school)),
                 **{
                     name: forms.get(name) or form_class(auto_id=f"{key}_%s")
                     for key, (form_class, name, _, _) in CONCERN_RECORDS.items()
@@ -467,6 +471,28 @@ def add_record(request, public_id, record):
             messages.success(request, done)
             return redirect("concerns:detail", public_id=public_id)
     return _detail(request, concern, status=400, **{name: form})
+
+
+@login_required
+@require_POST
+def add_staff_note(request, public_id):
+    """R47: tell named staff what they need to know, in a short note they see on My concerns."""
+    concern = _triage_owner_or_404(request, public_id)
+    form = StaffNoteForm(request.POST, auto_id="staffnote_%s", people=_school_people(concern.school))
+    if form.is_valid():
+        try:
+            services.staff_note_share(
+                user=request.user,
+                concern=concern,
+                staff=list(form.cleaned_data["staff"]),
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "The note is shared with the staff chosen.")
+            return redirect("concerns:detail", public_id=public_id)
+    return _detail(request, concern, status=400, staff_note_form=form)
 
 
 @login_required

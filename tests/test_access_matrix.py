@@ -104,6 +104,7 @@ EXPECTATIONS = {
     "concerns:add_action": ("post", expect(404, dsl=400, deputy=400)),
     "concerns:add_attachment": ("post", expect(404, dsl=400, deputy=400)),
     "concerns:add_record": ("post", expect(404, dsl=400, deputy=400)),
+    "concerns:add_staff_note": ("post", expect(404, dsl=400, deputy=400)),
     # An action: its owner (here the pastoral officer) or the DSL team; an empty form goes back with a message.
     "concerns:complete_action": ("post", expect(404, dsl=302, deputy=302, pastoral=302)),
     "concerns:reassign_action": ("post", expect(404, dsl=302, deputy=302)),

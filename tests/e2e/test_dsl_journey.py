@@ -65,15 +65,14 @@ def test_the_dsl_triages_decides_and_closes_and_the_file_shows_it(page, live_ser
 
     decision = page.locator("form", has=page.get_by_role("button", name="Record the decision"))
     decision.get_by_label("Decision").select_option(label="Not to tell the parents or carers")
-    # By name, not by its "Why" label: that label points at the triage's box, which has the same id (an app bug,
-    # see test_the_decisions_why_label_belongs_to_the_decisions_own_box).
-    decision.locator("textarea[name=rationale]").fill(DECISION_REASON)
+    decision.get_by_label("Why").fill(DECISION_REASON)
     decision.get_by_role("button", name="Record the decision").click()
     expect(page.get_by_text("Decision recorded with its reason.")).to_be_visible()
     expect(page.get_by_text(f"Why: {DECISION_REASON}")).to_be_visible()
 
-    page.get_by_label("Outcome").fill(OUTCOME)
-    page.get_by_role("button", name="Close the concern").click()
+    closing = page.locator("form", has=page.get_by_role("button", name="Close the concern"))
+    closing.get_by_label("Outcome").fill(OUTCOME)
+    closing.get_by_role("button", name="Close the concern").click()
     expect(page.get_by_text("The concern is closed.")).to_be_visible()
     expect(page.get_by_role("heading", name="Closed", exact=True)).to_be_visible()
 
