@@ -137,6 +137,9 @@ class Concern(OwnSchoolAudit, models.Model):
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="concerns_assigned"
+    )
     # Optimistic locking: each change by the DSL team bumps it; a change made from an older page is refused.
     version = models.PositiveIntegerField(default=1, editable=False)
 
@@ -552,6 +555,7 @@ class ChronologyKind(models.TextChoices):
     MEETING = "meeting", "Meeting"
     DISAGREEMENT = "disagreement", "Professional disagreement"
     STAFF_NOTE = "staff_note", "Need-to-know note for staff"
+    ASSIGNED = "assigned", "Assigned"
     CLOSED = "closed", "Concern closed"
     REOPENED = "reopened", "Concern reopened"
 

@@ -3,11 +3,14 @@ same (None / Http404), so nothing reveals which records exist."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
 
 from safeguarding import access
 from safeguarding.models import School
 
+from . import categories
 from .models import (
     Action,
     Alert,
@@ -95,7 +98,36 @@ def queue_for_user(*, user, school: School) -> QuerySet[Concern]:
         waiting=Case(When(acknowledged_at__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField()),
         urgency=Case(When(is_immediate=True, then=Value(0)), default=Value(1), output_field=IntegerField()),
     )
-    return _with_people(concerns).order_by("waiting", "urgency", "recorded_at")
+    return _with_people(concerns).select_related("assigned_to").order_by("waiting", "urgency", "recorded_at")
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """What the DSL narrowed the queue to (issue 4, item 1): status, category group, year and who it is with."""
+
+    status: str = ""
+    group: str = ""
+    year: int | None = None
+    assigned: str = ""  # "", "me", "nobody" or a user's id
+
+
+def filter_queue(concerns: QuerySet[Concern], *, user, filters: QueueFilters) -> QuerySet[Concern]:
+    if filters.status == "open":
+        concerns = concerns.exclude(status="closed")
+    elif filters.status:
+        concerns = concerns.filter(status=filters.status)
+    if filters.group:
+        codes = [c.code for g in categories.GROUPS if g.code == filters.group for c in g.categories]
+        concerns = concerns.filter(categories__code__in=codes).distinct()
+    if filters.year:
+        concerns = concerns.filter(pupil_links__role=PupilRole.SUBJECT, pupil_links__pupil__year_group=filters.year)
+    if filters.assigned == "me":
+        concerns = concerns.filter(assigned_to=user)
+    elif filters.assigned == "nobody":
+        concerns = concerns.filter(assigned_to__isnull=True)
+    elif filters.assigned.isdigit():
+        concerns = concerns.filter(assigned_to_id=int(filters.assigned))
+    return concerns
 
 
 def cover_rota(*, user, school: School):

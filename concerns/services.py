@@ -975,3 +975,19 @@ def staff_note_share(*, user: User, concern: Concern, staff: list[User], note: s
     )
     record.staff.set(staff)
     return record
+
+
+@transaction.atomic
+def concern_assign(*, user: User, concern: Concern, assignee: User | None) -> Concern:
+    """Who in the DSL team is working the concern (issue 4, item 1); one click from the queue."""
+    if not access.can_triage(user, concern.school):
+        raise PermissionDenied
+    if assignee is not None and not access.is_dsl_team(assignee, concern.school):
+        raise ValidationError("Assign the concern to someone in the DSL team.")
+    concern = Concern.objects.select_for_update().get(pk=concern.pk)
+    concern.assigned_to = assignee
+    concern.save(update_fields=["assigned_to"])
+    name, role = _name_and_role(user, concern.school)
+    to = assignee.get_full_name() if assignee else "nobody"
+    _chronicle(concern=concern, kind=ChronologyKind.ASSIGNED, by=user, summary=f"Assigned to {to} by {name} ({role}).")
+    return concern

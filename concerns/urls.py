@@ -19,6 +19,7 @@ urlpatterns = [
     path("queue/cover/<uuid:shift_id>/end/", views.cover_shift_end, name="cover_shift_end"),
     path("concerns/<uuid:public_id>/", views.concern_detail, name="detail"),
     path("concerns/<uuid:public_id>/acknowledge/", views.acknowledge, name="acknowledge"),
+    path("concerns/<uuid:public_id>/assign/", views.assign, name="assign"),
     path("concerns/<uuid:public_id>/addenda/", views.add_addendum, name="add_addendum"),
     path("concerns/<uuid:public_id>/triage/", views.triage, name="triage"),
     path("concerns/<uuid:public_id>/decisions/", views.record_decision, name="record_decision"),

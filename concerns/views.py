@@ -47,7 +47,7 @@ from .forms import (
     VerbalReporterForm,
     new_key,
 )
-from .models import ConcernKind, SourceType
+from .models import ConcernKind, ConcernStatus, SourceType
 
 # Where an expired session's form is kept, in the (anonymous) session, until its author signs in again.
 PENDING_KEY = "pending_concern"
@@ -325,12 +325,23 @@ def queue(request):
     school = next((s for s in access.schools_for(request.user) if access.can_view_queue(request.user, s)), None)
     if school is None:
         raise PermissionDenied
-    concerns = list(selectors.queue_for_user(user=request.user, school=school)[:200])
+    filters = _queue_filters(request)
+    concerns = selectors.filter_queue(
+        selectors.queue_for_user(user=request.user, school=school), user=request.user, filters=filters
+    )
+    concerns = list(concerns[:200])
     team = services.available_dsl_team(school=school)
+    # htmx asks every 30 seconds for the live part only; the rest of the page (and the person's place) stays.
+    template = "concerns/_queue_live.html" if request.headers.get("HX-Request") else "concerns/queue.html"
     return render(
         request,
-        "concerns/queue.html",
+        template,
         {
+            "filters": filters,
+            "groups": categories.GROUPS,
+            "years": range(7, 14),
+            "statuses": ConcernStatus.choices,
+            "dsl_team": [u for u in _school_people(school) if access.is_dsl_team(u, school)],
             "school": school,
             "concerns": concerns,
             "waiting": [c for c in concerns if not c.is_acknowledged],
@@ -344,6 +355,41 @@ def queue(request):
             "now": timezone.now(),
         },
     )
+
+
+def _queue_filters(request) -> selectors.QueueFilters:
+    year = request.GET.get("year", "")
+    return selectors.QueueFilters(
+        status=request.GET.get("status", "")[:20],
+        group=request.GET.get("group", "")[:40],
+        year=int(year) if year.isdigit() else None,
+        assigned=request.GET.get("assigned", "")[:20],
+    )
+
+
+@login_required
+@require_POST
+def assign(request, public_id):
+    """Gives the concern to someone in the DSL team (or to nobody); "take it" assigns it to oneself."""
+    concern = _triage_owner_or_404(request, public_id)
+    wanted = request.POST.get("assignee", "")
+    assignee = None
+    if wanted == "me":
+        assignee = request.user
+    elif wanted:
+        assignee = _school_people(concern.school).filter(pk=wanted if wanted.isdigit() else 0).first()
+        if assignee is None:
+            raise Http404
+    try:
+        services.concern_assign(user=request.user, concern=concern, assignee=assignee)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if request.POST.get("acknowledge") and concern.acknowledged_at is None:
+            services.concern_acknowledge(user=request.user, concern=concern)
+        messages.success(request, f"Assigned to {assignee.get_full_name() if assignee else 'nobody'}.")
+    back = request.POST.get("next", "")
+    return redirect(back if back.startswith("/queue/") else reverse("concerns:detail", kwargs={"public_id": public_id}))
 
 
 @login_required

@@ -95,6 +95,7 @@ EXPECTATIONS = {
     "concerns:cover_shift_end": CONCERN_POST,
     "concerns:detail": CONCERN_OBJECT,
     "concerns:acknowledge": CONCERN_POST,
+    "concerns:assign": CONCERN_POST,
     "concerns:add_addendum": CONCERN_POST,
     "concerns:attachment_download": expect(404, dsl=200, deputy=200, staff=200),
     # Triage, decisions and closing are the DSL team's; an empty form is refused as a bad request.

@@ -68,7 +68,7 @@ def test_staff_raises_a_concern_with_the_keyboard_and_the_dsl_sees_it(page, brow
     dsl_page.keyboard.press("Enter")
     waiting = dsl_page.locator("tr.queue-row.is-waiting", has_text="Jordan Smith")
     expect(waiting).to_contain_text("Immediate")
-    waiting.get_by_role("button", name="Acknowledge").click()
+    waiting.get_by_role("button", name="Acknowledge the concern about Jordan Smith").click()
     expect(dsl_page.get_by_text("Acknowledged. The escalation to senior leaders is stopped.")).to_be_visible()
 
     page.goto(f"{live_server.url}/my-concerns/")
