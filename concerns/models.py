@@ -556,6 +556,7 @@ class ChronologyKind(models.TextChoices):
     DISAGREEMENT = "disagreement", "Professional disagreement"
     STAFF_NOTE = "staff_note", "Need-to-know note for staff"
     ASSIGNED = "assigned", "Assigned"
+    MIRROR = "mirror", "Named in a concern about another child"
     CLOSED = "closed", "Concern closed"
     REOPENED = "reopened", "Concern reopened"
 
@@ -750,3 +751,33 @@ class StaffNote(ConcernSchoolAudit, RecordedBy):
 
     def __str__(self) -> str:
         return "Note for staff"
+
+
+class MirrorStatus(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"
+    CONFIRMED = "confirmed", "Confirmed"
+    DECLINED = "declined", "Declined"
+
+
+class MirrorRecord(ConcernSchoolAudit, models.Model):
+    """R10: another child named in a concern gets, once the DSL confirms, a record on their own file with only what
+    concerns them; declining needs a reason."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="mirror_records")
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="mirror_records")
+    role = models.CharField(max_length=30, choices=PupilRole.choices)
+    status = models.CharField(max_length=10, choices=MirrorStatus.choices, default=MirrorStatus.PROPOSED)
+    summary = models.TextField("what goes on this child's file", blank=True)
+    reason_declined = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["concern", "pupil"], name="one_mirror_per_child")]
+
+    def __str__(self) -> str:
+        return "Mirror record"

@@ -19,6 +19,7 @@ from .models import (
     ConcernDraft,
     ConcernPupil,
     LevelOfNeed,
+    MirrorRecord,
     Pupil,
     PupilRole,
     Triage,
@@ -78,6 +79,7 @@ def concern_get_for_user(*, user, public_id) -> Concern | None:
             "meetings",
             "disagreements",
             "staff_notes__staff",
+            Prefetch("mirror_records", queryset=MirrorRecord.objects.select_related("pupil")),
         )
         .first()
     )

@@ -40,6 +40,8 @@ from .models import (
     InformationShare,
     LevelOfNeed,
     Meeting,
+    MirrorRecord,
+    MirrorStatus,
     ParentContact,
     ParentsTold,
     Pupil,
@@ -211,6 +213,8 @@ def concern_raise(
     for pupil, role in data.other_pupils:
         if pupil.pk != data.subject.pk:
             ConcernPupil.objects.get_or_create(concern=concern, pupil=pupil, defaults={"role": role})
+            # R10: proposed now, confirmed or declined (with a reason) by the DSL team.
+            MirrorRecord.objects.get_or_create(concern=concern, pupil=pupil, defaults={"role": role})
     for code in dict.fromkeys(data.category_codes):
         ConcernCategory.objects.create(concern=concern, code=code)
     for order, (words, speaker) in enumerate(data.quotes):
@@ -241,10 +245,11 @@ def _name_and_role(user: User, school: School) -> tuple[str, str]:
     return user.get_full_name() or user.username, user.job_title or _role_label(user, school)
 
 
-def _chronicle(*, concern: Concern, kind: str, by: User, summary: str, occurred_at: datetime | None = None):
-    """R52: writes the line on the child's chronology, in the caller's transaction."""
+def _chronicle(*, concern: Concern, kind: str, by: User, summary: str, occurred_at: datetime | None = None, pupil=None):
+    """R52: writes the line on the child's chronology (the subject's, unless another child's is given), in the
+    caller's transaction."""
     name, role = _name_and_role(by, concern.school)
-    subject = ConcernPupil.objects.select_related("pupil").get(concern=concern, role=PupilRole.SUBJECT).pupil
+    subject = pupil or ConcernPupil.objects.select_related("pupil").get(concern=concern, role=PupilRole.SUBJECT).pupil
     ChronologyEntry.objects.create(
         pupil=subject,
         concern=concern,
@@ -991,3 +996,53 @@ def concern_assign(*, user: User, concern: Concern, assignee: User | None) -> Co
     to = assignee.get_full_name() if assignee else "nobody"
     _chronicle(concern=concern, kind=ChronologyKind.ASSIGNED, by=user, summary=f"Assigned to {to} by {name} ({role}).")
     return concern
+
+
+def mirror_default_summary(mirror: MirrorRecord) -> str:
+    """What the other child's file says by default: their part, when, and what kind of concern, nothing more."""
+    concern = mirror.concern
+    codes = concern.categories.filter(chosen_by=CategoryChoice.REPORTER).values_list("code", flat=True)
+    return (
+        f"Named as {mirror.get_role_display().lower()} in a concern recorded on "
+        f"{timezone.localtime(concern.recorded_at):%-d %B %Y} about another pupil: {_category_labels(codes)}."
+    )
+
+
+@transaction.atomic
+def mirror_decide(
+    *, user: User, mirror: MirrorRecord, confirm: bool, summary: str = "", reason: str = ""
+) -> MirrorRecord:
+    """R10: the DSL confirms the mirror record (it goes on the other child's chronology, showing only what concerns
+    them) or declines it with a reason (recorded on the concern's own child's chronology)."""
+    mirror = MirrorRecord.objects.select_for_update(of=("self",)).select_related("concern", "pupil").get(pk=mirror.pk)
+    if not access.can_triage(user, mirror.concern.school):
+        raise PermissionDenied
+    if mirror.status != MirrorStatus.PROPOSED:
+        return mirror
+    name, role = _name_and_role(user, mirror.concern.school)
+    if confirm:
+        mirror.summary = summary.strip() or mirror_default_summary(mirror)
+        mirror.status = MirrorStatus.CONFIRMED
+        _chronicle(
+            concern=mirror.concern,
+            kind=ChronologyKind.MIRROR,
+            by=user,
+            pupil=mirror.pupil,
+            occurred_at=mirror.concern.recorded_at,
+            summary=f"{mirror.summary} Added to this file by {name} ({role}).",
+        )
+    else:
+        if not reason.strip():
+            raise ValidationError({"reason_declined": "Say why this child's file should not have a record of it."})
+        mirror.reason_declined = reason
+        mirror.status = MirrorStatus.DECLINED
+        _chronicle(
+            concern=mirror.concern,
+            kind=ChronologyKind.MIRROR,
+            by=user,
+            summary=f"No record put on {mirror.pupil.full_name}'s file ({mirror.get_role_display().lower()}), "
+            f"decided by {name} ({role}). Reason: {reason}",
+        )
+    mirror.decided_by, mirror.decided_at = user, timezone.now()
+    mirror.save()
+    return mirror

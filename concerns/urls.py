@@ -28,6 +28,7 @@ urlpatterns = [
     path("concerns/<uuid:public_id>/attachments/", views.add_attachment, name="add_attachment"),
     path("concerns/<uuid:public_id>/records/<slug:record>/", views.add_record, name="add_record"),
     path("concerns/<uuid:public_id>/staff-notes/", views.add_staff_note, name="add_staff_note"),
+    path("concerns/<uuid:public_id>/mirrors/<uuid:mirror_id>/", views.decide_mirror, name="decide_mirror"),
     path("actions/<uuid:action_id>/complete/", views.complete_action, name="complete_action"),
     path("actions/<uuid:action_id>/reassign/", views.reassign_action, name="reassign_action"),
     path("concerns/<uuid:public_id>/reopen/", views.reopen, name="reopen"),

@@ -454,6 +454,10 @@ def _detail(request, concern, *, status=200, conflict=None, **forms):
                 "action_form": forms.get("action_form")
                 or ActionAddForm(auto_id="action_%s", people=_school_people(concern.school)),
                 "school_people": _school_people(concern.school),
+                "mirrors": [
+                    (m, services.mirror_default_summary(m) if m.status == "proposed" else "")
+                    for m in concern.mirror_records.all()
+                ],
                 "staff_note_form": forms.get("staff_note_form")
                 or StaffNoteForm(auto_id="staffnote_%s", people=_school_people(concern.school)),
                 **{
@@ -517,6 +521,29 @@ def add_record(request, public_id, record):
             messages.success(request, done)
             return redirect("concerns:detail", public_id=public_id)
     return _detail(request, concern, status=400, **{name: form})
+
+
+@login_required
+@require_POST
+def decide_mirror(request, public_id, mirror_id):
+    """R10: confirm the other child's record (with what it says) or decline it with a reason."""
+    concern = _triage_owner_or_404(request, public_id)
+    mirror = next((m for m in concern.mirror_records.all() if m.public_id == mirror_id), None)
+    if mirror is None:
+        raise Http404
+    try:
+        services.mirror_decide(
+            user=request.user,
+            mirror=mirror,
+            confirm=request.POST.get("decision") == "confirm",
+            summary=request.POST.get("summary", ""),
+            reason=request.POST.get("reason_declined", ""),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Recorded for {mirror.pupil.full_name}.")
+    return redirect("concerns:detail", public_id=public_id)
 
 
 @login_required

@@ -285,6 +285,7 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     {"model": "concerns.childvoice", "mask_fields": ["wishes_and_feelings", "how"]},
     {"model": "concerns.meeting", "mask_fields": ["attendees", "notes"]},
     {"model": "concerns.staffnote", "mask_fields": ["note"], "m2m_fields": ["staff"]},
+    {"model": "concerns.mirrorrecord", "mask_fields": ["summary", "reason_declined"]},
     {"model": "concerns.disagreement", "mask_fields": ["with_whom", "about", "stage", "outcome"]},
     {
         "model": "concerns.informationshare",

@@ -5,6 +5,7 @@ row here fails `test_every_url_pattern_has_an_expectation`, so nobody can add a 
 open it. Admin pages are checked per registered model in `test_admin_is_for_the_it_administrator_only`.
 """
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -106,6 +107,8 @@ EXPECTATIONS = {
     "concerns:add_attachment": ("post", expect(404, dsl=400, deputy=400)),
     "concerns:add_record": ("post", expect(404, dsl=400, deputy=400)),
     "concerns:add_staff_note": ("post", expect(404, dsl=400, deputy=400)),
+    # No other child is named in this world's concern: 404 for everyone (tests/concerns/test_mirror_records.py).
+    "concerns:decide_mirror": ("post", expect(404)),
     # An action: its owner (here the pastoral officer) or the DSL team; an empty form goes back with a message.
     "concerns:complete_action": ("post", expect(404, dsl=302, deputy=302, pastoral=302)),
     "concerns:reassign_action": ("post", expect(404, dsl=302, deputy=302)),
@@ -161,6 +164,7 @@ def world(school, other_school, make_person):
             "public_id": concern.public_id,
             "attachment_id": concern.attachments.get().public_id,
             "record": "sharing",
+            "mirror_id": uuid.uuid4(),
             "shift_id": cover_shift_add(
                 user=people["dsl"],
                 school=school,
