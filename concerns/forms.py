@@ -17,8 +17,10 @@ from .models import (
     DecisionKind,
     Disagreement,
     InformationShare,
+    KeyPerson,
     Meeting,
     ParentContact,
+    PupilFlag,
     PupilRole,
     SourceType,
 )
@@ -538,3 +540,24 @@ class StaffNoteForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["staff"].queryset = people
         self.fields["staff"].label_from_instance = lambda u: u.name_and_role
+
+
+class PupilFlagForm(forms.ModelForm):
+    class Meta:
+        model = PupilFlag
+        fields = ["kind", "starts_on", "ends_on", "source", "details"]
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}),
+            "ends_on": forms.DateInput(attrs={"type": "date"}),
+            "details": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class KeyPersonForm(forms.ModelForm):
+    class Meta:
+        model = KeyPerson
+        fields = ["kind", "name", "relationship_or_team", "phone", "email", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+    def clean_name(self):
+        return _no_initials(self.cleaned_data["name"])

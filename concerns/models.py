@@ -781,3 +781,86 @@ class MirrorRecord(ConcernSchoolAudit, models.Model):
 
     def __str__(self) -> str:
         return "Mirror record"
+
+
+class FlagKind(models.TextChoices):
+    """R48: vulnerable-group flags. R49: there is deliberately no flag for sexual orientation or gender identity
+    (data minimisation, special category data): such matters go in narrative only where relevant."""
+
+    CHILD_IN_NEED = "child_in_need", "Child in need plan"
+    CHILD_PROTECTION = "child_protection", "Child protection plan"
+    LOOKED_AFTER = "looked_after", "Looked after"
+    PREVIOUSLY_LOOKED_AFTER = "previously_looked_after", "Previously looked after (adoption, SGO, CAO)"
+    CARE_LEAVER = "care_leaver", "Care leaver with a Personal Adviser"
+    KINSHIP_CARE = "kinship_care", "Kinship care"
+    PRIVATE_FOSTERING = "private_fostering", "Private fostering"
+    SEND = "send", "SEND (SEN support or EHCP)"
+    YOUNG_CARER = "young_carer", "Young carer"
+    MENTAL_HEALTH_SUPPORT = "mental_health_support", "Mental health support"
+    EAL = "eal", "English as an additional language"
+    ASYLUM_REFUGEE = "asylum_refugee", "Asylum seeker or refugee"
+    ELECTIVE_HOME_EDUCATION = "elective_home_education", "Elective home education (intent or registered)"
+    MISSING_EDUCATION = "missing_education", "Child missing education"
+    PERSISTENT_ABSENCE = "persistent_absence", "Persistent or severe absence"
+    REDUCED_TIMETABLE = "reduced_timetable", "Reduced timetable, suspended or excluded"
+    ALTERNATIVE_PROVISION = "alternative_provision", "Alternative provision"
+    EARLY_HELP = "early_help", "Early help (EHA / TAF)"
+    PREVENT_CHANNEL = "prevent_channel", "Prevent / Channel"
+    PARENT_IN_PRISON = "parent_in_prison", "Parent in prison"
+    COURT_SYSTEM = "court_system", "Involved in the court system"
+    HOMELESS = "homeless", "Homeless or in temporary accommodation"
+
+
+class PupilFlag(OwnSchoolAudit, RecordedBy):
+    """R48: a flag with its start, end and source, seen only by safeguarding roles."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="flags")
+    kind = models.CharField(max_length=40, choices=FlagKind.choices)
+    starts_on = models.DateField("from")
+    ends_on = models.DateField("until", null=True, blank=True)
+    source = models.CharField("source (who told the school)", max_length=200)
+    details = models.TextField(blank=True, help_text="e.g. the responsible local authority.")
+
+    class Meta:
+        ordering = ["-starts_on"]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+    def clean(self) -> None:
+        if self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": "The end is before the start."})
+
+    def is_current(self, day=None) -> bool:
+        day = day or timezone.localdate()
+        return self.starts_on <= day and (self.ends_on is None or self.ends_on >= day)
+
+
+class KeyPersonKind(models.TextChoices):
+    SOCIAL_WORKER = "social_worker", "Social worker"
+    VIRTUAL_SCHOOL_HEAD = "virtual_school_head", "Virtual School Head"
+    PERSONAL_ADVISER = "personal_adviser", "Personal Adviser"
+    OTHER_PROFESSIONAL = "other_professional", "Other professional"
+    PARENTAL_RESPONSIBILITY = "parental_responsibility", "Has parental responsibility"
+    EMERGENCY_CONTACT = "emergency_contact", "Emergency contact"
+    AUTHORISED_COLLECTOR = "authorised_collector", "Authorised to collect"
+
+
+class KeyPerson(OwnSchoolAudit, RecordedBy):
+    """R50: the child's key professionals, people with parental responsibility, emergency contacts and collectors."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="key_people")
+    kind = models.CharField(max_length=30, choices=KeyPersonKind.choices)
+    name = models.CharField("full name", max_length=200)
+    relationship_or_team = models.CharField("relationship, or team and organisation", max_length=200)
+    phone = models.CharField(max_length=60, blank=True)
+    email = models.CharField(max_length=200, blank=True)
+    notes = models.TextField("notes (e.g. a court order)", blank=True)
+
+    class Meta:
+        ordering = ["kind", "name"]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()

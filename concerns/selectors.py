@@ -211,7 +211,12 @@ def levels_of_need() -> QuerySet[LevelOfNeed]:
 
 def pupil_for_file(*, user, public_id) -> Pupil | None:
     """The child whose CP file the person may open (R52), or None for missing and not allowed alike."""
-    pupil = Pupil.objects.select_related("school").filter(public_id=public_id).first()
+    pupil = (
+        Pupil.objects.select_related("school")
+        .prefetch_related("flags", "key_people")
+        .filter(public_id=public_id)
+        .first()
+    )
     if pupil is None or not access.can_view_pupil_file(user, pupil):
         return None
     return pupil

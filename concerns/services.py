@@ -1046,3 +1046,30 @@ def mirror_decide(
     mirror.decided_by, mirror.decided_at = user, timezone.now()
     mirror.save()
     return mirror
+
+
+# --- The child's profile: flags and key people (R48–R50) -------------------------------------------------------
+
+
+@transaction.atomic
+def pupil_profile_add(*, user: User, pupil: Pupil, record):
+    """Adds a flag (R48) or a key person (R50) to a child's file; the DSL team only."""
+    if not access.can_view_pupil_file(user, pupil):
+        raise PermissionDenied
+    record.school = pupil.school
+    record.pupil = pupil
+    record.recorded_by = user
+    record.recorded_by_name, record.recorded_by_role = _name_and_role(user, pupil.school)
+    record.full_clean()
+    record.save()
+    return record
+
+
+@transaction.atomic
+def flag_end(*, user: User, flag, ends_on) -> None:
+    """A flag is ended, never deleted: its history stays on the file."""
+    if not access.can_view_pupil_file(user, flag.pupil):
+        raise PermissionDenied
+    flag.ends_on = ends_on
+    flag.full_clean()
+    flag.save(update_fields=["ends_on"])

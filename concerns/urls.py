@@ -34,6 +34,8 @@ urlpatterns = [
     path("concerns/<uuid:public_id>/reopen/", views.reopen, name="reopen"),
     path("pupils/<uuid:public_id>/", views.pupil_file, name="pupil_file"),
     path("pupils/<uuid:public_id>/file.pdf", views.pupil_file_pdf, name="pupil_file_pdf"),
+    path("pupils/<uuid:public_id>/add/<slug:record>/", views.add_profile, name="add_profile"),
+    path("pupils/<uuid:public_id>/flags/<int:flag_id>/end/", views.end_flag, name="end_flag"),
     path(
         "concerns/<uuid:public_id>/attachments/<uuid:attachment_id>/",
         views.attachment_download,

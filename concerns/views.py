@@ -35,10 +35,12 @@ from .forms import (
     DisagreementForm,
     DslAttachmentForm,
     InformationShareForm,
+    KeyPersonForm,
     MeetingForm,
     OtherPupilFormSet,
     ParentContactForm,
     PoliceNotificationForm,
+    PupilFlagForm,
     QuoteFormSet,
     RaiseConcernForm,
     ReopenForm,
@@ -474,6 +476,9 @@ def _detail(request, concern, *, status=200, conflict=None, **forms):
                 "reopen_form": forms.get("reopen_form")
                 or ReopenForm(auto_id="reopen_%s", initial={"version": concern.version}),
                 "chronology": selectors.chronology_for_pupil(user=request.user, pupil=subject)[:20],
+                # R26: the child's current flags (plans, looked after…) and social worker beside the triage.
+                "subject_flags": [f for f in subject.flags.all() if f.is_current()],
+                "social_workers": [p for p in subject.key_people.all() if p.kind == "social_worker"],
                 "other_concerns": selectors.other_concerns_about(user=request.user, pupil=subject, concern=concern),
                 "crisis_contacts": contacts_for_purpose(
                     school=concern.school,
@@ -810,13 +815,11 @@ def reopen(request, public_id):
     return _detail(request, concern, status=400, reopen_form=form)
 
 
-@login_required
-def pupil_file(request, public_id):
-    """R52, R53: the child's CP file: every concern, and a chronology that builds itself. Each view is logged."""
-    pupil = selectors.pupil_for_file(user=request.user, public_id=public_id)
-    if pupil is None:
-        raise Http404
-    log_access(pupil)
+PROFILE_FORMS = {"flag": (PupilFlagForm, "flag_form"), "person": (KeyPersonForm, "person_form")}
+
+
+def _pupil_file_page(request, pupil, *, status=200, **forms):
+    people = list(pupil.key_people.all())
     return render(
         request,
         "concerns/pupil_file.html",
@@ -824,8 +827,61 @@ def pupil_file(request, public_id):
             "pupil": pupil,
             "chronology": selectors.chronology_for_pupil(user=request.user, pupil=pupil),
             "concerns": selectors.concerns_about(user=request.user, pupil=pupil),
+            "flags": list(pupil.flags.all()),
+            "key_people": people,
+            # R50: at least two emergency contacts are kept for every child.
+            "too_few_emergency_contacts": sum(p.kind == "emergency_contact" for p in people) < 2,
+            "today": timezone.localdate(),
+            **{
+                name: forms.get(name) or form_class(auto_id=f"{key}_%s")
+                for key, (form_class, name) in PROFILE_FORMS.items()
+            },
         },
+        status=status,
     )
+
+
+@login_required
+def pupil_file(request, public_id):
+    """R48–R53: the child's CP file: flags, key people, every concern, and a chronology that builds itself. Each
+    view is logged."""
+    pupil = selectors.pupil_for_file(user=request.user, public_id=public_id)
+    if pupil is None:
+        raise Http404
+    log_access(pupil)
+    return _pupil_file_page(request, pupil)
+
+
+@login_required
+@require_POST
+def add_profile(request, public_id, record):
+    """Adds a flag (R48) or a key person (R50) to the child's file."""
+    pupil = selectors.pupil_for_file(user=request.user, public_id=public_id)
+    if pupil is None or record not in PROFILE_FORMS:
+        raise Http404
+    form_class, name = PROFILE_FORMS[record]
+    form = form_class(request.POST, auto_id=f"{record}_%s")
+    if form.is_valid():
+        services.pupil_profile_add(user=request.user, pupil=pupil, record=form.save(commit=False))
+        messages.success(request, "Added to the file.")
+        return redirect("concerns:pupil_file", public_id=public_id)
+    return _pupil_file_page(request, pupil, status=400, **{name: form})
+
+
+@login_required
+@require_POST
+def end_flag(request, public_id, flag_id):
+    pupil = selectors.pupil_for_file(user=request.user, public_id=public_id)
+    flag = pupil.flags.filter(pk=flag_id).first() if pupil else None
+    if flag is None:
+        raise Http404
+    try:
+        services.flag_end(user=request.user, flag=flag, ends_on=timezone.localdate())
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{flag.get_kind_display()}: ended today.")
+    return redirect("concerns:pupil_file", public_id=public_id)
 
 
 @login_required

@@ -286,6 +286,8 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     {"model": "concerns.meeting", "mask_fields": ["attendees", "notes"]},
     {"model": "concerns.staffnote", "mask_fields": ["note"], "m2m_fields": ["staff"]},
     {"model": "concerns.mirrorrecord", "mask_fields": ["summary", "reason_declined"]},
+    {"model": "concerns.pupilflag", "mask_fields": ["details", "source"]},
+    {"model": "concerns.keyperson", "mask_fields": ["name", "relationship_or_team", "phone", "email", "notes"]},
     {"model": "concerns.disagreement", "mask_fields": ["with_whom", "about", "stage", "outcome"]},
     {
         "model": "concerns.informationshare",

@@ -116,6 +116,8 @@ EXPECTATIONS = {
     # A child's CP file: the DSL team of the child's school only (R52).
     "concerns:pupil_file": expect(404, dsl=200, deputy=200),
     "concerns:pupil_file_pdf": expect(404, dsl=200, deputy=200),
+    "concerns:add_profile": ("post", expect(404, dsl=400, deputy=400)),
+    "concerns:end_flag": ("post", expect(404)),  # no flag in this world; tests/concerns/test_pupil_profile.py
 }
 
 
@@ -154,7 +156,7 @@ def world(school, other_school, make_person):
     return {
         "people": people,
         "kwargs": {"public_id": contact.public_id},
-        "pupil_kwargs": {"public_id": concern.subject.public_id},
+        "pupil_kwargs": {"public_id": concern.subject.public_id, "record": "flag", "flag_id": 999999},
         "action_kwargs": {
             "action_id": action_add(
                 user=people["dsl"], concern=concern, kind="pastoral_support", owner=people["pastoral"]
@@ -177,7 +179,7 @@ def world(school, other_school, make_person):
 
 
 def _url(name, pattern, world):
-    if name.startswith("concerns:pupil_file"):
+    if name.startswith("concerns:pupil_file") or name in ("concerns:add_profile", "concerns:end_flag"):
         kwargs = world["pupil_kwargs"]
     elif name in ("concerns:complete_action", "concerns:reassign_action"):
         kwargs = world["action_kwargs"]
