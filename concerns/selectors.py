@@ -40,6 +40,23 @@ def pupil_search(*, user, school: School, query: str) -> list[Pupil]:
     return list(pupils.order_by("legal_last_name", "legal_first_name", "year_group")[:PUPIL_SEARCH_LIMIT])
 
 
+def pupil_lookup(*, user, school: School, query: str) -> list[Pupil]:
+    """R51: the pupil list for authorised staff, each marked whether a safeguarding file is held: a yes or no, and
+    nothing of what it holds. One query, however many pupils match."""
+    from django.db.models import Exists, OuterRef
+
+    words = [w.lower() for w in query.split() if w]
+    if not access.can_see_file_held(user, school) or sum(len(w) for w in words) < 2:
+        return []
+    pupils = Pupil.objects.filter(school=school, on_roll=True)
+    for word in words[:4]:
+        pupils = pupils.filter(search_text__contains=word)
+    held = ChronologyEntry.objects.filter(pupil=OuterRef("pk"))
+    return list(
+        pupils.annotate(file_held=Exists(held)).order_by("legal_last_name", "legal_first_name")[:PUPIL_SEARCH_LIMIT]
+    )
+
+
 def pupils_by_public_id(*, school: School, public_ids) -> dict[str, Pupil]:
     found = Pupil.objects.filter(school=school, on_roll=True, public_id__in=[i for i in public_ids if i])
     return {str(p.public_id): p for p in found}

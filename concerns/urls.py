@@ -32,6 +32,7 @@ urlpatterns = [
     path("actions/<uuid:action_id>/complete/", views.complete_action, name="complete_action"),
     path("actions/<uuid:action_id>/reassign/", views.reassign_action, name="reassign_action"),
     path("concerns/<uuid:public_id>/reopen/", views.reopen, name="reopen"),
+    path("pupils/", views.pupil_lookup, name="pupil_lookup"),
     path("pupils/<uuid:public_id>/", views.pupil_file, name="pupil_file"),
     path("pupils/<uuid:public_id>/file.pdf", views.pupil_file_pdf, name="pupil_file_pdf"),
     path("pupils/<uuid:public_id>/add/<slug:record>/", views.add_profile, name="add_profile"),

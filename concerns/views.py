@@ -815,6 +815,27 @@ def reopen(request, public_id):
     return _detail(request, concern, status=400, reopen_form=form)
 
 
+@login_required
+def pupil_lookup(request):
+    """R51: find a pupil and see whether a safeguarding file is held (a tag, no content), to know to ask the DSL.
+    The search is a POST, like the raise form's, so names stay out of URLs and logs."""
+    school = next((s for s in access.schools_for(request.user) if access.can_see_file_held(request.user, s)), None)
+    if school is None:
+        raise PermissionDenied
+    query = request.POST.get("q", "")[:60] if request.method == "POST" else ""
+    pupils = selectors.pupil_lookup(user=request.user, school=school, query=query)
+    return render(
+        request,
+        "concerns/pupil_lookup.html",
+        {
+            "school": school,
+            "query": query,
+            "pupils": pupils,
+            "can_open_files": access.is_dsl_team(request.user, school),
+        },
+    )
+
+
 PROFILE_FORMS = {"flag": (PupilFlagForm, "flag_form"), "person": (KeyPersonForm, "person_form")}
 
 

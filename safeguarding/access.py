@@ -198,6 +198,18 @@ def can_triage(user, school: School) -> bool:
     return is_dsl_team(user, school)
 
 
+# R51: staff who work with vulnerable pupils see that a file is held (never its content), to know to ask the DSL.
+FILE_HELD_READERS = (
+    DSL_TEAM
+    | SENIOR_LEADERS
+    | frozenset({Role.PASTORAL, Role.SENCO, Role.DESIGNATED_TEACHER_LAC, Role.MENTAL_HEALTH_LEAD})
+)
+
+
+def can_see_file_held(user, school: School) -> bool:
+    return has_any_role(user, FILE_HELD_READERS, school)
+
+
 def can_view_pupil_file(user, pupil) -> bool:
     """R52: a child's CP file is for the DSL team of the child's school."""
     return is_dsl_team(user, pupil.school)
@@ -257,6 +269,8 @@ def navigation(user) -> list[NavItem]:
         items.append(NavItem("Alert queue", reverse("concerns:queue"), badge=waiting))
     if raise_schools_for(user):
         items.append(NavItem("My concerns", reverse("concerns:my_concerns")))
+    if any(can_see_file_held(user, s) for s in schools_for(user)):
+        items.append(NavItem("Pupils", reverse("concerns:pupil_lookup")))
     if school and can_view_contacts(user, school):
         items.append(NavItem("Key contacts", reverse("contacts:directory")))
     if any(can_view_audit_log(user, s) for s in schools_for(user)):

@@ -115,6 +115,8 @@ EXPECTATIONS = {
     "concerns:reopen": ("post", expect(404, dsl=400, deputy=400)),
     # A child's CP file: the DSL team of the child's school only (R52).
     "concerns:pupil_file": expect(404, dsl=200, deputy=200),
+    # R51: staff who work with vulnerable pupils see whether a file is held; plain staff and trustees do not.
+    "concerns:pupil_lookup": expect(403, dsl=200, deputy=200, head=200, pastoral=200, other_dsl=200),
     "concerns:pupil_file_pdf": expect(404, dsl=200, deputy=200),
     "concerns:add_profile": ("post", expect(404, dsl=400, deputy=400)),
     "concerns:end_flag": ("post", expect(404)),  # no flag in this world; tests/concerns/test_pupil_profile.py
