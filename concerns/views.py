@@ -771,48 +771,57 @@ def record_decision(request, public_id):
     return _detail(request, concern, status=400, decision_form=form)
 
 
+def _change_with_version(request, public_id, *, form_class, name, apply, done):
+    """A POSTed change that carries the concern's version (closing, reopening): on a conflict the person sees what
+    changed with their entries kept; a refused change comes back with its reason; otherwise back to the concern."""
+    concern = _triage_owner_or_404(request, public_id)
+    form = form_class(request.POST, auto_id=f"{name.removesuffix('_form')}_%s")
+    if form.is_valid():
+        try:
+            apply(concern, form.cleaned_data)
+        except services.ConcurrentEdit as conflict:
+            return _resubmittable(request, public_id, name, form, conflict)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, done)
+            return redirect("concerns:detail", public_id=public_id)
+    return _detail(request, concern, status=400, **{name: form})
+
+
 @login_required
 @require_POST
 def close(request, public_id):
-    """R25: closing needs an outcome summary."""
-    concern = _triage_owner_or_404(request, public_id)
-    form = CloseForm(request.POST, auto_id="close_%s")
-    if form.is_valid():
-        try:
-            services.concern_close(
-                user=request.user,
-                concern=concern,
-                outcome_summary=form.cleaned_data["outcome_summary"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except services.ConcurrentEdit as conflict:
-            return _resubmittable(request, public_id, "close_form", form, conflict)
-        except ValidationError as error:
-            form.add_error(None, error)
-            return _detail(request, concern, status=400, close_form=form)
-        messages.success(request, "The concern is closed.")
-        return redirect("concerns:detail", public_id=public_id)
-    return _detail(request, concern, status=400, close_form=form)
+    """R25: closing needs an outcome summary (and no open action)."""
+    return _change_with_version(
+        request,
+        public_id,
+        form_class=CloseForm,
+        name="close_form",
+        done="The concern is closed.",
+        apply=lambda concern, data: services.concern_close(
+            user=request.user,
+            concern=concern,
+            outcome_summary=data["outcome_summary"],
+            expected_version=data["version"],
+        ),
+    )
 
 
 @login_required
 @require_POST
 def reopen(request, public_id):
-    concern = _triage_owner_or_404(request, public_id)
-    form = ReopenForm(request.POST, auto_id="reopen_%s")
-    if form.is_valid():
-        try:
-            services.concern_reopen(
-                user=request.user,
-                concern=concern,
-                reason=form.cleaned_data["reason"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except services.ConcurrentEdit as conflict:
-            return _resubmittable(request, public_id, "reopen_form", form, conflict)
-        messages.success(request, "The concern is reopened.")
-        return redirect("concerns:detail", public_id=public_id)
-    return _detail(request, concern, status=400, reopen_form=form)
+    """A closed concern reopens with its reason recorded."""
+    return _change_with_version(
+        request,
+        public_id,
+        form_class=ReopenForm,
+        name="reopen_form",
+        done="The concern is reopened.",
+        apply=lambda concern, data: services.concern_reopen(
+            user=request.user, concern=concern, reason=data["reason"], expected_version=data["version"]
+        ),
+    )
 
 
 @login_required
