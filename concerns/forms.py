@@ -20,6 +20,8 @@ from .models import (
     KeyPerson,
     Meeting,
     ParentContact,
+    PupilEvent,
+    PupilEventKind,
     PupilFlag,
     PupilRole,
     SourceType,
@@ -561,3 +563,30 @@ class KeyPersonForm(forms.ModelForm):
 
     def clean_name(self):
         return _no_initials(self.cleaned_data["name"])
+
+
+class PupilEventForm(forms.ModelForm):
+    """R38: the child left the school, or is absent without explanation or missing. The date cannot be in the
+    future (the model says so too)."""
+
+    kind = forms.ChoiceField(
+        label="What happened",
+        choices=PupilEventKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether the child left the school or is absent without explanation."},
+    )
+
+    class Meta:
+        model = PupilEvent
+        fields = ["kind", "on", "details"]
+        widgets = {
+            "on": forms.DateInput(attrs={"type": "date"}),
+            "details": forms.Textarea(attrs={"rows": 3}),
+        }
+        error_messages = {
+            "on": {"required": "Give the date.", "invalid": "That is not a real date."},
+            "details": {
+                "required": "Say where the child has gone or is believed to be, and the circumstances (say so if "
+                "nobody knows)."
+            },
+        }

@@ -125,6 +125,11 @@ class Concern(OwnSchoolAudit, models.Model):
     involves_adult = models.BooleanField(
         "a member of staff, volunteer or hirer caused or may have caused the harm", default=False
     )
+    # R61, R64: the welfare concern an allegation about an adult opens is kept from that adult, whatever their role:
+    # they are not alerted, and it is left out of their queue, the child's file and every count they see.
+    withheld_from = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
     status = models.CharField(max_length=20, choices=ConcernStatus.choices, default=ConcernStatus.NEW)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     acknowledged_by = models.ForeignKey(
@@ -415,10 +420,20 @@ class ActionStatus(models.TextChoices):
     DONE = "done", "Done"
 
 
-class Action(ConcernSchoolAudit, models.Model):
-    """Something someone must do about a concern, with an owner and a due time."""
+class Action(OwnSchoolAudit, models.Model):
+    """Something someone must do, with an owner and a due time: about a concern, or about a child with no concern
+    behind it (a pupil-level task, e.g. R38's "inform the social worker" when a child on a plan leaves)."""
 
-    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="actions")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, null=True, blank=True, related_name="actions")
+    pupil = models.ForeignKey(
+        Pupil,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="actions",
+        help_text="Set for a task about the child with no concern behind it.",
+    )
     kind = models.CharField(max_length=40, choices=ActionKind.choices)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="actions"
@@ -444,6 +459,13 @@ class Action(ConcernSchoolAudit, models.Model):
 
     class Meta:
         ordering = ["due_at", "created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(concern__isnull=False) | models.Q(pupil__isnull=False),
+                name="action_about_concern_or_pupil",
+            )
+        ]
+        indexes = [models.Index(fields=["school", "status", "due_at"])]
 
     def __str__(self) -> str:
         return self.get_kind_display()
@@ -557,6 +579,8 @@ class ChronologyKind(models.TextChoices):
     STAFF_NOTE = "staff_note", "Need-to-know note for staff"
     ASSIGNED = "assigned", "Assigned"
     MIRROR = "mirror", "Named in a concern about another child"
+    LEFT = "left", "Left the school"
+    ABSENT = "absent", "Unexplained absence or missing"
     CLOSED = "closed", "Concern closed"
     REOPENED = "reopened", "Concern reopened"
 
@@ -864,3 +888,33 @@ class KeyPerson(OwnSchoolAudit, RecordedBy):
 
     def __str__(self) -> str:
         return self.get_kind_display()
+
+
+class PupilEventKind(models.TextChoices):
+    LEFT = "left", "Left the school"
+    ABSENT = "absent", "Unexplained absence or missing"
+
+
+class PupilEvent(OwnSchoolAudit, RecordedBy):
+    """R38: the child left the school, or is absent without explanation or missing. For a child on a child
+    protection or child in need plan, or looked after, recording it sets a task to tell the social worker at once
+    (policy Section 6)."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField("what happened", max_length=10, choices=PupilEventKind.choices)
+    on = models.DateField("date", help_text="The day the child left, or the first day of the absence.")
+    details = models.TextField(
+        "details",
+        help_text="The destination school, or where the child is believed to be; the circumstances.",
+    )
+
+    class Meta:
+        ordering = ["-on", "-recorded_at"]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+    def clean(self) -> None:
+        if self.on and self.on > timezone.localdate():
+            raise ValidationError({"on": "This date is in the future. Give the date it happened."})

@@ -34,17 +34,19 @@ def alert_email(alert) -> tuple[str, str]:
 
 
 def action_reminder_email(action) -> tuple[str, str]:
-    """A reminder that an action is due: no child, no detail, only the link to the person's own list or the
-    concern, depending on what they may open."""
+    """A reminder that an action is due: no child, no detail, only the link to the person's own list, the concern,
+    or (for a pupil-level task, R38) the child's file, depending on what they may open."""
     from safeguarding import access
 
-    if access.can_view_concern(action.owner, action.concern):
+    if action.concern is not None and access.can_view_concern(action.owner, action.concern):
         link = settings.SITE_URL + reverse("concerns:detail", kwargs={"public_id": action.concern.public_id})
+    elif action.concern is None and access.can_view_pupil_file(action.owner, action.pupil):
+        link = settings.SITE_URL + reverse("concerns:pupil_file", kwargs={"public_id": action.pupil.public_id})
     else:
         link = settings.SITE_URL + reverse("concerns:my_concerns")
     subject = "Safeguarding action due"
     body = (
         "A safeguarding action you own is due now. Please sign in to see it and record what was done.\n\n"
-        f"{link}\n\n{action.concern.school.name}. This email holds no details on purpose.\n"
+        f"{link}\n\n{action.school.name}. This email holds no details on purpose.\n"
     )
     return subject, body

@@ -110,7 +110,7 @@ def queue_for_user(*, user, school: School) -> QuerySet[Concern]:
     newest first. Senior leaders see only the concerns routed to them (R20, R21)."""
     if not access.can_view_queue(user, school):
         return Concern.objects.none()
-    concerns = Concern.objects.filter(school=school)
+    concerns = Concern.objects.filter(school=school).exclude(withheld_from=user)
     if not access.is_dsl_team(user, school):
         concerns = concerns.filter(alerts__recipient=user).distinct()
     concerns = concerns.annotate(
@@ -191,20 +191,26 @@ def subject_of(concern: Concern):
 
 
 def action_for_user(*, user, public_id) -> Action | None:
-    """An action its owner or the DSL team may act on; None for missing and not allowed alike."""
-    action = Action.objects.select_related("concern__school", "owner").filter(public_id=public_id).first()
+    """An action its owner or the DSL team of its school may act on, whether it is on a concern or a pupil-level
+    task (R38); None for missing and not allowed alike."""
+    action = (
+        Action.objects.select_related("school", "concern__school", "pupil__school", "owner")
+        .filter(public_id=public_id)
+        .first()
+    )
     if action is None:
         return None
-    if action.owner_id == user.pk or access.can_triage(user, action.concern.school):
+    if action.owner_id == user.pk or access.can_triage(user, action.school):
         return action
     return None
 
 
 def open_actions_owned_by(*, user) -> QuerySet[Action]:
-    """The person's own open tasks (e.g. the FGM report a teacher must make): shown on My concerns."""
+    """The person's own open tasks (e.g. the FGM report a teacher must make, or informing a child's social worker):
+    shown on My concerns."""
     return (
         Action.objects.filter(owner=user, status="open")
-        .select_related("concern")
+        .select_related("concern", "pupil__school")
         .prefetch_related(Prefetch("concern__pupil_links", queryset=ConcernPupil.objects.select_related("pupil")))
         .order_by("due_at")
     )
@@ -230,7 +236,16 @@ def pupil_for_file(*, user, public_id) -> Pupil | None:
     """The child whose CP file the person may open (R52), or None for missing and not allowed alike."""
     pupil = (
         Pupil.objects.select_related("school")
-        .prefetch_related("flags", "key_people")
+        .prefetch_related(
+            "flags",
+            "key_people",
+            "events",
+            Prefetch(
+                "actions",
+                queryset=Action.objects.filter(concern__isnull=True).select_related("owner", "completed_by"),
+                to_attr="pupil_tasks",
+            ),
+        )
         .filter(public_id=public_id)
         .first()
     )
@@ -243,16 +258,17 @@ def chronology_for_pupil(*, user, pupil: Pupil) -> QuerySet[ChronologyEntry]:
     """R52: the child's chronology, newest first."""
     if pupil is None or not access.can_view_pupil_file(user, pupil):
         return ChronologyEntry.objects.none()
-    return ChronologyEntry.objects.filter(pupil=pupil).select_related("concern")
+    return ChronologyEntry.objects.filter(pupil=pupil).exclude(concern__withheld_from=user).select_related("concern")
 
 
 def concerns_about(*, user, pupil: Pupil, full: bool = False) -> QuerySet[Concern]:
     """Every concern on the child's file (as the subject), newest first; `full` fetches what the PDF prints."""
     if not access.can_view_pupil_file(user, pupil):
         return Concern.objects.none()
-    concerns = _with_people(
-        Concern.objects.filter(pupil_links__pupil=pupil, pupil_links__role=PupilRole.SUBJECT)
-    ).prefetch_related(Prefetch("triages", queryset=Triage.objects.select_related("level")), "decisions")
+    about = Concern.objects.filter(pupil_links__pupil=pupil, pupil_links__role=PupilRole.SUBJECT)
+    concerns = _with_people(about.exclude(withheld_from=user)).prefetch_related(
+        Prefetch("triages", queryset=Triage.objects.select_related("level")), "decisions"
+    )
     if full:
         concerns = concerns.prefetch_related(
             "quotes",

@@ -37,7 +37,10 @@ from .models import (
     Decision,
     Disagreement,
     DomesticAbuseNotification,
+    FlagKind,
     InformationShare,
+    KeyPerson,
+    KeyPersonKind,
     LevelOfNeed,
     Meeting,
     MirrorRecord,
@@ -45,6 +48,8 @@ from .models import (
     ParentContact,
     ParentsTold,
     Pupil,
+    PupilEvent,
+    PupilEventKind,
     PupilRole,
     Quote,
     ShareDirection,
@@ -137,6 +142,8 @@ def senior_leaders(*, school: School) -> list[User]:
 def _alert(concern: Concern, recipient: User, reason: str) -> Alert | None:
     from safeguarding.tasks import send_alert_email
 
+    if concern.withheld_from_id is not None and concern.withheld_from_id == recipient.pk:
+        return None  # R61: never to the adult the allegation is about
     alert, created = Alert.objects.get_or_create(concern=concern, recipient=recipient, reason=reason)
     if created:
         send_alert_email.enqueue(alert.pk)
@@ -153,12 +160,14 @@ def concern_raise(
     recorded_by: User | None = None,
     kind: str = ConcernKind.CONCERN,
     police: PoliceNotificationInput | None = None,
+    withheld_from: User | None = None,
 ) -> Concern:
     """Saves a concern with its children, categories, quotes and files; alerts the DSL team; queues the emails and
     the escalation check. Sending the same form twice (same idempotency key) returns the first concern (R19–R21).
 
     `recorded_by` is the DSL team member entering a concern given verbally or a police notification (R23, R24);
-    `author` is then the person who gave it.
+    `author` is then the person who gave it. `withheld_from` is the adult an allegation is about, when the concern
+    is the child-welfare concern the allegation opens (R64): they never see it (R61).
     """
     writer = recorded_by or author
     if not access.can_raise_concern(writer, school):
@@ -200,6 +209,7 @@ def concern_raise(
         involves_adult=data.involves_adult,
         is_late=is_late(school=school, happened_at=data.happened_at, recorded_at=now),
         escalation_due_at=escalation_due(school=school, recorded_at=now, is_immediate=data.is_immediate),
+        withheld_from=withheld_from,
     )
     concern.full_clean()
     try:
@@ -245,10 +255,15 @@ def _name_and_role(user: User, school: School) -> tuple[str, str]:
     return user.get_full_name() or user.username, user.job_title or _role_label(user, school)
 
 
-def _chronicle(*, concern: Concern, kind: str, by: User, summary: str, occurred_at: datetime | None = None, pupil=None):
+def _chronicle(
+    *, concern: Concern | None, kind: str, by: User, summary: str, occurred_at: datetime | None = None, pupil=None
+):
     """R52: writes the line on the child's chronology (the subject's, unless another child's is given), in the
-    caller's transaction."""
-    name, role = _name_and_role(by, concern.school)
+    caller's transaction. A line about the child with no concern behind it (leaving, a pupil-level task) gives
+    `concern=None` and the pupil."""
+    if concern is None and pupil is None:
+        raise ValueError("A chronology line needs a concern or a pupil.")
+    name, role = _name_and_role(by, concern.school if concern is not None else pupil.school)
     subject = pupil or ConcernPupil.objects.select_related("pupil").get(concern=concern, role=PupilRole.SUBJECT).pupil
     ChronologyEntry.objects.create(
         pupil=subject,
@@ -349,7 +364,7 @@ def concern_acknowledge(*, user: User, concern: Concern) -> Concern:
                 concern=concern,
                 kind=ActionKind.SHARE_WITH_DSL,
                 status="open",
-                defaults={"owner": user, "created_by": user, "due_at": timezone.now()},
+                defaults={"school": concern.school, "owner": user, "created_by": user, "due_at": timezone.now()},
             )
     if dsl_team:
         # R21: the DSL keeps lead responsibility; seeing the concern closes the hand-back task.
@@ -650,27 +665,59 @@ def _end_of_next_working_day(moment: datetime) -> datetime:
     return calendar.close_of_next_working_day(moment)
 
 
-def _open_action(*, concern: Concern, kind: str, user: User, owner: User | None = None, due_at=None, **fields):
-    """Creates the action unless one of its kind is already open on the concern: moves the concern to "Actions
-    open", writes the chronology line and queues the reminder for the due time."""
-    existing = concern.actions.filter(kind=kind, status="open").first()
+def _open_action(
+    *,
+    kind: str,
+    user: User,
+    concern: Concern | None = None,
+    pupil: Pupil | None = None,
+    owner: User | None = None,
+    due_at=None,
+    chronicle: bool = True,
+    **fields,
+):
+    """Creates the action unless one of its kind is already open on the concern (or, for a pupil-level task given
+    `pupil` and no concern, on the child): moves the concern to "Actions open", writes the chronology line (unless
+    the caller writes its own) and queues the reminder for the due time."""
+    if concern is not None:
+        school, existing = concern.school, concern.actions.filter(kind=kind, status="open").first()
+        pupil = None
+    else:
+        school = pupil.school
+        existing = Action.objects.filter(pupil=pupil, concern__isnull=True, kind=kind, status="open").first()
     if existing:
         return existing
-    action = Action(concern=concern, kind=kind, owner=owner or user, created_by=user, due_at=due_at, **fields)
+    action = Action(
+        school=school,
+        concern=concern,
+        pupil=pupil,
+        kind=kind,
+        owner=owner or user,
+        created_by=user,
+        due_at=due_at,
+        **fields,
+    )
     action.full_clean()
     action.save()
-    if concern.status in (ConcernStatus.NEW, ConcernStatus.ACKNOWLEDGED, ConcernStatus.TRIAGED):
+    if concern is not None and concern.status in (
+        ConcernStatus.NEW,
+        ConcernStatus.ACKNOWLEDGED,
+        ConcernStatus.TRIAGED,
+    ):
         concern.status = ConcernStatus.ACTIONS_OPEN
         concern.save(update_fields=["status"])
-    name, role = _name_and_role(user, concern.school)
-    owner_name, owner_role = _name_and_role(action.owner, concern.school)
-    when = f", due {timezone.localtime(due_at):%-d %B %Y at %H:%M}" if due_at else ""
-    _chronicle(
-        concern=concern,
-        kind=ChronologyKind.ACTION_ADDED,
-        by=user,
-        summary=f"Action set by {name} ({role}): {action.get_kind_display()}, for {owner_name} ({owner_role}){when}.",
-    )
+    if chronicle:
+        name, role = _name_and_role(user, school)
+        owner_name, owner_role = _name_and_role(action.owner, school)
+        when = f", due {timezone.localtime(due_at):%-d %B %Y at %H:%M}" if due_at else ""
+        _chronicle(
+            concern=concern,
+            pupil=pupil,
+            kind=ChronologyKind.ACTION_ADDED,
+            by=user,
+            summary=f"Action set by {name} ({role}): {action.get_kind_display()}, for {owner_name} ({owner_role})"
+            f"{when}.",
+        )
     if due_at is not None:
         from safeguarding.tasks import remind_action_due
 
@@ -769,14 +816,16 @@ def action_add(
 
 
 def can_complete(user: User, action: Action) -> bool:
-    return action.owner_id == user.pk or access.can_triage(user, action.concern.school)
+    return action.owner_id == user.pk or access.can_triage(user, action.school)
 
 
 @transaction.atomic
 def action_complete(*, user: User, action: Action, outcome: str, reference: str = "") -> Action:
     """Marks an action done with its outcome. The FGM report needs the police reference (R32); the LA decision
     needs what was decided (R30)."""
-    action = Action.objects.select_for_update(of=("self",)).select_related("concern").get(pk=action.pk)
+    action = (
+        Action.objects.select_for_update(of=("self",)).select_related("school", "concern", "pupil").get(pk=action.pk)
+    )
     if not can_complete(user, action):
         raise PermissionDenied
     if action.kind == ActionKind.SHARE_WITH_DSL:
@@ -795,10 +844,11 @@ def action_complete(*, user: User, action: Action, outcome: str, reference: str 
     action.outcome, action.reference = outcome, reference
     action.completed_at, action.completed_by = timezone.now(), user
     action.save()
-    name, role = _name_and_role(user, action.concern.school)
+    name, role = _name_and_role(user, action.school)
     ref = f" Reference: {reference}." if reference else ""
     _chronicle(
         concern=action.concern,
+        pupil=action.pupil if action.concern_id is None else None,
         kind=ChronologyKind.ACTION_DONE,
         by=user,
         summary=f"{action.get_kind_display()}: done by {name} ({role}). {outcome}{ref}",
@@ -809,20 +859,21 @@ def action_complete(*, user: User, action: Action, outcome: str, reference: str 
 @transaction.atomic
 def action_reassign(*, user: User, action: Action, owner: User) -> Action:
     """Gives an action to someone else, except the FGM report, which stays with the person who found it (R32)."""
-    if not access.can_triage(user, action.concern.school):
+    if not access.can_triage(user, action.school):
         raise PermissionDenied
     if not action.reassignable:
         raise ValidationError(
             "The FGM report is the personal legal duty of the person who found it; it cannot be passed on."
         )
-    if not Membership.objects.filter(user=owner, school=action.concern.school).exists():
+    if not Membership.objects.filter(user=owner, school=action.school).exists():
         raise ValidationError("The owner must work at this school.")
     action.owner = owner
     action.save(update_fields=["owner"])
-    name, role = _name_and_role(user, action.concern.school)
-    owner_name, owner_role = _name_and_role(owner, action.concern.school)
+    name, role = _name_and_role(user, action.school)
+    owner_name, owner_role = _name_and_role(owner, action.school)
     _chronicle(
         concern=action.concern,
+        pupil=action.pupil if action.concern_id is None else None,
         kind=ChronologyKind.ACTION_ADDED,
         by=user,
         summary=f"{action.get_kind_display()}: given by {name} ({role}) to {owner_name} ({owner_role}).",
@@ -830,13 +881,13 @@ def action_reassign(*, user: User, action: Action, owner: User) -> Action:
     return action
 
 
-def overdue_actions(*, school: School, now: datetime | None = None):
-    """R39: open actions past their due time, for the DSL team's queue."""
-    return (
-        Action.objects.filter(concern__school=school, status="open", due_at__lt=now or timezone.now())
-        .select_related("owner", "concern")
-        .order_by("due_at")
-    )
+def overdue_actions(*, school: School, now: datetime | None = None, user: User | None = None):
+    """R39: open actions past their due time, for the DSL team's queue: those on concerns and the pupil-level tasks
+    (R38); never those on a concern withheld from `user` (R61)."""
+    overdue = Action.objects.filter(school=school, status="open", due_at__lt=now or timezone.now())
+    if user is not None:
+        overdue = overdue.exclude(concern__withheld_from=user)
+    return overdue.select_related("owner", "concern", "pupil").order_by("due_at")
 
 
 @transaction.atomic
@@ -1073,3 +1124,125 @@ def flag_end(*, user: User, flag, ends_on) -> None:
     flag.ends_on = ends_on
     flag.full_clean()
     flag.save(update_fields=["ends_on"])
+
+
+# --- Leaving and unexplained absence (R38) -------------------------------------------------------------------
+
+# Policy Section 6: for these children the social worker is told at once when they leave or go missing.
+SOCIAL_WORKER_FLAGS = {
+    FlagKind.CHILD_PROTECTION: "on a child protection plan",
+    FlagKind.CHILD_IN_NEED: "on a child in need plan",
+    FlagKind.LOOKED_AFTER: "looked after",
+}
+
+
+@dataclass
+class PupilEventResult:
+    """What recording a leaving or an absence did: the event, and the task to inform the social worker (created
+    now, already open, or none because the child has no current plan and is not looked after)."""
+
+    event: PupilEvent
+    task: Action | None = None
+    task_created: bool = False
+    social_workers: list[KeyPerson] = field(default_factory=list)
+
+
+def social_workers_text(people) -> str:
+    """The social workers as the person making the call needs them: name, team and phone."""
+    return "; ".join(
+        f"{p.name} ({p.relationship_or_team}{', ' + p.phone if p.phone else ', no phone number recorded'})"
+        for p in people
+    )
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def _what_happened(event: PupilEvent) -> str:
+    if event.kind == PupilEventKind.LEFT:
+        return f"the child left the school on {event.on:%-d %B %Y}"
+    return f"the child has an unexplained absence or is missing, from {event.on:%-d %B %Y}"
+
+
+def _inform_social_worker_notes(event: PupilEvent, reasons: list[str], people: list[KeyPerson]) -> str:
+    notes = f"Tell the child's social worker now that {_what_happened(event)}. The child is {' and '.join(reasons)}. "
+    if people:
+        return notes + f"Social worker: {social_workers_text(people)}."
+    return notes + (
+        "No social worker is recorded on the child's file: ask children's social care who it is, tell them, and add "
+        "the social worker to the file."
+    )
+
+
+@transaction.atomic
+def pupil_event_record(*, user: User, pupil: Pupil, event: PupilEvent) -> PupilEventResult:
+    """R38: records that the child left the school (and takes them off roll) or has an unexplained absence or is
+    missing, with its chronology line. If the child is on a child protection or child in need plan, or looked
+    after, on the day recorded or on the day it happened, the person recording gets an open task, due now, to
+    inform the child's social worker, with whom to call in its notes; never a second one while one is open."""
+    if not access.can_view_pupil_file(user, pupil):
+        raise PermissionDenied
+    pupil = Pupil.objects.select_for_update().select_related("school").get(pk=pupil.pk)
+    event.school = pupil.school
+    event.pupil = pupil
+    event.recorded_by = user
+    event.recorded_by_name, event.recorded_by_role = _name_and_role(user, pupil.school)
+    event.full_clean()
+    event.save()
+    if event.kind == PupilEventKind.LEFT:
+        pupil.on_roll, pupil.left_on = False, event.on
+        pupil.save(update_fields=["on_roll", "left_on"])
+
+    today = timezone.localdate()
+    current = [
+        f for f in pupil.flags.filter(kind__in=SOCIAL_WORKER_FLAGS) if f.is_current(today) or f.is_current(event.on)
+    ]
+    reasons = list(dict.fromkeys(SOCIAL_WORKER_FLAGS[f.kind] for f in current))
+    people = list(pupil.key_people.filter(kind=KeyPersonKind.SOCIAL_WORKER).order_by("name"))
+    result = PupilEventResult(event=event, social_workers=people)
+
+    name, role = _name_and_role(user, pupil.school)
+    if event.kind == PupilEventKind.LEFT:
+        summary = f"Left the school on {event.on:%-d %B %Y}. Destination and circumstances: "
+    else:
+        summary = (
+            f"Unexplained absence or missing, from {event.on:%-d %B %Y}. Where the child is believed to be, and the "
+            "circumstances: "
+        )
+    summary = _sentence(summary + event.details) + f" Recorded by {name} ({role})."
+    if reasons:
+        existing = Action.objects.filter(
+            pupil=pupil, concern__isnull=True, kind=ActionKind.INFORM_SOCIAL_WORKER, status="open"
+        ).first()
+        if existing is None:
+            result.task = _open_action(
+                pupil=pupil,
+                kind=ActionKind.INFORM_SOCIAL_WORKER,
+                user=user,
+                owner=user,
+                due_at=timezone.now(),
+                notes=_inform_social_worker_notes(event, reasons, people),
+                chronicle=False,  # the event's own line says so
+            )
+            result.task_created = True
+        else:
+            # One open task is enough; its owner is told of this too, in its notes.
+            existing.notes = f"{existing.notes}\nLater recorded: {_what_happened(event)}.".strip()
+            existing.save(update_fields=["notes"])
+            result.task = existing
+        owner_name, owner_role = _name_and_role(result.task.owner, pupil.school)
+        if result.task_created:
+            summary += (
+                f" The child is {' and '.join(reasons)}, so a task was set for {owner_name} ({owner_role}) to inform "
+                "the child's social worker immediately."
+            )
+        else:
+            summary += (
+                f" The child is {' and '.join(reasons)}; the task to inform the child's social worker, for "
+                f"{owner_name} ({owner_role}), was already open."
+            )
+    kind = ChronologyKind.LEFT if event.kind == PupilEventKind.LEFT else ChronologyKind.ABSENT
+    _chronicle(concern=None, pupil=pupil, kind=kind, by=user, summary=summary)
+    return result

@@ -40,6 +40,7 @@ from .forms import (
     OtherPupilFormSet,
     ParentContactForm,
     PoliceNotificationForm,
+    PupilEventForm,
     PupilFlagForm,
     QuoteFormSet,
     RaiseConcernForm,
@@ -49,7 +50,7 @@ from .forms import (
     VerbalReporterForm,
     new_key,
 )
-from .models import ConcernKind, ConcernStatus, SourceType
+from .models import ActionKind, ConcernKind, ConcernStatus, PupilEventKind, SourceType
 
 # Where an expired session's form is kept, in the (anonymous) session, until its author signs in again.
 PENDING_KEY = "pending_concern"
@@ -281,12 +282,16 @@ def draft_discard(request):
 @login_required
 def my_concerns(request):
     """R15: the person's own receipts: when, which child, and whether the safeguarding team has received it."""
+    my_actions = list(selectors.open_actions_owned_by(user=request.user))
+    for action in my_actions:
+        # A pupil-level task (R38) links to the child's file for those who may open it.
+        action.file_link = action.pupil is not None and access.can_view_pupil_file(request.user, action.pupil)
     return render(
         request,
         "concerns/my_concerns.html",
         {
             "concerns": selectors.my_concerns(user=request.user),
-            "my_actions": selectors.open_actions_owned_by(user=request.user),
+            "my_actions": my_actions,
             "staff_notes": selectors.staff_notes_for(user=request.user),
             "complete_form": ActionCompleteForm(),
         },
@@ -351,7 +356,7 @@ def queue(request):
             "is_dsl_team": access.is_dsl_team(request.user, school),
             "away": services.is_away(user=request.user, school=school),
             "available_team": team,
-            "overdue_actions": list(services.overdue_actions(school=school))
+            "overdue_actions": list(services.overdue_actions(school=school, user=request.user))
             if access.is_dsl_team(request.user, school)
             else [],
             "now": timezone.now(),
@@ -628,8 +633,13 @@ def _action_or_404(request, action_public_id):
 
 
 def _back_from_action(request, action):
-    if access.can_view_concern(request.user, action.concern):
-        return redirect("concerns:detail", public_id=action.concern.public_id)
+    """Back to the concern, or for a pupil-level task (R38) to the child's file, if the person may open it; else to
+    My concerns, where their own tasks are."""
+    if action.concern is not None:
+        if access.can_view_concern(request.user, action.concern):
+            return redirect("concerns:detail", public_id=action.concern.public_id)
+    elif access.can_view_pupil_file(request.user, action.pupil):
+        return redirect("concerns:pupil_file", public_id=action.pupil.public_id)
     return redirect("concerns:my_concerns")
 
 
@@ -660,9 +670,9 @@ def complete_action(request, action_id):
 @require_POST
 def reassign_action(request, action_id):
     action = _action_or_404(request, action_id)
-    if not access.can_triage(request.user, action.concern.school):
+    if not access.can_triage(request.user, action.school):
         raise Http404
-    owner = _school_people(action.concern.school).filter(pk=request.POST.get("owner") or 0).first()
+    owner = _school_people(action.school).filter(pk=request.POST.get("owner") or 0).first()
     if owner is None:
         messages.error(request, "Choose someone who works at this school.")
     else:
@@ -845,11 +855,18 @@ def pupil_lookup(request):
     )
 
 
-PROFILE_FORMS = {"flag": (PupilFlagForm, "flag_form"), "person": (KeyPersonForm, "person_form")}
+PROFILE_FORMS = {
+    "flag": (PupilFlagForm, "flag_form"),
+    "person": (KeyPersonForm, "person_form"),
+    "event": (PupilEventForm, "event_form"),  # R38: left the school, or unexplained absence or missing
+}
 
 
 def _pupil_file_page(request, pupil, *, status=200, **forms):
     people = list(pupil.key_people.all())
+    flags = list(pupil.flags.all())
+    open_tasks = [a for a in pupil.pupil_tasks if a.is_open]
+    today = timezone.localdate()
     return render(
         request,
         "concerns/pupil_file.html",
@@ -857,11 +874,20 @@ def _pupil_file_page(request, pupil, *, status=200, **forms):
             "pupil": pupil,
             "chronology": selectors.chronology_for_pupil(user=request.user, pupil=pupil),
             "concerns": selectors.concerns_about(user=request.user, pupil=pupil),
-            "flags": list(pupil.flags.all()),
+            "flags": flags,
             "key_people": people,
             # R50: at least two emergency contacts are kept for every child.
             "too_few_emergency_contacts": sum(p.kind == "emergency_contact" for p in people) < 2,
-            "today": timezone.localdate(),
+            "today": today,
+            "events": list(pupil.events.all()),
+            "open_tasks": open_tasks,
+            "social_worker_task_open": any(a.kind == ActionKind.INFORM_SOCIAL_WORKER for a in open_tasks),
+            "school_people": _school_people(pupil.school) if open_tasks else [],
+            # R38: leaving or going missing sets a task to tell the social worker of a child on a plan or looked
+            # after; the form says so beforehand.
+            "informs_social_worker": [
+                f for f in flags if f.kind in services.SOCIAL_WORKER_FLAGS and f.is_current(today)
+            ],
             **{
                 name: forms.get(name) or form_class(auto_id=f"{key}_%s")
                 for key, (form_class, name) in PROFILE_FORMS.items()
@@ -885,17 +911,43 @@ def pupil_file(request, public_id):
 @login_required
 @require_POST
 def add_profile(request, public_id, record):
-    """Adds a flag (R48) or a key person (R50) to the child's file."""
+    """Adds a flag (R48), a key person (R50), or a leaving or unexplained absence (R38) to the child's file."""
     pupil = selectors.pupil_for_file(user=request.user, public_id=public_id)
     if pupil is None or record not in PROFILE_FORMS:
         raise Http404
     form_class, name = PROFILE_FORMS[record]
     form = form_class(request.POST, auto_id=f"{record}_%s")
     if form.is_valid():
-        services.pupil_profile_add(user=request.user, pupil=pupil, record=form.save(commit=False))
-        messages.success(request, "Added to the file.")
-        return redirect("concerns:pupil_file", public_id=public_id)
+        try:
+            if record == "event":
+                result = services.pupil_event_record(user=request.user, pupil=pupil, event=form.save(commit=False))
+                done = _event_message(result)
+            else:
+                services.pupil_profile_add(user=request.user, pupil=pupil, record=form.save(commit=False))
+                done = "Added to the file."
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, done)
+            return redirect("concerns:pupil_file", public_id=public_id)
     return _pupil_file_page(request, pupil, status=400, **{name: form})
+
+
+def _event_message(result: services.PupilEventResult) -> str:
+    """What recording a leaving or absence did, and for a child on a plan or looked after, whom to call now."""
+    done = f"Recorded: {result.event.get_kind_display().lower()}."
+    if result.event.kind == PupilEventKind.LEFT:
+        done += " The child is marked as no longer on roll."
+    if result.task is None:
+        return done
+    if result.task_created:
+        done += " A task is set for you, due now: inform the child's social worker immediately."
+    else:
+        owner = result.task.owner.get_full_name()
+        done += f" A task to inform the child's social worker is already open, for {owner}."
+    if result.social_workers:
+        return done + f" Call {services.social_workers_text(result.social_workers)}."
+    return done + " No social worker is recorded on the file: ask children's social care who it is."
 
 
 @login_required

@@ -80,9 +80,12 @@ def remind_action_due(action_id: int) -> str:
     from concerns.notifications import action_reminder_email
 
     with transaction.atomic():
-        # Lock only the action row: the owner is a nullable join, which PostgreSQL will not lock (FOR UPDATE).
+        # Lock only the action row: the owner, concern and pupil are nullable joins, which PostgreSQL will not lock
+        # (FOR UPDATE). A pupil-level task (R38) has no concern.
         action = (
-            Action.objects.select_for_update(of=("self",)).select_related("concern__school", "owner").get(pk=action_id)
+            Action.objects.select_for_update(of=("self",))
+            .select_related("school", "concern__school", "pupil__school", "owner")
+            .get(pk=action_id)
         )
         if not action.is_open or action.reminded_at is not None or action.owner is None:
             return "nothing to remind"

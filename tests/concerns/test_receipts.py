@@ -19,7 +19,10 @@ from .test_raise_view import page_text
 MY_CONCERNS_URL = "/my-concerns/"
 ACCOUNT = "In the lunch queue the pupil said there was no food at home again and she had not eaten since Friday."
 IMMEDIATE_GUIDANCE = "Now speak to the DSL or a deputy in person. If a child is in immediate danger, call 999."
-ADULT_GUIDANCE = "Tell the Headteacher today (the Chair of Trustees if it is about the Headteacher)."
+ADULT_GUIDANCE = (
+    "Report it about the adult as well, today: it goes in confidence to the Headteacher (the Chair of Trustees if it "
+    "is about the Headteacher)."
+)
 
 
 def receipt_url(concern):
@@ -153,6 +156,7 @@ def test_a_concern_about_an_adult_tells_the_author_to_go_to_the_headteacher_or_l
     page = page_text(client.get(receipt_url(concern)))
     assert ADULT_GUIDANCE in page
     assert "contact the LADO directly" in page
+    assert "Report a concern about an adult" in page  # R17: the link to the adult route
     assert "Local Authority Designated Officer, 01332 642376" in page
     assert ADULT_GUIDANCE not in page_text(client.get(receipt_url(routine)))
 
