@@ -1,0 +1,129 @@
+"""Reads of adult cases. Every list and count starts from the cases the person may read (R61): the subject is
+left out before anything is counted, so no number can point at a case about them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from safeguarding import access
+from safeguarding.models import Role, School, User
+
+from .models import AdultCase, AdultCaseSettings, CaseKind, CaseMember, CaseStatus, CaseTask, RecordsReview
+
+
+def visible_cases(user: User) -> QuerySet[AdultCase]:
+    """The cases the person manages or was added to, at schools where they still work; never one about them."""
+    if not getattr(user, "is_authenticated", False):
+        return AdultCase.objects.none()
+    school_ids = [s.pk for s in access.schools_for(user) if access.roles(user, s)]
+    member = CaseMember.objects.filter(case=OuterRef("pk"), user=user)
+    cases = (
+        AdultCase.objects.filter(school_id__in=school_ids)
+        .filter(Q(case_manager=user) | Q(Exists(member)))
+        .exclude(subject_user=user)
+    )
+    # A case about the Head (a whistleblowing concern may name the Head without choosing an account) is never the
+    # Head's, as access.is_adult_case_subject says.
+    headships = [s.pk for s in access.schools_for(user) if Role.HEADTEACHER in access.roles(user, s)]
+    return cases.exclude(subject_is_head=True, school_id__in=headships) if headships else cases
+
+
+def cases_for_list(user: User) -> list[AdultCase]:
+    """/staff-concerns/: open cases first, newest first, with their open deadlines."""
+    open_tasks = CaseTask.objects.filter(completed_at__isnull=True).select_related("owner").order_by("due_at")
+    cases = (
+        visible_cases(user)
+        .select_related("school", "case_manager")
+        .prefetch_related(Prefetch("tasks", queryset=open_tasks, to_attr="open_tasks"))
+        .order_by("-status", "-raised_at")
+    )
+    # "open" sorts after "closed": descending puts open cases first.
+    return list(cases)
+
+
+def open_case_count(*, user: User) -> int:
+    return visible_cases(user).filter(status=CaseStatus.OPEN).count()
+
+
+def case_for_user(*, user: User, public_id) -> AdultCase | None:
+    case = (
+        AdultCase.objects.select_related("school", "case_manager", "subject_user", "linked_concern")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if case is None or not access.can_view_adult_case(user, case):
+        return None
+    return case
+
+
+def task_for_user(*, user: User, public_id) -> CaseTask | None:
+    task = CaseTask.objects.select_related("case__school", "owner").filter(public_id=public_id).first()
+    if task is None or not access.can_view_adult_case(user, task.case):
+        return None
+    return task
+
+
+@dataclass(frozen=True)
+class Pattern:
+    label: str
+    count: int
+    cases: list[AdultCase]
+
+
+def patterns_for_user(*, user: User) -> list[Pattern]:
+    """R76: among the low-level concerns the person may read, anyone with enough of them inside the school's
+    window, and any theme raised about enough different people."""
+    found: list[Pattern] = []
+    cases = list(visible_cases(user).filter(kind=CaseKind.LOW_LEVEL).select_related("school").order_by("raised_at"))
+    by_school: dict[int, list[AdultCase]] = {}
+    for case in cases:
+        by_school.setdefault(case.school_id, []).append(case)
+    for school_cases in by_school.values():
+        settings = AdultCaseSettings.for_school(school_cases[0].school)
+        since = timezone.now() - timedelta(days=settings.pattern_window_days)
+        recent = [c for c in school_cases if c.raised_at >= since]
+        people: dict[object, list[AdultCase]] = {}
+        themes: dict[str, list[AdultCase]] = {}
+        for case in recent:
+            people.setdefault(case.subject_user_id or case.subject_name.strip().lower(), []).append(case)
+            if case.theme:
+                themes.setdefault(case.theme, []).append(case)
+        for group in people.values():
+            if len(group) >= settings.pattern_threshold:
+                found.append(Pattern(f"{group[0].subject_name}: {len(group)} low-level concerns", len(group), group))
+        for group in themes.values():
+            distinct = {c.subject_user_id or c.subject_name.strip().lower() for c in group}
+            if len(distinct) >= settings.theme_threshold:
+                label = f"{group[0].get_theme_display()}: concerns about {len(distinct)} different people"
+                found.append(Pattern(label, len(group), group))
+    return found
+
+
+def reviews_for(*, user: User) -> list[RecordsReview]:
+    schools = [s for s in access.schools_for(user) if access.can_log_records_review(user, s)]
+    return list(RecordsReview.objects.filter(school__in=schools)[:10])
+
+
+def register_school(user: User) -> School | None:
+    return next((s for s in access.schools_for(user) if access.can_use_adult_register(user, s)), None)
+
+
+def case_access_log(case: AdultCase):
+    """Who opened or changed this case: for its case manager, so the wall can be checked (R85)."""
+    from auditlog.models import LogEntry
+
+    return (
+        LogEntry.objects.filter(additional_data__adult_case=case.pk)
+        .select_related("actor", "content_type")
+        .order_by("-timestamp")[:50]
+    )
+
+
+def task_counts(user: User) -> dict:
+    now = timezone.now()
+    open_tasks = CaseTask.objects.filter(case__in=visible_cases(user), completed_at__isnull=True)
+    return open_tasks.aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=now)))
