@@ -183,7 +183,10 @@ def can_view_queue(user, school: School) -> bool:
 def can_view_concern(user, concern) -> bool:
     """Need to know: the DSL team of the concern's school; anyone else only once it has been routed to them
     (a senior leader on escalation, someone on the cover rota): the alert is the record of that. The author reads
-    their own receipt, not this page (R15)."""
+    their own receipt, not this page (R15). Never the adult an allegation is about, for the welfare concern it
+    opened (R61, R64)."""
+    if concern.withheld_from_id is not None and concern.withheld_from_id == getattr(user, "pk", None):
+        return False
     if is_dsl_team(user, concern.school):
         return True
     return concern.alerts.filter(recipient=user).exists()
@@ -216,8 +219,109 @@ def can_view_pupil_file(user, pupil) -> bool:
 
 
 def can_set_own_availability(user, school: School) -> bool:
-    """R21: the DSL and deputies say when they are away, so alerts go to the others."""
-    return is_dsl_team(user, school)
+    """R21: the DSL and deputies say when they are away, so alerts go to the others. The Headteacher does too:
+    allegations about staff then go to the DSL (policy Section 9, "if the Head is not available")."""
+    return is_dsl_team(user, school) or has_any_role(user, {Role.HEADTEACHER}, school)
+
+
+# --- Concerns about adults (R59–R77) -------------------------------------------------------------------------
+# A walled-off register: a case is read by its case manager and the people they add, never by its subject,
+# whatever role the subject holds (R61). Roles alone grant nothing here: the routing names the case manager.
+
+ADULT_CASE_HOLDERS = frozenset({Role.HEADTEACHER, Role.CHAIR, Role.DSL})
+
+
+def can_raise_adult_concern(user, school: School) -> bool:
+    """R59, R18: anyone who works in or for the school reports a concern about an adult or about practice."""
+    return can_raise_concern(user, school)
+
+
+def is_adult_case_subject(user, case) -> bool:
+    """The person the case is about; for a case about the Headteacher (a whistleblowing concern may name the Head
+    without an account being chosen), whoever holds the Head's role at the school."""
+    if case.subject_user_id is not None and case.subject_user_id == getattr(user, "pk", None):
+        return True
+    return case.subject_is_head and Role.HEADTEACHER in roles(user, case.school)
+
+
+def can_view_adult_case(user, case) -> bool:
+    """R61: the subject never; then the case manager and the colleagues they added, while they still work at the
+    case's school."""
+    if not getattr(user, "is_authenticated", False) or is_adult_case_subject(user, case):
+        return False
+    if not roles(user, case.school):
+        return False
+    if case.case_manager_id == user.pk:
+        return True
+    return case.members.filter(user=user).exists()
+
+
+def can_manage_adult_case(user, case) -> bool:
+    """The case manager records decisions, tasks, the outcome and who else may read the case."""
+    return (
+        getattr(user, "is_authenticated", False)
+        and not is_adult_case_subject(user, case)
+        and case.case_manager_id == user.pk
+        and bool(roles(user, case.school))
+    )
+
+
+def can_mark_head_away(user, school: School) -> bool:
+    return has_any_role(user, {Role.HEADTEACHER}, school)
+
+
+# Who a case manager may share a case with (R73): they then find it on /staff-concerns/ too.
+ADULT_CASE_SHARES = ADULT_CASE_HOLDERS | DSL_TEAM | SENIOR_LEADERS
+
+
+def can_use_adult_register(user, school: School) -> bool:
+    """/staff-concerns/ is open to the roles that can hold or be shared cases; each sees only their own cases."""
+    return has_any_role(user, ADULT_CASE_SHARES, school)
+
+
+def can_log_records_review(user, school: School) -> bool:
+    """R76: the people who decide low-level concerns log that the records were reviewed."""
+    return has_any_role(user, ADULT_CASE_HOLDERS, school)
+
+
+# --- Trustees' reports (R87–R89) -------------------------------------------------------------------------------
+# Anonymised counts only: reading a report reaches no record (R88). A school's report is read by its DSL team, its
+# Head, its Chair and its trustees; a trust's safeguarding lead and trust trustees read every school of the trust
+# and the trust's own view.
+
+REPORT_READERS = DSL_TEAM | frozenset({Role.HEADTEACHER, Role.CHAIR, Role.TRUSTEE})
+ASSURANCE_RECORDERS = DSL_TEAM | frozenset({Role.HEADTEACHER})
+
+
+def can_view_school_report(user, school: School) -> bool:
+    if has_any_role(user, REPORT_READERS, school):
+        return True
+    return school.trust_id is not None and any(
+        g.role in TRUST_ROLES and g.trust_id == school.trust_id for g in grants(user)
+    )
+
+
+def report_schools_for(user) -> list[School]:
+    return [s for s in schools_for(user) if can_view_school_report(user, s)]
+
+
+def report_trust_ids_for(user) -> list[int]:
+    """The trusts whose whole-trust view the person reads (R87 across a trust): trust roles only."""
+    return sorted({g.trust_id for g in grants(user) if g.role in TRUST_ROLES and g.trust_id})
+
+
+def can_view_any_report(user) -> bool:
+    return bool(report_schools_for(user))
+
+
+def can_record_assurance(user, school: School) -> bool:
+    """R89: the DSL team or the Head records the annual assurance checks."""
+    return has_any_role(user, ASSURANCE_RECORDERS, school)
+
+
+def is_chair_of(user, school: School) -> bool:
+    """R88: only the Chair is told that cases about the Head are left out of the pack."""
+    return has_any_role(user, {Role.CHAIR}, school)
 
 
 # --- Administration ------------------------------------------------------------------------------------------
@@ -237,6 +341,8 @@ def home_url(user) -> str | None:
         return reverse("concerns:queue")
     if audit_schools_for(user):
         return reverse("audit_log")
+    if has_any_role(user, {Role.TRUSTEE, Role.CHAIR} | TRUST_ROLES) and can_view_any_report(user):
+        return reverse("reports:index")
     if has_any_role(user, {Role.TRUSTEE, Role.CHAIR, Role.IT_ADMIN} | TRUST_ROLES):
         return None
     if raise_schools_for(user):
@@ -269,12 +375,20 @@ def navigation(user) -> list[NavItem]:
         items.append(NavItem("Alert queue", reverse("concerns:queue"), badge=waiting))
     if raise_schools_for(user):
         items.append(NavItem("My concerns", reverse("concerns:my_concerns")))
+    adult_school = next((s for s in schools_for(user) if can_use_adult_register(user, s)), None)
+    if adult_school:
+        from staff_allegations.selectors import open_case_count
+
+        # Only the person's own open cases: never a count that includes a case about them (R61).
+        items.append(NavItem("Staff concerns", reverse("staff_allegations:list"), badge=open_case_count(user=user)))
     if any(can_see_file_held(user, s) for s in schools_for(user)):
         items.append(NavItem("Pupils", reverse("concerns:pupil_lookup")))
     if school and can_view_contacts(user, school):
         items.append(NavItem("Key contacts", reverse("contacts:directory")))
     if any(can_view_audit_log(user, s) for s in schools_for(user)):
         items.append(NavItem("Audit log", reverse("audit_log")))
+    if can_view_any_report(user):
+        items.append(NavItem("Reports", reverse("reports:index")))
     if can_use_admin(user):
         items.append(NavItem("Administration", reverse("admin:index")))
     return items

@@ -23,6 +23,7 @@ from contacts.models import Contact
 
 from . import access
 from .models import Membership, Role, School, Trust, User
+from .reports.demo import load_demo_reports
 
 DEMO_PASSWORD = "safeguarding-demo"  # noqa: S105 (published in CONTRACT.md; demo only)
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXP"  # noqa: S105 (published in CONTRACT.md; demo only)
@@ -56,6 +57,11 @@ DEMO_ACCOUNTS = (
     DemoAccount("dpo", "Aisha", "Rahman", "Data Protection Officer", (Role.DPO,)),
     DemoAccount("itadmin", "Chris", "Lowe", "IT Network Manager", (Role.IT_ADMIN,)),
 )
+# The trust's safeguarding lead: anonymised reports across the trust's schools, no records. Held at the trust, so
+# kept apart from the school accounts above.
+DEMO_TRUST_ACCOUNT = DemoAccount(
+    "trust", "Sarah", "Fenwick", "Trust Safeguarding Lead", (Role.TRUST_SAFEGUARDING_LEAD,)
+)
 
 
 @transaction.atomic
@@ -67,18 +73,28 @@ def load_demo() -> dict[str, int]:
     )
     for account in DEMO_ACCOUNTS:
         _demo_account(account, school)
+    _demo_account(DEMO_TRUST_ACCOUNT, school, trust=trust)
     ensure_levels_of_need(LevelOfNeed)
     added = _load_directory(school)
     pupils = load_demo_pupils(school=school)
     concerns = load_demo_concerns(school=school)
-    return {"accounts": len(DEMO_ACCOUNTS), "contacts_added": added, "pupils_added": pupils, "concerns_added": concerns}
+    reports = load_demo_reports(
+        school=school, trust=trust, dsl=User.objects.get(username="dsl"), email_domain=DEMO_EMAIL_DOMAIN
+    )
+    return {
+        "accounts": len(DEMO_ACCOUNTS) + 1,
+        "contacts_added": added,
+        "pupils_added": pupils,
+        "concerns_added": concerns,
+        **reports,
+    }
 
 
 class NotADemoAccount(Exception):
     """An account with a demo username exists and belongs to a real person."""
 
 
-def _demo_account(account: DemoAccount, school: School) -> User:
+def _demo_account(account: DemoAccount, school: School, *, trust: Trust | None = None) -> User:
     user, created = User.objects.get_or_create(username=account.username)
     if not created and not user.email.endswith("@" + DEMO_EMAIL_DOMAIN):
         raise NotADemoAccount(
@@ -90,7 +106,10 @@ def _demo_account(account: DemoAccount, school: School) -> User:
     user.set_password(DEMO_PASSWORD)
     user.save()
     for role in account.roles:
-        Membership.objects.get_or_create(user=user, school=school, role=role)
+        if trust is not None:
+            Membership.objects.get_or_create(user=user, trust=trust, school=None, role=role)
+        else:
+            Membership.objects.get_or_create(user=user, school=school, role=role)
     user._access_grants = None
     if access.has_any_role(user, access.TWO_FACTOR_ROLES):
         _demo_totp_device(user)

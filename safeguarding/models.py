@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from .audit import OwnSchoolAudit
 
@@ -244,3 +245,43 @@ class InsetDay(OwnSchoolAudit, models.Model):
 
     def __str__(self) -> str:
         return f"INSET day {_long_date(self.day)}"
+
+
+class AssuranceKind(models.TextChoices):
+    """R89: the yearly checks the trustees must see dated in the termly report (policy Section 3)."""
+
+    SAFEGUARDING_AUDIT = "safeguarding_audit", "Safeguarding audit"
+    SDAT_CHECKLIST = "sdat_checklist", "DDSCP SDAT checklist"
+    ONLINE_SAFETY_REVIEW = "online_safety_review", "Online-safety and filtering review"
+    POLICY_REVIEW = "policy_review", "Safeguarding policy review"
+
+
+class AssuranceCheck(OwnSchoolAudit, models.Model):
+    """R89: one annual assurance check done, with when the next is due. Recorded by the DSL team or the Head;
+    each one is a new row, so the report can show the history and the latest."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="assurance_checks")
+    kind = models.CharField(max_length=30, choices=AssuranceKind.choices)
+    done_on = models.DateField("done on")
+    next_due = models.DateField("next due by")
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["school", "kind", "-done_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(next_due__gt=F("done_on")),
+                name="assurance_next_due_after_done",
+                violation_error_message="The next check must be due after this one was done.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} done {_long_date(self.done_on)}"
+
+    def clean(self) -> None:
+        if self.done_on and self.done_on > timezone.localdate():
+            raise ValidationError({"done_on": "This date is in the future. Give the day the check was done."})
+        if self.done_on and self.next_due and self.next_due <= self.done_on:
+            raise ValidationError({"next_due": "The next check must be due after this one was done."})

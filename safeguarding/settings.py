@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "safeguarding.apps.SafeguardingConfig",
     "contacts",
     "concerns",
+    "staff_allegations",
 ]
 
 MIDDLEWARE = [
@@ -288,6 +289,7 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     {"model": "concerns.mirrorrecord", "mask_fields": ["summary", "reason_declined"]},
     {"model": "concerns.pupilflag", "mask_fields": ["details", "source"]},
     {"model": "concerns.keyperson", "mask_fields": ["name", "relationship_or_team", "phone", "email", "notes"]},
+    {"model": "concerns.pupilevent", "mask_fields": ["details"]},
     {"model": "concerns.disagreement", "mask_fields": ["with_whom", "about", "stage", "outcome"]},
     {
         "model": "concerns.informationshare",
@@ -298,6 +300,35 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     {"model": "concerns.concerndraft", "exclude_fields": ["data", "updated_at"]},
 )
 # A narrative field registered with mask_fields is replaced whole, not half-shown (auditlog's default).
+# Concerns about adults: every word masked; the rows also carry the case and its subject (staff_allegations.models)
+# so /audit/ keeps them from the subject and from readers the case is not shared with (R61).
+AUDITLOG_INCLUDE_TRACKING_MODELS += (
+    {
+        "model": "staff_allegations.adultcase",
+        "mask_fields": [
+            "subject_name",
+            "subject_role",
+            "employer",
+            "reporter_name",
+            "reporter_role",
+            "location",
+            "people_present",
+            "witnessed",
+            "said",
+            "conflict_details",
+            "routing_reason",
+            "decision",
+            "action_taken",
+            "decided_by_name",
+            "summary",
+            "lessons_learnt",
+            "closed_by_name",
+        ],
+    },
+    {"model": "staff_allegations.caseentry", "mask_fields": ["details", "reference", "person", "author_name"]},
+    {"model": "staff_allegations.casetask", "mask_fields": ["reference", "outcome", "completed_by_name"]},
+    {"model": "staff_allegations.recordsreview", "mask_fields": ["notes", "reviewed_by_name"]},
+)
 AUDITLOG_MASK_CALLABLE = "safeguarding.audit.redact"
 AUDITLOG_DISABLE_REMOTE_ADDR = False
 

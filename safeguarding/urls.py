@@ -20,7 +20,9 @@ urlpatterns = [
     path("accounts/two-factor/", views.two_factor_verify, name="two_factor_verify"),
     path("accounts/two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),
     path("", include("concerns.urls")),
+    path("", include("staff_allegations.urls")),
     path("contacts/", include("contacts.urls")),
+    path("reports/", include("safeguarding.reports.urls")),
     path("audit/", views.audit_log, name="audit_log"),
     path("admin/", admin.site.urls),
 ]

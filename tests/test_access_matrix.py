@@ -18,6 +18,8 @@ from safeguarding.models import Role
 
 from .conftest import sign_in
 from .factories import ContactFactory, raise_concern
+from .reports.helpers import terms_2025_26
+from .staff_allegations.conftest import report as report_adult_concern
 
 # Who is asked. "other_dsl" is the DSL of another school: they must reach nothing of this school's.
 PEOPLE = {
@@ -60,9 +62,13 @@ DSL_TEAM_PAGE = expect(403, dsl=200, deputy=200, other_dsl=200)
 CONCERN_OBJECT = expect(404, dsl=200, deputy=200)
 CONCERN_POST = ("post", expect(404, dsl=302, deputy=302))
 
+# An adult case: its case manager only; a bad or empty form is answered 400 with the case shown again.
+ADULT_CASE_OBJECT = expect(404, chair=200)
+ADULT_CASE_POST = ("post", expect(404, chair=400))
+
 EXPECTATIONS = {
     # Each person is sent to their own home (CONTRACT.md); roles without one yet get the home page.
-    "home": expect(302, chair=200, trustee=200, itadmin=200, trust_lead=200),
+    "home": expect(302, itadmin=200),
     "healthz": expect(200, anonymous=200),
     "login": expect(302, anonymous=200),  # a signed-in person is sent on to their home
     "logout": expect(405, anonymous=405),  # sign-out is POST only
@@ -91,7 +97,8 @@ EXPECTATIONS = {
     "concerns:receipt": expect(404, staff=200),
     # The pastoral officer is on the cover rota in this world, so watches the queue (R22).
     "concerns:queue": expect(403, dsl=200, deputy=200, head=200, pastoral=200, other_dsl=200),
-    "concerns:set_availability": ("post", expect(404, dsl=302, deputy=302, other_dsl=302)),
+    # The Head marks themselves away too: allegations about staff then go to the DSL (staff_allegations.routing).
+    "concerns:set_availability": ("post", expect(404, dsl=302, deputy=302, head=302, other_dsl=302)),
     "concerns:cover_rota": DSL_TEAM_PAGE,
     "concerns:cover_shift_end": CONCERN_POST,
     "concerns:detail": CONCERN_OBJECT,
@@ -120,6 +127,32 @@ EXPECTATIONS = {
     "concerns:pupil_file_pdf": expect(404, dsl=200, deputy=200),
     "concerns:add_profile": ("post", expect(404, dsl=400, deputy=400)),
     "concerns:end_flag": ("post", expect(404)),  # no flag in this world; tests/concerns/test_pupil_profile.py
+    # Concerns about adults. The world's case is an allegation about the Head, so only the Chair (its case manager)
+    # opens it: the Head, its subject, gets the same 404 as everyone else (R61).
+    "staff_allegations:raise": RAISERS,
+    "staff_allegations:raise_practice": RAISERS,
+    "staff_allegations:sent": expect(404, staff=200),
+    "staff_allegations:list": expect(403, dsl=200, deputy=200, head=200, chair=200, other_dsl=200),
+    "staff_allegations:head_away": ("post", expect(404, head=302)),
+    "staff_allegations:settings": ("post", expect(404, head=400)),  # an empty form is explained, not saved
+    "staff_allegations:reviewed": ("post", expect(403, dsl=302, head=302, chair=302, other_dsl=302)),
+    "staff_allegations:detail": ADULT_CASE_OBJECT,
+    "staff_allegations:add_entry": ADULT_CASE_POST,
+    "staff_allegations:decide": ADULT_CASE_POST,
+    "staff_allegations:escalate": ADULT_CASE_POST,
+    "staff_allegations:close": ADULT_CASE_POST,
+    "staff_allegations:reopen": ADULT_CASE_POST,
+    "staff_allegations:share": ADULT_CASE_POST,
+    "staff_allegations:retention": ("post", expect(404, chair=302)),  # both dates may be left empty
+    "staff_allegations:complete_task": ADULT_CASE_POST,
+    # Trustees' reports: counts only, for the DSL team, the Head, the Chair, trustees and the trust's roles (R87).
+    # The other school's DSL reads their own school's reports; this world's term is not theirs.
+    "reports:index": expect(403, dsl=200, deputy=200, head=200, chair=200, trustee=200, trust_lead=200, other_dsl=200),
+    "reports:term": expect(403, dsl=200, deputy=200, head=200, chair=200, trustee=200, trust_lead=200, other_dsl=404),
+    "reports:term_pdf": expect(
+        403, dsl=200, deputy=200, head=200, chair=200, trustee=200, trust_lead=200, other_dsl=404
+    ),
+    "reports:assurance": expect(403, dsl=200, deputy=200, head=200, other_dsl=200),
 }
 
 
@@ -154,10 +187,14 @@ def world(school, other_school, make_person):
         else:
             people[name] = make_person(*roles, school=school, username=name)
     contact = ContactFactory(school=school)
+    terms_2025_26(school)  # the reports' terms
     concern = raise_concern(author=people["staff"], school=school, attachment=True)
+    about_head = report_adult_concern(people["staff"], school, subject=people["head"], allegation=True)
     return {
         "people": people,
         "kwargs": {"public_id": contact.public_id},
+        "adult_kwargs": {"public_id": about_head.public_id},
+        "adult_task_kwargs": {"public_id": about_head.tasks.get().public_id},
         "pupil_kwargs": {"public_id": concern.subject.public_id, "record": "flag", "flag_id": 999999},
         "action_kwargs": {
             "action_id": action_add(
@@ -185,6 +222,12 @@ def _url(name, pattern, world):
         kwargs = world["pupil_kwargs"]
     elif name in ("concerns:complete_action", "concerns:reassign_action"):
         kwargs = world["action_kwargs"]
+    elif name == "staff_allegations:complete_task":
+        kwargs = world["adult_task_kwargs"]
+    elif name.startswith("staff_allegations:"):
+        kwargs = world["adult_kwargs"]
+    elif name.startswith("reports:"):
+        kwargs = {"academic_year": "2025-26", "term": "autumn"}
     else:
         kwargs = world["concern_kwargs"] if name.startswith("concerns:") else world["kwargs"]
     needed = {key: kwargs[key] for key in pattern.pattern.converters}

@@ -1,7 +1,14 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from safeguarding.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_SECRET, NotADemoAccount, load_demo
+from safeguarding.demo import (
+    DEMO_ACCOUNTS,
+    DEMO_PASSWORD,
+    DEMO_TOTP_SECRET,
+    DEMO_TRUST_ACCOUNT,
+    NotADemoAccount,
+    load_demo,
+)
 
 
 class Command(BaseCommand):
@@ -25,11 +32,12 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo school ready: {result['accounts']} demo accounts; added {result['contacts_added']} contacts, "
-                f"{result['pupils_added']} pupils and {result['concerns_added']} concerns."
+                f"{result['pupils_added']} pupils and {result['concerns_added']} concerns, and "
+                f"{result['history_concerns_added']} fictional past concerns for the trustees' reports."
             )
         )
         self.stdout.write(f"Demo logins (password '{DEMO_PASSWORD}'):")
-        for account in DEMO_ACCOUNTS:
+        for account in (*DEMO_ACCOUNTS, DEMO_TRUST_ACCOUNT):
             self.stdout.write(f"  {account.username:<9} {account.first_name} {account.last_name}, {account.job_title}")
         self.stdout.write(
             f"Roles that see safeguarding records also ask for a code: authenticator secret {DEMO_TOTP_SECRET}."

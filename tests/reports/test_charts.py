@@ -1,0 +1,59 @@
+"""The charts: SVG drawn on the server that the strict CSP accepts inline, with words as text and a text
+alternative, and never a hidden figure (R88)."""
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from safeguarding.pdf import StaticOnlyURLFetcher, render_pdf
+from safeguarding.reports import charts
+from safeguarding.reports.periods import TermKey
+from safeguarding.reports.report import Scope, build_report, charts_for
+
+from .helpers import at, concern
+
+
+def test_the_svg_has_no_inline_style_and_says_what_it_shows():
+    chart = charts.bar_chart(
+        chart_id="chart-x", title="Concerns by kind", labels=["Neglect", "Bullying"], series=[("This term", [12, None])]
+    )
+    svg = chart.svg
+    assert svg.startswith("<svg") and 'role="img"' in svg
+    assert not re.search(r"\sstyle=", svg) and "<style" not in svg and "<script" not in svg
+    assert '<title id="chart-x-title">Concerns by kind</title>' in svg
+    assert "Bullying: fewer than 5 or not shown" in chart.description
+    assert ">12<" in svg and ">Neglect<" in svg  # words and numbers stay text
+
+
+def test_the_markup_has_no_namespace_prefix_whatever_else_registered_one():
+    """qrcode (the two-factor set-up page) registers an "svg:" prefix in ElementTree; the chart must not use it."""
+    import qrcode
+    import qrcode.image.svg
+
+    qrcode.make("x", image_factory=qrcode.image.svg.SvgFragmentImage).to_string()
+    chart = charts.trend_chart(chart_id="chart-t", title="Trend", term_labels=["Aut 25-26"], series=[("Concerns", [9])])
+    svg = chart.svg
+    assert "<svg:" not in svg and "ns0:" not in svg and svg.startswith("<svg ")
+
+
+def test_a_hidden_figure_is_a_gap_never_a_point():
+    chart = charts.trend_chart(
+        chart_id="chart-t", title="Trend", term_labels=["A", "B", "C"], series=[("Concerns", [10, None, 12])]
+    )
+    assert "B: fewer than 5 or not shown" in chart.description
+
+
+@pytest.mark.django_db
+def test_the_pdf_fetches_nothing_but_its_stylesheet(school, dsl, terms):
+    for i in range(8):
+        concern(school=school, author=dsl, recorded_at=at(date(2025, 10, 1) + timedelta(days=i)), level="level_1")
+    report = build_report(Scope((school,)), TermKey("2025-26", "autumn"))
+    fetcher = StaticOnlyURLFetcher()
+    pdf = render_pdf(
+        "reports/report_pdf.html",
+        {"report": report, "charts": charts_for(report), "printed_at": timezone.now()},
+        fetcher=fetcher,
+    )
+    assert pdf.startswith(b"%PDF") and fetcher.refused == []
