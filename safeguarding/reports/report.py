@@ -502,8 +502,7 @@ def _questions(report: Report) -> None:
         line = overdue_checks[0]
         questions.append(
             Question(
-                f"The {line.kind_label.lower()} at {line.school.name} was due by {line.next_due:%-d %B %Y}. "
-                "When will it be done?"
+                f"{line.kind_label} at {line.school.name}: due by {line.next_due:%-d %B %Y}. When will it be done?"
             )
         )
     report.questions = questions[:3]
