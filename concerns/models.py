@@ -413,6 +413,9 @@ class ActionKind(models.TextChoices):
     LADO = "lado", "Contact the LADO"
     # Fallback (R21)
     SHARE_WITH_DSL = "share_with_dsl", "Share the concern and actions taken with the DSL"
+    # Moving schools (R55, R58): done by recording the transfer on the child's file, not by "Done"
+    SEND_CP_FILE = "send_cp_file", "Send the CP file to the next school"
+    CONFIRM_CP_FILE_RECEIPT = "confirm_cp_file_receipt", "Confirm receipt to the sending school"
 
 
 class ActionStatus(models.TextChoices):
@@ -581,6 +584,10 @@ class ChronologyKind(models.TextChoices):
     MIRROR = "mirror", "Named in a concern about another child"
     LEFT = "left", "Left the school"
     ABSENT = "absent", "Unexplained absence or missing"
+    CP_FILE_DUE = "cp_file_due", "CP file to send to the next school"
+    CP_FILE_SENT = "cp_file_sent", "CP file sent"
+    CP_FILE_RECEIVED = "cp_file_received", "CP file received"
+    CP_FILE_RECEIPT_CONFIRMED = "cp_file_receipt_confirmed", "Receipt of the CP file confirmed"
     CLOSED = "closed", "Concern closed"
     REOPENED = "reopened", "Concern reopened"
 
@@ -918,3 +925,109 @@ class PupilEvent(OwnSchoolAudit, RecordedBy):
     def clean(self) -> None:
         if self.on and self.on > timezone.localdate():
             raise ValidationError({"on": "This date is in the future. Give the date it happened."})
+
+
+class TransferDirection(models.TextChoices):
+    OUT = "out", "Sent to the next school"
+    IN = "in", "Received from the previous school"
+
+
+class TransferMethod(models.TextChoices):
+    """R55: how the file went (or came), kept apart from the main pupil file."""
+
+    SECURE_EMAIL = "secure_email", "Secure email"
+    SECURE_PORTAL = "secure_portal", "Secure portal (e.g. S2S or a CPOMS transfer)"
+    TRACKED_POST = "tracked_post", "Tracked post"
+    IN_PERSON = "in_person", "Handed over in person, with a signature"
+
+
+METHOD_WORDS = {
+    TransferMethod.SECURE_EMAIL: "by secure email",
+    TransferMethod.SECURE_PORTAL: "through a secure portal",
+    TransferMethod.TRACKED_POST: "by tracked post",
+    TransferMethod.IN_PERSON: "by hand, in person, with a signature",
+}
+
+
+class FileTransfer(OwnSchoolAudit, RecordedBy):
+    """R55, R58: the child's CP file sent to the next school or received from the previous one.
+
+    Out: opened when a leaving is recorded for a child with a CP file, with the day it is due (the 5th school day
+    after leaving, decision 2: computed, never typed) and its task; then sent (how, when, to whom) and the receiving
+    school's confirmation of receipt (who, when), which closes the task. In: received (from whom, when, how), with
+    a task to confirm receipt to the sender, closed by recording when that was done."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="file_transfers")
+    direction = models.CharField(max_length=3, choices=TransferDirection.choices, editable=False)
+    other_school = models.CharField("school (full name and town)", max_length=200, blank=True)
+    other_school_contact = models.CharField(
+        "their DSL (full name), if known", max_length=200, blank=True, help_text="Who the file went to, or came from."
+    )
+    method = models.CharField("how", max_length=20, choices=TransferMethod.choices, blank=True)
+    # Out
+    event = models.ForeignKey(PupilEvent, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    due_on = models.DateField("due by", null=True, blank=True, editable=False)
+    sent_on = models.DateField("date sent", null=True, blank=True)
+    receipt_confirmed_by = models.CharField(
+        "who confirmed receipt (full name and role at the receiving school)", max_length=200, blank=True
+    )
+    receipt_confirmed_on = models.DateField("date receipt was confirmed", null=True, blank=True)
+    # In
+    received_on = models.DateField("date received", null=True, blank=True)
+    confirmation_sent_on = models.DateField("date we confirmed receipt to the sending school", null=True, blank=True)
+    # The task this transfer closes: sending (out) or confirming receipt (in).
+    action = models.OneToOneField(
+        Action, on_delete=models.PROTECT, null=True, blank=True, related_name="file_transfer", editable=False
+    )
+    # R58: who was told a file arrived (the DSL, the deputies and the SENCo); they see a notice on My concerns.
+    told = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="file_transfers_told", blank=True)
+
+    class Meta:
+        ordering = ["-recorded_at"]
+        indexes = [models.Index(fields=["school", "direction"])]
+
+    def __str__(self) -> str:
+        return self.get_direction_display()
+
+    @property
+    def is_out(self) -> bool:
+        return self.direction == TransferDirection.OUT
+
+    @property
+    def is_complete(self) -> bool:
+        return bool(self.receipt_confirmed_on if self.is_out else self.confirmation_sent_on)
+
+    @property
+    def method_words(self) -> str:
+        """How the file went, as the words after "sent" or "received" in a sentence."""
+        return METHOD_WORDS.get(self.method, "")
+
+    @property
+    def sent_on_time(self) -> bool | None:
+        if not (self.is_out and self.sent_on and self.due_on):
+            return None
+        return self.sent_on <= self.due_on
+
+    def clean(self) -> None:
+        today = timezone.localdate()
+        errors = {}
+        for name in ("sent_on", "receipt_confirmed_on", "received_on", "confirmation_sent_on"):
+            value = getattr(self, name)
+            if value and value > today:
+                errors[name] = "This date is in the future. Give the date it happened."
+        if "sent_on" not in errors and self.sent_on and self.event_id and self.sent_on < self.event.on:
+            errors["sent_on"] = (
+                f"This is before the child left ({self.event.on:%-d %B %Y}). Give the date the file was sent."
+            )
+        confirmed, sent = self.receipt_confirmed_on, self.sent_on
+        if "receipt_confirmed_on" not in errors and confirmed and sent and confirmed < sent:
+            errors["receipt_confirmed_on"] = (
+                f"This is before the file was sent ({sent:%-d %B %Y}). Give the date receipt was confirmed."
+            )
+        answered, received = self.confirmation_sent_on, self.received_on
+        if "confirmation_sent_on" not in errors and answered and received and answered < received:
+            errors["confirmation_sent_on"] = f"This is before the file was received ({received:%-d %B %Y})."
+        if errors:
+            raise ValidationError(errors)

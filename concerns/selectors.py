@@ -4,8 +4,10 @@ same (None / Http404), so nothing reveals which records exist."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
+from django.utils import timezone
 
 from safeguarding import access
 from safeguarding.models import School
@@ -228,6 +230,22 @@ def staff_notes_for(*, user):
     )
 
 
+ARRIVAL_NOTICE_DAYS = 30
+
+
+def file_arrivals_for(*, user):
+    """R58: CP files received in the last 30 days that this person was told of (the DSL, deputies and the SENCo):
+    the child's name and the date, nothing of the file."""
+    from .models import FileTransfer, TransferDirection
+
+    since = timezone.localdate() - timedelta(days=ARRIVAL_NOTICE_DAYS)
+    return (
+        FileTransfer.objects.filter(told=user, direction=TransferDirection.IN, received_on__gte=since)
+        .select_related("pupil")
+        .order_by("-received_on", "-recorded_at")
+    )
+
+
 def levels_of_need() -> QuerySet[LevelOfNeed]:
     return LevelOfNeed.objects.filter(is_active=True)
 
@@ -240,6 +258,7 @@ def pupil_for_file(*, user, public_id) -> Pupil | None:
             "flags",
             "key_people",
             "events",
+            "file_transfers",
             Prefetch(
                 "actions",
                 queryset=Action.objects.filter(concern__isnull=True).select_related("owner", "completed_by"),

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from safeguarding import access, calendar
-from safeguarding.models import Membership, School, User
+from safeguarding.models import Membership, Role, School, User
 
 from . import categories
 from .models import (
@@ -37,6 +37,7 @@ from .models import (
     Decision,
     Disagreement,
     DomesticAbuseNotification,
+    FileTransfer,
     FlagKind,
     InformationShare,
     KeyPerson,
@@ -55,6 +56,7 @@ from .models import (
     ShareDirection,
     SourceType,
     StaffNote,
+    TransferDirection,
     Triage,
     Unavailability,
 )
@@ -674,18 +676,19 @@ def _open_action(
     owner: User | None = None,
     due_at=None,
     chronicle: bool = True,
+    always_new: bool = False,
     **fields,
 ):
     """Creates the action unless one of its kind is already open on the concern (or, for a pupil-level task given
-    `pupil` and no concern, on the child): moves the concern to "Actions open", writes the chronology line (unless
-    the caller writes its own) and queues the reminder for the due time."""
+    `pupil` and no concern, on the child; `always_new` makes one anyway): moves the concern to "Actions open",
+    writes the chronology line (unless the caller writes its own) and queues the reminder for the due time."""
     if concern is not None:
         school, existing = concern.school, concern.actions.filter(kind=kind, status="open").first()
         pupil = None
     else:
         school = pupil.school
         existing = Action.objects.filter(pupil=pupil, concern__isnull=True, kind=kind, status="open").first()
-    if existing:
+    if existing and not always_new:
         return existing
     action = Action(
         school=school,
@@ -815,6 +818,15 @@ def action_add(
     return action
 
 
+# R55, R58: these close when the transfer's last step is recorded on the child's file, never by "Done".
+TRANSFER_TASKS = {
+    ActionKind.SEND_CP_FILE: "This task closes only when the receiving school's confirmation of receipt (who and "
+    "when) is recorded under Moving schools on the child's file (R55).",
+    ActionKind.CONFIRM_CP_FILE_RECEIPT: "This task closes when you record, under Moving schools on the child's "
+    "file, the date you confirmed receipt to the sending school.",
+}
+
+
 def can_complete(user: User, action: Action) -> bool:
     return action.owner_id == user.pk or access.can_triage(user, action.school)
 
@@ -831,6 +843,8 @@ def action_complete(*, user: User, action: Action, outcome: str, reference: str 
     if action.kind == ActionKind.SHARE_WITH_DSL:
         # R21: it closes when the DSL team takes the concern back (their acknowledgement), not by its owner.
         raise ValidationError("This closes when the DSL team acknowledges the concern.")
+    if action.kind in TRANSFER_TASKS and action.is_open:
+        raise ValidationError(TRANSFER_TASKS[action.kind])
     if not action.is_open:
         return action
     errors = {}
@@ -1145,6 +1159,7 @@ class PupilEventResult:
     task: Action | None = None
     task_created: bool = False
     social_workers: list[KeyPerson] = field(default_factory=list)
+    transfer: FileTransfer | None = None  # R55: the CP file to send, when the child who left has one
 
 
 def social_workers_text(people) -> str:
@@ -1245,4 +1260,251 @@ def pupil_event_record(*, user: User, pupil: Pupil, event: PupilEvent) -> PupilE
             )
     kind = ChronologyKind.LEFT if event.kind == PupilEventKind.LEFT else ChronologyKind.ABSENT
     _chronicle(concern=None, pupil=pupil, kind=kind, by=user, summary=summary)
+    if event.kind == PupilEventKind.LEFT and has_cp_file(pupil, day=event.on):
+        result.transfer = _transfer_out_open(user=user, pupil=pupil, event=event)
     return result
+
+
+# --- Moving schools: the CP file sent and received (R55, R58) ----------------------------------------------------
+
+
+def has_cp_file(pupil: Pupil, *, day=None) -> bool:
+    """The child has a CP file to pass on: a concern about them (as its subject), or a flag current today or on
+    `day` (R52, R55)."""
+    if ConcernPupil.objects.filter(pupil=pupil, role=PupilRole.SUBJECT).exists():
+        return True
+    today = timezone.localdate()
+    return any(f.is_current(today) or (day is not None and f.is_current(day)) for f in pupil.flags.all())
+
+
+def _day(value) -> str:
+    return f"{value:%A %-d %B %Y}"
+
+
+def _transfer_out_open(*, user: User, pupil: Pupil, event: PupilEvent) -> FileTransfer:
+    """R55: the task to send the CP file, due at the end of the 5th school day after leaving (or the 5th of the new
+    term), and the transfer it closes. While one is still open, that one stands (a leaving recorded twice)."""
+    existing = (
+        FileTransfer.objects.filter(pupil=pupil, direction=TransferDirection.OUT, receipt_confirmed_on__isnull=True)
+        .select_related("action")
+        .first()
+    )
+    if existing is not None:
+        return existing
+    due_on = calendar.transfer_due(pupil.school, event.on)
+    action = _open_action(
+        pupil=pupil,
+        kind=ActionKind.SEND_CP_FILE,
+        user=user,
+        owner=user,
+        due_at=calendar.school_day_end(pupil.school, due_on),
+        notes="Send the CP file separately from the main pupil file, by a secure method, then record it here with "
+        "the receiving school's confirmation of receipt.",
+        chronicle=False,  # the line below says so
+    )
+    name, role = _name_and_role(user, pupil.school)
+    transfer = FileTransfer(
+        school=pupil.school,
+        pupil=pupil,
+        direction=TransferDirection.OUT,
+        event=event,
+        due_on=due_on,
+        action=action,
+        recorded_by=user,
+        recorded_by_name=name,
+        recorded_by_role=role,
+    )
+    transfer.full_clean()
+    transfer.save()
+    owner_name, owner_role = _name_and_role(action.owner, pupil.school)
+    _chronicle(
+        concern=None,
+        pupil=pupil,
+        kind=ChronologyKind.CP_FILE_DUE,
+        by=user,
+        summary=f"The CP file must be sent to the next school by the end of the school day on {_day(due_on)}, the "
+        f"fifth school day after the child left. A task was set for {owner_name} ({owner_role}).",
+    )
+    return transfer
+
+
+def _lock_transfer(*, user: User, transfer: FileTransfer, direction: str) -> FileTransfer:
+    if not access.can_view_pupil_file(user, transfer.pupil):
+        raise PermissionDenied
+    locked = (
+        FileTransfer.objects.select_for_update(of=("self",))
+        .select_related("pupil__school", "event", "action")
+        .get(pk=transfer.pk)
+    )
+    if locked.direction != direction:
+        raise ValidationError("This is not that kind of transfer.")
+    return locked
+
+
+def _close_transfer_task(*, user: User, transfer: FileTransfer, outcome: str) -> None:
+    """Recording the last step of a transfer closes its task, with a sentence of what was done."""
+    action = transfer.action
+    if action is None or not action.is_open:
+        return
+    action.status = "done"
+    action.outcome = outcome
+    action.completed_at, action.completed_by = timezone.now(), user
+    action.save(update_fields=["status", "outcome", "completed_at", "completed_by"])
+
+
+@transaction.atomic
+def file_transfer_sent(
+    *,
+    user: User,
+    transfer: FileTransfer,
+    sent_on,
+    method: str,
+    other_school: str,
+    other_school_contact: str = "",
+) -> FileTransfer:
+    """R55: the CP file went to the next school: when, how, and to whom. The task stays open until the receiving
+    school confirms receipt."""
+    transfer = _lock_transfer(user=user, transfer=transfer, direction=TransferDirection.OUT)
+    if transfer.sent_on is not None:
+        raise ValidationError("The file is already recorded as sent.")
+    errors = {}
+    if not other_school.strip():
+        errors["other_school"] = "Give the school the file went to."
+    if not method:
+        errors["method"] = "Say how the file was sent."
+    if not sent_on:
+        errors["sent_on"] = "Give the date the file was sent."
+    if errors:
+        raise ValidationError(errors)
+    transfer.sent_on, transfer.method = sent_on, method
+    transfer.other_school, transfer.other_school_contact = other_school.strip(), other_school_contact.strip()
+    transfer.full_clean()
+    transfer.save(update_fields=["sent_on", "method", "other_school", "other_school_contact"])
+    name, role = _name_and_role(user, transfer.school)
+    to = transfer.other_school + (f", for {transfer.other_school_contact}" if transfer.other_school_contact else "")
+    timing = (
+        ("on time" if transfer.sent_on_time else f"after the day it was due ({transfer.due_on:%-d %B %Y})")
+        if transfer.due_on
+        else ""
+    )
+    _chronicle(
+        concern=None,
+        pupil=transfer.pupil,
+        kind=ChronologyKind.CP_FILE_SENT,
+        by=user,
+        summary=f"CP file sent to {to} {transfer.method_words} on {_day(transfer.sent_on)}"
+        + (f", {timing}" if timing else "")
+        + f". Recorded by {name} ({role}). Waiting for the receiving school to confirm receipt.",
+    )
+    return transfer
+
+
+@transaction.atomic
+def file_transfer_receipt_confirmed(
+    *, user: User, transfer: FileTransfer, confirmed_by: str, confirmed_on
+) -> FileTransfer:
+    """R55: the receiving school confirmed receipt (who, when). This, and only this, closes the task to send the
+    file."""
+    transfer = _lock_transfer(user=user, transfer=transfer, direction=TransferDirection.OUT)
+    if transfer.sent_on is None:
+        raise ValidationError("Record that the file was sent first.")
+    if transfer.receipt_confirmed_on is not None:
+        raise ValidationError("Receipt is already confirmed.")
+    errors = {}
+    if not confirmed_by.strip():
+        errors["receipt_confirmed_by"] = "Say who at the receiving school confirmed receipt."
+    if not confirmed_on:
+        errors["receipt_confirmed_on"] = "Give the date receipt was confirmed."
+    if errors:
+        raise ValidationError(errors)
+    transfer.receipt_confirmed_by, transfer.receipt_confirmed_on = confirmed_by.strip(), confirmed_on
+    transfer.full_clean()
+    transfer.save(update_fields=["receipt_confirmed_by", "receipt_confirmed_on"])
+    sentence = (
+        f"{transfer.other_school} confirmed receipt of the CP file: {transfer.receipt_confirmed_by}, "
+        f"on {_day(confirmed_on)}."
+    )
+    _close_transfer_task(user=user, transfer=transfer, outcome=sentence)
+    name, role = _name_and_role(user, transfer.school)
+    _chronicle(
+        concern=None,
+        pupil=transfer.pupil,
+        kind=ChronologyKind.CP_FILE_RECEIPT_CONFIRMED,
+        by=user,
+        summary=f"{sentence} Recorded by {name} ({role}); the task to send the file is done.",
+    )
+    return transfer
+
+
+def _told_of_arrival(school: School) -> list[User]:
+    """R58: the DSL, the deputies and the SENCo."""
+    return _people_with(school, (*access.DSL_TEAM, Role.SENCO))
+
+
+@transaction.atomic
+def file_transfer_received(*, user: User, pupil: Pupil, transfer: FileTransfer) -> FileTransfer:
+    """R58: a CP file came from the child's previous school. It goes on the chronology; the recorder gets a task to
+    confirm receipt to the sender by the close of the next working day; the DSL, the deputies and the SENCo are
+    told on My concerns (a notice with the child's name and the date, nothing of the file)."""
+    if not access.can_view_pupil_file(user, pupil):
+        raise PermissionDenied
+    errors = {}
+    if not transfer.other_school.strip():
+        errors["other_school"] = "Give the school the file came from."
+    if not transfer.received_on:
+        errors["received_on"] = "Give the date the file was received."
+    if not transfer.method:
+        errors["method"] = "Say how the file came."
+    if errors:
+        raise ValidationError(errors)
+    name, role = _name_and_role(user, pupil.school)
+    transfer.school, transfer.pupil, transfer.direction = pupil.school, pupil, TransferDirection.IN
+    transfer.recorded_by, transfer.recorded_by_name, transfer.recorded_by_role = user, name, role
+    transfer.full_clean()
+    transfer.action = _open_action(
+        pupil=pupil,
+        kind=ActionKind.CONFIRM_CP_FILE_RECEIPT,
+        user=user,
+        owner=user,
+        due_at=calendar.close_of_next_working_day(timezone.now()),
+        notes=f"Confirm to {transfer.other_school} that the CP file arrived, then record the date on the child's file.",
+        chronicle=False,
+        always_new=True,  # each file received has its own sender to answer
+    )
+    transfer.save()
+    transfer.told.set(_told_of_arrival(pupil.school))
+    from_whom = transfer.other_school + (f" ({transfer.other_school_contact})" if transfer.other_school_contact else "")
+    _chronicle(
+        concern=None,
+        pupil=pupil,
+        kind=ChronologyKind.CP_FILE_RECEIVED,
+        by=user,
+        summary=f"CP file received from {from_whom} {transfer.method_words} on "
+        f"{_day(transfer.received_on)}. Recorded by {name} ({role}), who is to confirm receipt to the sending school "
+        "by the close of the next working day. The DSL, the deputies and the SENCo were told.",
+    )
+    return transfer
+
+
+@transaction.atomic
+def file_transfer_confirmation_sent(*, user: User, transfer: FileTransfer, confirmation_sent_on) -> FileTransfer:
+    """R58: receipt was confirmed to the sending school; that closes the task."""
+    transfer = _lock_transfer(user=user, transfer=transfer, direction=TransferDirection.IN)
+    if transfer.confirmation_sent_on is not None:
+        raise ValidationError("Receipt is already confirmed to the sending school.")
+    if not confirmation_sent_on:
+        raise ValidationError({"confirmation_sent_on": "Give the date you confirmed receipt."})
+    transfer.confirmation_sent_on = confirmation_sent_on
+    transfer.full_clean()
+    transfer.save(update_fields=["confirmation_sent_on"])
+    sentence = f"Receipt of the CP file confirmed to {transfer.other_school} on {_day(confirmation_sent_on)}."
+    _close_transfer_task(user=user, transfer=transfer, outcome=sentence)
+    name, role = _name_and_role(user, transfer.school)
+    _chronicle(
+        concern=None,
+        pupil=transfer.pupil,
+        kind=ChronologyKind.CP_FILE_RECEIPT_CONFIRMED,
+        by=user,
+        summary=f"{sentence} Recorded by {name} ({role}).",
+    )
+    return transfer

@@ -34,6 +34,10 @@ from .forms import (
     DecisionForm,
     DisagreementForm,
     DslAttachmentForm,
+    FileTransferConfirmationForm,
+    FileTransferInForm,
+    FileTransferReceiptForm,
+    FileTransferSentForm,
     InformationShareForm,
     KeyPersonForm,
     MeetingForm,
@@ -286,6 +290,8 @@ def my_concerns(request):
     for action in my_actions:
         # A pupil-level task (R38) links to the child's file for those who may open it.
         action.file_link = action.pupil is not None and access.can_view_pupil_file(request.user, action.pupil)
+        # R55, R58: a transfer's task closes from the child's file, not with "Done".
+        action.closes_on_file = services.TRANSFER_TASKS.get(action.kind, "")
     return render(
         request,
         "concerns/my_concerns.html",
@@ -293,6 +299,7 @@ def my_concerns(request):
             "concerns": selectors.my_concerns(user=request.user),
             "my_actions": my_actions,
             "staff_notes": selectors.staff_notes_for(user=request.user),
+            "file_arrivals": selectors.file_arrivals_for(user=request.user),
             "complete_form": ActionCompleteForm(),
         },
     )
@@ -859,21 +866,54 @@ PROFILE_FORMS = {
     "flag": (PupilFlagForm, "flag_form"),
     "person": (KeyPersonForm, "person_form"),
     "event": (PupilEventForm, "event_form"),  # R38: left the school, or unexplained absence or missing
+    "transfer_in": (FileTransferInForm, "transfer_in_form"),  # R58: a CP file received from the previous school
+}
+
+# R55, R58: the next step of a transfer already on the file, named by its public id in the form.
+TRANSFER_STEPS = {
+    "transfer_sent": FileTransferSentForm,
+    "transfer_receipt": FileTransferReceiptForm,
+    "transfer_confirmed": FileTransferConfirmationForm,
 }
 
 
-def _pupil_file_page(request, pupil, *, status=200, **forms):
+def _next_step(transfer) -> str | None:
+    if transfer.is_complete:
+        return None
+    if not transfer.is_out:
+        return "transfer_confirmed"
+    return "transfer_receipt" if transfer.sent_on else "transfer_sent"
+
+
+def _transfers_with_forms(pupil, bound=None):
+    """Each transfer on the file, newest first, with the form for its next step (the posted one when it failed)."""
+    transfers = list(pupil.file_transfers.all())
+    for index, transfer in enumerate(transfers):
+        transfer.step = _next_step(transfer)
+        if bound is not None and bound[0].pk == transfer.pk:
+            transfer.step_form = bound[1]
+        elif transfer.step:
+            transfer.step_form = TRANSFER_STEPS[transfer.step](auto_id=f"transfer{index}_%s")
+        else:
+            transfer.step_form = None
+    return transfers
+
+
+def _pupil_file_page(request, pupil, *, status=200, bound_step=None, **forms):
     people = list(pupil.key_people.all())
     flags = list(pupil.flags.all())
     open_tasks = [a for a in pupil.pupil_tasks if a.is_open]
+    for action in open_tasks:
+        action.closes_on_file = services.TRANSFER_TASKS.get(action.kind, "")
     today = timezone.localdate()
+    concerns = list(selectors.concerns_about(user=request.user, pupil=pupil))
     return render(
         request,
         "concerns/pupil_file.html",
         {
             "pupil": pupil,
             "chronology": selectors.chronology_for_pupil(user=request.user, pupil=pupil),
-            "concerns": selectors.concerns_about(user=request.user, pupil=pupil),
+            "concerns": concerns,
             "flags": flags,
             "key_people": people,
             # R50: at least two emergency contacts are kept for every child.
@@ -888,6 +928,9 @@ def _pupil_file_page(request, pupil, *, status=200, **forms):
             "informs_social_worker": [
                 f for f in flags if f.kind in services.SOCIAL_WORKER_FLAGS and f.is_current(today)
             ],
+            "transfers": _transfers_with_forms(pupil, bound_step),
+            # R55: leaving sets the task to send the CP file when there is one; the form says so beforehand.
+            "has_cp_file": bool(concerns) or any(f.is_current(today) for f in flags),
             **{
                 name: forms.get(name) or form_class(auto_id=f"{key}_%s")
                 for key, (form_class, name) in PROFILE_FORMS.items()
@@ -913,8 +956,10 @@ def pupil_file(request, public_id):
 def add_profile(request, public_id, record):
     """Adds a flag (R48), a key person (R50), or a leaving or unexplained absence (R38) to the child's file."""
     pupil = selectors.pupil_for_file(user=request.user, public_id=public_id)
-    if pupil is None or record not in PROFILE_FORMS:
+    if pupil is None or record not in (*PROFILE_FORMS, *TRANSFER_STEPS):
         raise Http404
+    if record in TRANSFER_STEPS:
+        return _transfer_step(request, pupil, record)
     form_class, name = PROFILE_FORMS[record]
     form = form_class(request.POST, auto_id=f"{record}_%s")
     if form.is_valid():
@@ -922,15 +967,68 @@ def add_profile(request, public_id, record):
             if record == "event":
                 result = services.pupil_event_record(user=request.user, pupil=pupil, event=form.save(commit=False))
                 done = _event_message(result)
+            elif record == "transfer_in":
+                services.file_transfer_received(user=request.user, pupil=pupil, transfer=form.save(commit=False))
+                done = (
+                    "Recorded: CP file received. A task is set for you: confirm receipt to the sending school by "
+                    "the close of the next working day. The DSL, the deputies and the SENCo are told."
+                )
             else:
                 services.pupil_profile_add(user=request.user, pupil=pupil, record=form.save(commit=False))
                 done = "Added to the file."
         except ValidationError as error:
-            form.add_error(None, error)
+            _add_errors(form, error)
         else:
             messages.success(request, done)
             return redirect("concerns:pupil_file", public_id=public_id)
     return _pupil_file_page(request, pupil, status=400, **{name: form})
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """A service's refusal on the form: under the field it names when the form has that field, else at the top."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _transfer_step(request, pupil, record):
+    """R55, R58: the next step of a transfer on this child's file: sent, receipt confirmed, or receipt confirmed to
+    the sender. The transfer is named by its public id, looked up among this child's transfers only."""
+    try:
+        transfer = pupil.file_transfers.filter(public_id=request.POST.get("transfer", "")).first()
+    except ValidationError:  # not a UUID
+        transfer = None
+    if transfer is None or _next_step(transfer) != record:
+        raise Http404
+    index = next(i for i, t in enumerate(pupil.file_transfers.all()) if t.pk == transfer.pk)
+    form = TRANSFER_STEPS[record](request.POST, auto_id=f"transfer{index}_%s")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if record == "transfer_sent":
+                services.file_transfer_sent(user=request.user, transfer=transfer, **data)
+                done = "Recorded: the CP file is sent. The task stays open until the receiving school confirms receipt."
+            elif record == "transfer_receipt":
+                services.file_transfer_receipt_confirmed(
+                    user=request.user,
+                    transfer=transfer,
+                    confirmed_by=data["receipt_confirmed_by"],
+                    confirmed_on=data["receipt_confirmed_on"],
+                )
+                done = "Recorded: receipt confirmed. The task to send the CP file is done."
+            else:
+                services.file_transfer_confirmation_sent(
+                    user=request.user, transfer=transfer, confirmation_sent_on=data["confirmation_sent_on"]
+                )
+                done = "Recorded: receipt confirmed to the sending school. The task is done."
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, done)
+            return redirect("concerns:pupil_file", public_id=pupil.public_id)
+    return _pupil_file_page(request, pupil, status=400, bound_step=(transfer, form))
 
 
 def _event_message(result: services.PupilEventResult) -> str:
@@ -938,6 +1036,11 @@ def _event_message(result: services.PupilEventResult) -> str:
     done = f"Recorded: {result.event.get_kind_display().lower()}."
     if result.event.kind == PupilEventKind.LEFT:
         done += " The child is marked as no longer on roll."
+    if result.transfer is not None and result.transfer.due_on:
+        done += (
+            f" The CP file must go to the next school by the end of the school day on "
+            f"{result.transfer.due_on:%A %-d %B %Y}: record it under Moving schools."
+        )
     if result.task is None:
         return done
     if result.task_created:

@@ -290,6 +290,11 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     {"model": "concerns.pupilflag", "mask_fields": ["details", "source"]},
     {"model": "concerns.keyperson", "mask_fields": ["name", "relationship_or_team", "phone", "email", "notes"]},
     {"model": "concerns.pupilevent", "mask_fields": ["details"]},
+    {
+        "model": "concerns.filetransfer",
+        "mask_fields": ["other_school", "other_school_contact", "receipt_confirmed_by"],
+        "m2m_fields": ["told"],
+    },
     {"model": "concerns.disagreement", "mask_fields": ["with_whom", "about", "stage", "outcome"]},
     {
         "model": "concerns.informationshare",

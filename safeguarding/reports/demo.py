@@ -15,7 +15,7 @@ from django.utils import timezone
 from concerns.models import Pupil
 from safeguarding.models import AssuranceCheck, AssuranceKind, School, Trust, User
 
-from .fictional import People, add_flags, add_history, add_pupils, ensure_terms
+from .fictional import People, add_flags, add_history, add_pupils, add_transfers, ensure_terms
 from .periods import academic_year_on
 
 SECOND_SCHOOL = "Larkspur Hill Academy"
@@ -85,6 +85,13 @@ def load_demo_reports(*, school: School, trust: Trust, dsl: User, email_domain: 
                 pupils=pupils,
                 people=people[place.pk],
                 seed=zlib.crc32(f"{place.name} {term.academic_year} {term.name}".encode()),
+            )
+            add_transfers(
+                place,
+                term=term,
+                pupils=pupils,
+                people=people[place.pk],
+                seed=zlib.crc32(f"{place.name} {term.academic_year} {term.name} transfers".encode()),
             )
         since = date(first_year - 1, 9, 1)
         add_flags(place, pupils=pupils, people=people[place.pk], seed=zlib.crc32(place.name.encode()), since=since)

@@ -32,12 +32,15 @@ from concerns.models import (
     Decision,
     DecisionKind,
     DomesticAbuseNotification,
+    FileTransfer,
     FlagKind,
     LevelOfNeed,
     Pupil,
     PupilFlag,
     PupilRole,
     SourceType,
+    TransferDirection,
+    TransferMethod,
     Triage,
 )
 from safeguarding import calendar
@@ -473,6 +476,74 @@ FLAG_SHARES = {
     FlagKind.PREVIOUSLY_LOOKED_AFTER: 0.012,
     FlagKind.EARLY_HELP: 0.05,
 }
+
+
+FICTIONAL_SCHOOLS = ("Brookfield Academy", "Meadowbank School", "Oakley Vale School", "St Cuthbert's High School")
+
+
+def add_transfers(school: School, *, term: Term, pupils: list[Pupil], people: People, seed: int) -> int:
+    """CP files sent and received in `term` (to today at most), R55 and R58: a few each way, most sent within the
+    5 school days, some late. Every one is finished (sent, receipt confirmed both ways), so nothing waits in a queue
+    and no task is made. Nothing is added if the term already has transfers."""
+    today = timezone.localdate()
+    term_end = min(term.ends_on, today)
+    recorded = FileTransfer.objects.filter(school=school, recorded_at__date__gte=term.starts_on)
+    if recorded.filter(recorded_at__date__lte=term.ends_on).exists() or not pupils:
+        return 0
+    days = _school_days(term, term_end)
+    if not days:
+        return 0
+    rng = random.Random(seed)  # noqa: S311 (fictional data; nothing secret)
+    school_calendar = calendar.SchoolCalendar.for_school(school)
+    methods = list(TransferMethod.values)
+    rows = []
+
+    def row(pupil, direction, on, **fields):
+        return FileTransfer(
+            school=school,
+            pupil=pupil,
+            direction=direction,
+            other_school=rng.choice(FICTIONAL_SCHOOLS),
+            method=rng.choice(methods),
+            recorded_by=people.dsl,
+            recorded_by_name=people.dsl_name,
+            recorded_by_role=people.dsl_role,
+            recorded_at=_aware(on, 12, 0),
+            **fields,
+        )
+
+    for pupil in rng.sample(pupils, min(len(pupils), rng.randint(5, 9))):
+        left_on = rng.choice(days)
+        due_on = school_calendar.transfer_due(left_on)
+        # Most go within the 5 school days; about one in six a few days late.
+        sent_on = left_on + timedelta(days=rng.randint(1, 6)) if rng.random() < 0.83 else due_on + timedelta(days=3)
+        confirmed_on = sent_on + timedelta(days=rng.randint(0, 3))
+        if confirmed_on > term_end:
+            continue
+        rows.append(
+            row(
+                pupil,
+                TransferDirection.OUT,
+                left_on,
+                due_on=due_on,
+                sent_on=sent_on,
+                receipt_confirmed_by="Fictional DSL, Designated Safeguarding Lead",
+                receipt_confirmed_on=confirmed_on,
+            )
+        )
+    for pupil in rng.sample(pupils, min(len(pupils), rng.randint(4, 8))):
+        received_on = rng.choice(days)
+        rows.append(
+            row(
+                pupil,
+                TransferDirection.IN,
+                received_on,
+                received_on=received_on,
+                confirmation_sent_on=min(received_on + timedelta(days=rng.randint(0, 1)), term_end),
+            )
+        )
+    FileTransfer.objects.bulk_create(rows)
+    return len(rows)
 
 
 def add_flags(school: School, *, pupils: list[Pupil], people: People, seed: int, since: date) -> int:

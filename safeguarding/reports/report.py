@@ -40,6 +40,15 @@ from .suppression import Figure, Table
 TRUST = "trust"
 TREND_TERMS = 6
 
+# R87: CP files out and in, and the share sent on time (R55, R58).
+TRANSFER_MEASURES = (
+    "transfers_sent",
+    "transfers_sent_on_time",
+    "transfers_sent_late",
+    "transfers_received",
+    "transfers_overdue",
+)
+
 # Counts that stand at a moment (not flows through the term) and so appear in two terms' reports: each is hidden by
 # the same rule wherever it appears (see `_protect`).
 STOCKS = ("allegations_open_at_end", "allegations_open_at_start")
@@ -106,6 +115,7 @@ def _measures(levels, staff_available: bool) -> list[str]:
         "deadlines_met",
         "deadlines_missed",
         "overdue_actions",
+        *TRANSFER_MEASURES,
         *(f"group:{code}" for code, _ in GROUPS),
         *(f"level:{code}" for code, _ in levels),
         "level:none",
@@ -143,6 +153,8 @@ def _relate_column(table: Table, column, levels, staff_available: bool) -> None:
     table.at_least(k("child_on_child"), [k("concerns")])
     table.at_least(k("group:child_on_child"), [k("child_on_child")])
     table.total(k("deadlines_due"), [k("deadlines_met"), k("deadlines_missed")])
+    # Sent on time is part of sent (so never more than it): the rest were sent late.
+    table.total(k("transfers_sent"), [k("transfers_sent_on_time"), k("transfers_sent_late")])
     for kind in REFERRAL_TYPES:
         code = kind.code
         table.total(k(f"referral:{code}:referred"), [k(f"referral:{code}:answered"), k(f"referral:{code}:awaiting")])
@@ -355,7 +367,7 @@ def _share_text(figures: TermFigures, column, part: str, rest: str, whole: str) 
         return "–"
     whole_figure = figures.get(column, whole)
     if whole_figure.shown and whole_figure.value == 0:
-        return "none due" if whole == "deadlines_due" else "none recorded"
+        return {"deadlines_due": "none due", "transfers_sent": "none sent"}.get(whole, "none recorded")
     value = suppression.share(figures.get(column, part), whole_figure, figures.get(column, rest))
     return "not shown (small numbers)" if value is None else f"{value}%"
 
@@ -368,6 +380,7 @@ def share_value(figures: TermFigures, column, part: str, rest: str, whole: str) 
 
 SAME_DAY = ("recorded_same_day", "recorded_late", "recorded_by_staff")
 DEADLINES = ("deadlines_met", "deadlines_missed", "deadlines_due")
+TRANSFERS_ON_TIME = ("transfers_sent_on_time", "transfers_sent_late", "transfers_sent")
 
 
 def _lay_out(report: Report) -> None:
@@ -428,11 +441,22 @@ def _lay_out(report: Report) -> None:
             *(format_wait(f.medians.get((column, "triage"))) for f in three),
         ),
         ShareRow("Statutory deadlines met", *(_share_text(f, column, *DEADLINES) for f in three), "100%"),
+        ShareRow(
+            "CP files sent to the next school on time",
+            *(_share_text(f, column, *TRANSFERS_ON_TIME) for f in three),
+            "100%",
+        ),
     ]
     report.sections["Deadlines and actions"] = [
         _row(report, "deadlines_due", "Statutory deadlines that fell this term"),
         _row(report, "deadlines_missed", "Statutory deadlines missed"),
         _row(report, "overdue_actions", "Actions overdue at the end of term"),
+    ]
+    report.sections["CP files between schools"] = [
+        _row(report, "transfers_sent", "CP files sent to the next school"),
+        _row(report, "transfers_sent_on_time", "… of which sent on time (within 5 school days)"),
+        _row(report, "transfers_received", "CP files received from the previous school"),
+        _row(report, "transfers_overdue", "CP files not sent and overdue at the end of term"),
     ]
 
 
@@ -475,7 +499,8 @@ def _questions(report: Report) -> None:
         for title, rows in report.sections.items()
         if title != "Concerns by key stage"
         for row in rows
-        if row.measure not in ("deadlines_missed", "deadlines_due", "level:none", "level:other")
+        if row.measure
+        not in ("deadlines_missed", "deadlines_due", "level:none", "level:other", "transfers_sent_on_time")
     ]
     rows += [_row(report, "concerns", "Concerns recorded")]
     rows += [item["referred"] for item in report.referrals]
@@ -525,6 +550,9 @@ def _side_by_side(report: Report) -> None:
         ("child_on_child", "Child-on-child incidents"),
         ("deadlines_missed", "Statutory deadlines missed"),
         ("overdue_actions", "Actions overdue at the end of term"),
+        ("transfers_sent", "CP files sent"),
+        ("transfers_received", "CP files received"),
+        ("transfers_overdue", "CP files overdue at the end of term"),
     ]
     if report.staff_available:
         measures += [
@@ -623,11 +651,12 @@ def charts_for(report: Report) -> dict:
     timeliness = charts.target_chart(
         chart_id="chart-timeliness",
         title="Timeliness against target",
-        labels=["Concerns recorded on the day", "Statutory deadlines met"],
+        labels=["Concerns recorded on the day", "Statutory deadlines met", "CP files sent on time"],
         terms=[name for name, _ in terms],
         values=[
             [share_value(figures, column, *SAME_DAY) for _, figures in terms],
             [share_value(figures, column, *DEADLINES) for _, figures in terms],
+            [share_value(figures, column, *TRANSFERS_ON_TIME) for _, figures in terms],
         ],
         target=100,
     )

@@ -14,6 +14,10 @@ form or a line of free text. What the figures mean:
 - Child-on-child: concerns naming an alleged perpetrator who is a pupil, or about a child-on-child category.
 - Statutory deadlines: actions whose due time the law, statutory guidance or the policy sets (created by the rules
   in concerns/services.py), due in the period; met when done by the due time.
+- CP files between schools (R55, R58): a file sent belongs to the term of the day it was sent, and was on time when
+  sent by the day it was due (the 5th school day after leaving); a file received, to the term of the day it came.
+  A transfer out is overdue at the end of term when it was due by the last day counted and had not been sent by
+  then.
 """
 
 from __future__ import annotations
@@ -50,10 +54,12 @@ from concerns.models import (
     ConcernStatus,
     Decision,
     DecisionKind,
+    FileTransfer,
     FlagKind,
     LevelOfNeed,
     PupilFlag,
     PupilRole,
+    TransferDirection,
     Triage,
 )
 
@@ -341,6 +347,28 @@ def _action_figures(period: Period) -> dict[str, int]:
     )
 
 
+def _transfer_figures(period: Period) -> dict[str, int]:
+    """CP files sent (on time or late) and received in the period, and transfers out overdue on its last day. One
+    query."""
+    sent = Q(direction=TransferDirection.OUT, sent_on__gte=period.starts_on, sent_on__lte=period.as_at)
+    on_time = Q(due_on__isnull=False, sent_on__lte=F("due_on"))
+    late = Q(due_on__isnull=True) | Q(sent_on__gt=F("due_on"))
+    return FileTransfer.objects.filter(school=period.school).aggregate(
+        transfers_sent=Count("pk", filter=sent),
+        transfers_sent_on_time=Count("pk", filter=sent & on_time),
+        transfers_sent_late=Count("pk", filter=sent & late),
+        transfers_received=Count(
+            "pk",
+            filter=Q(direction=TransferDirection.IN, received_on__gte=period.starts_on, received_on__lte=period.as_at),
+        ),
+        transfers_overdue=Count(
+            "pk",
+            filter=Q(direction=TransferDirection.OUT, recorded_at__lt=period.end, due_on__lte=period.as_at)
+            & (Q(sent_on__isnull=True) | Q(sent_on__gt=period.as_at)),
+        ),
+    )
+
+
 def _median(queryset: QuerySet, field: str) -> Median:
     """The median of `field` without reading every row: a count, then the middle one or two (two queries)."""
     count = queryset.count()
@@ -401,6 +429,7 @@ def term_counts(*, period: Period, levels: list[tuple[str, str]], today) -> Term
     counts.update(_referral_figures(period))
     counts.update(_open_flag_figures(period))
     counts.update(_action_figures(period))
+    counts.update(_transfer_figures(period))
     counts["deadlines_due"] = counts["deadlines_met"] + counts["deadlines_missed"]
     counts["recorded_by_staff"] = counts["recorded_same_day"] + counts["recorded_late"]
     staff = staff_counts(period)

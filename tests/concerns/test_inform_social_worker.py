@@ -193,7 +193,8 @@ def test_no_task_without_a_current_plan_or_looked_after_flag(client, dsl, pupil,
     social_worker(pupil)
     sign_in(client, dsl)
     page = text(record(client, pupil, kind=kind, follow=True))
-    assert not Action.objects.filter(pupil=pupil).exists()
+    # (A current SEND flag means the child has a CP file to send on: that task is R55's, tested elsewhere.)
+    assert not tasks_for(pupil).exists()
     assert PupilEvent.objects.filter(pupil=pupil, kind=kind).exists()
     assert "task" not in page.split("Recorded:")[1].split("</div>")[0]
 
@@ -246,8 +247,8 @@ def test_with_no_social_worker_on_file_the_task_says_so(client, dsl, pupil):
 def test_the_chronology_line_is_plain_english_with_names_and_roles(client, dsl, on_cp_plan):
     sign_in(client, dsl)
     record(client, on_cp_plan, on="2026-03-02")
-    entry = ChronologyEntry.objects.get(pupil=on_cp_plan)
-    assert entry.concern is None and entry.kind == ChronologyKind.LEFT
+    entry = ChronologyEntry.objects.get(pupil=on_cp_plan, kind=ChronologyKind.LEFT)
+    assert entry.concern is None
     assert entry.author == dsl and entry.author_name == "Helen Marsh"
     assert entry.summary == (
         f"Left the school on 2 March 2026. Destination and circumstances: {DETAILS} Recorded by Helen Marsh "
@@ -440,8 +441,10 @@ def test_completing_it_through_the_action_page_writes_the_chronology(client, tas
         "Inform the child's social worker: done by Helen Marsh (Designated Safeguarding Lead). "
         "Phoned Sam Ortiz at 09:40; she will tell the Leeds team."
     )
+    # What is left open is the CP file to send on (R55), which closes from the file, not with "Done".
     page = text(client.get(file_url(on_cp_plan)))
-    assert "Open tasks about this child" not in page
+    assert reverse("concerns:complete_action", kwargs={"action_id": task.public_id}) not in page
+    assert [a.kind for a in Action.objects.filter(pupil=on_cp_plan, status="open")] == [ActionKind.SEND_CP_FILE]
 
 
 @pytest.mark.django_db

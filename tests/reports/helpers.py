@@ -131,3 +131,23 @@ def action(record: Concern, kind: str, *, by, created_at, due_at=None, completed
         completed_by=by if completed_at else None,
         outcome="Fictional outcome." if completed_at else "",
     )
+
+
+def transfer(*, school, by, recorded_on: date, direction="out", due_on=None, sent_on=None, received_on=None):
+    """A CP file sent to the next school (out) or received from the previous one (in), R55 and R58."""
+    from concerns.models import FileTransfer
+
+    return FileTransfer.objects.create(
+        school=school,
+        pupil=PupilFactory(school=school),
+        direction=direction,
+        other_school="Fictional School",
+        method="secure_email",
+        due_on=due_on,
+        sent_on=sent_on,
+        received_on=received_on,
+        recorded_by=by,
+        recorded_by_name=by.get_full_name(),
+        recorded_by_role="DSL",
+        recorded_at=at(recorded_on),
+    )

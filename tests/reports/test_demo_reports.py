@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from concerns.models import Concern
+from concerns.models import Action, Concern, FileTransfer
 from safeguarding import access
 from safeguarding.demo import DEMO_PASSWORD, DEMO_SCHOOL, load_demo
 from safeguarding.models import AssuranceCheck, Membership, Role, School, Term, User
@@ -50,19 +50,30 @@ def test_the_current_terms_report_has_figures_above_5_and_below():
     assert report.figure("concerns").value > 5
     assert report.previous.has(west_park.pk) and report.year_before.has(west_park.pk)
     assert AssuranceCheck.objects.filter(school=west_park).count() == 4
+    # R87: CP files sent and received in the past terms, all finished, so no task waits in a queue.
+    previous = report.previous.counts[west_park.pk].counts
+    assert previous["transfers_sent"] > 0 and previous["transfers_received"] > 0
+    assert not Action.objects.filter(kind__in=["send_cp_file", "confirm_cp_file_receipt"]).exists()
     trust = build_report(Scope((west_park, School.objects.get(name=SECOND_SCHOOL)), trust=west_park.trust), report.key)
     assert trust.current.get(TRUST, "concerns").value > report.figure("concerns").value
 
 
 def test_loading_again_adds_no_history():
     load_demo()
-    counts = (Concern.objects.count(), Term.objects.count(), AssuranceCheck.objects.count(), User.objects.count())
+    counts = (
+        Concern.objects.count(),
+        Term.objects.count(),
+        AssuranceCheck.objects.count(),
+        User.objects.count(),
+        FileTransfer.objects.count(),
+    )
     load_demo()
     assert (
         Concern.objects.count(),
         Term.objects.count(),
         AssuranceCheck.objects.count(),
         User.objects.count(),
+        FileTransfer.objects.count(),
     ) == counts
     history = User.objects.get(username="demo-history")
     assert not history.is_active and not history.has_usable_password()

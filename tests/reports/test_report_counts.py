@@ -19,7 +19,7 @@ from safeguarding.reports.selectors import active_levels, term_counts
 from safeguarding.reports.suppression import FEWER_THAN_5, NOT_SHOWN
 
 from ..factories import PupilFactory
-from .helpers import action, at, concern, decision
+from .helpers import action, at, concern, decision, transfer
 
 AUTUMN = TermKey("2025-26", "autumn")
 MIN = timedelta(minutes=1)
@@ -218,6 +218,39 @@ def autumn(school, dsl, terms):
     # Early help: 7 open.
     for _ in range(7):
         flag(FlagKind.EARLY_HELP, date(2025, 11, 1))
+
+    # CP files between schools (R55, R58). Sent in the period (3 September to 4 January): 9.
+    # 6 on time: due Monday 13 October, sent 8 to 13 October (the last on the day it was due, which is on time).
+    for day in (8, 9, 10, 10, 13, 13):
+        transfer(
+            school=school, by=dsl, recorded_on=date(2025, 10, 6), due_on=date(2025, 10, 13), sent_on=date(2025, 10, day)
+        )
+    # 3 late: 2 due 17 November, sent on the 19th; 1 due 22 December, sent on the 23rd (the holiday is autumn's).
+    for _ in range(2):
+        transfer(
+            school=school, by=dsl, recorded_on=date(2025, 11, 10), due_on=date(2025, 11, 17), sent_on=date(2025, 11, 19)
+        )
+    transfer(
+        school=school, by=dsl, recorded_on=date(2025, 12, 15), due_on=date(2025, 12, 22), sent_on=date(2025, 12, 23)
+    )
+    # Not sent in the period: one sent on 2 September (the summer term's); one due 16 December and sent only on
+    # 5 January (the spring term's), so overdue at the end of the autumn period: the only overdue one, since
+    # one due on 5 January is not due yet on the 4th, and one recorded on 10 January (a leaving entered late, due
+    # 20 December) was not known at the end of the period.
+    transfer(school=school, by=dsl, recorded_on=date(2025, 7, 20), due_on=date(2025, 9, 8), sent_on=date(2025, 9, 2))
+    transfer(school=school, by=dsl, recorded_on=date(2025, 12, 9), due_on=date(2025, 12, 16), sent_on=date(2026, 1, 5))
+    transfer(school=school, by=dsl, recorded_on=date(2025, 12, 19), due_on=date(2026, 1, 5))
+    transfer(school=school, by=dsl, recorded_on=date(2026, 1, 10), due_on=date(2025, 12, 20))
+    # Received: 4 in term time and 1 on 4 January, the period's last day: 5. One on 5 January is the spring's.
+    for day in (
+        date(2025, 9, 15),
+        date(2025, 10, 1),
+        date(2025, 11, 3),
+        date(2025, 12, 1),
+        date(2026, 1, 4),
+        date(2026, 1, 5),
+    ):
+        transfer(school=school, by=dsl, recorded_on=day, direction="in", received_on=day)
     return made
 
 
@@ -250,6 +283,8 @@ def test_the_counts_match_the_hand_worked_term(school, autumn, staff_figures):
     assert c["referral:lado:referred"] == 1
     assert (c["deadlines_due"], c["deadlines_met"], c["deadlines_missed"]) == (3, 1, 2)
     assert c["overdue_actions"] == 2
+    assert (c["transfers_sent"], c["transfers_sent_on_time"], c["transfers_sent_late"]) == (9, 6, 3)
+    assert (c["transfers_received"], c["transfers_overdue"]) == (5, 1)
     assert (c["open:child_protection"], c["open:child_in_need"], c["open:early_help"]) == (2, 6, 7)
     assert c["open:looked_after"] == c["open:previously_looked_after"] == 0
     assert (c["allegations_opened"], c["allegations_concluded"], c["low_level_concerns"]) == (2, 1, 6)
@@ -283,8 +318,42 @@ def test_the_report_shows_what_may_be_shown(school, autumn, staff_figures):
     assert shown["deadlines_missed"] == FEWER_THAN_5 and shown["overdue_actions"] == FEWER_THAN_5
     assert shown["low_level_concerns"] == "6" and shown["allegations_opened"] == FEWER_THAN_5
     assert report.timeliness[1].now == "30 minutes" and report.timeliness[2].now == "2 hours"
+    # CP files: 9 sent = 6 on time + 3 late. The 3 is small, and 9 less 6 would give it away, so the 6 is
+    # withheld, and with it the share sent on time. 5 received are shown; the 1 overdue is small.
+    assert shown["transfers_sent"] == "9" and shown["transfers_sent_late"] == FEWER_THAN_5
+    assert shown["transfers_sent_on_time"] == NOT_SHOWN
+    assert report.timeliness[4].label == "CP files sent to the next school on time"
+    assert report.timeliness[4].now == "not shown (small numbers)"
+    assert shown["transfers_received"] == "5" and shown["transfers_overdue"] == FEWER_THAN_5
+    assert [row.measure for row in report.sections["CP files between schools"]] == [
+        "transfers_sent",
+        "transfers_sent_on_time",
+        "transfers_received",
+        "transfers_overdue",
+    ]
     # No hidden figure keeps a value a template could print.
     assert all(f.value is None for f in report.current.figures.values() if not f.shown)
+
+
+@pytest.mark.django_db
+def test_the_share_of_cp_files_sent_on_time_is_shown_when_its_parts_are(school, dsl, autumn, staff_figures):
+    """Two more late ones (sent 1 December, due 24 November): 11 sent, 6 on time and 5 late, all shown, so the
+    share is 6 / 11 = 55% (rounded), on the page and in the PDF's timeliness chart."""
+    for _ in range(2):
+        transfer(
+            school=school, by=dsl, recorded_on=date(2025, 11, 17), due_on=date(2025, 11, 24), sent_on=date(2025, 12, 1)
+        )
+    report = build_report(Scope((school,)), AUTUMN)
+    assert [str(report.figure(m)) for m in ("transfers_sent", "transfers_sent_on_time", "transfers_sent_late")] == [
+        "11",
+        "6",
+        "5",
+    ]
+    assert report.timeliness[4].now == "55%" and report.timeliness[4].target == "100%"
+    # Last term's one (sent on 2 September) is small, so its share is not shown; a year before, none was sent.
+    assert report.timeliness[4].previous == "not shown (small numbers)"
+    assert report.timeliness[4].year_before == "none sent"
+    assert "CP files sent on time" in report_module.charts_for(report)["timeliness"].svg
 
 
 @pytest.mark.django_db

@@ -147,6 +147,24 @@ def test_concerns_counted_under_several_kinds_are_protected_as_at_least_the_tota
     assert_nothing_recoverable(values, [(["x", "y"], ["total"], True)])
 
 
+def test_cp_files_sent_on_time_never_give_away_the_late_ones():
+    """R87: the files sent on time are part of those sent, the rest sent late, at each school and for the trust. One
+    late file at school A and none at B: neither A's on-time figure nor the trust's may leave the 1 to be worked
+    out."""
+    values = {}
+    relations = []
+    for school, (on_time, late) in {"A": (6, 1), "B": (5, 0)}.items():
+        values |= {(school, "on_time"): on_time, (school, "late"): late, (school, "sent"): on_time + late}
+    for measure in ("on_time", "late", "sent"):
+        values[("T", measure)] = values[("A", measure)] + values[("B", measure)]
+        relations.append(([("A", measure), ("B", measure)], [("T", measure)], False))
+    for school in "ABT":
+        relations.append(([(school, "on_time"), (school, "late")], [(school, "sent")], False))
+    figures = assert_nothing_recoverable(values, relations)
+    assert not figures[("A", "on_time")].shown and not figures[("T", "on_time")].shown
+    assert suppression.share(figures[("A", "on_time")], figures[("A", "sent")], figures[("A", "late")]) is None
+
+
 def test_a_locked_figure_keeps_its_own_rule_and_is_never_chosen():
     """A stock shown in two terms' reports is hidden only when small there and here, so both show it alike."""
     table = Table()
