@@ -193,7 +193,7 @@ def concern_raise(
         kind=kind,
         author=author,
         author_name=author.get_full_name() or author.username,
-        author_role=author.job_title or _role_label(author, school),
+        author_role=author.name_and_role_at(school)[1],
         transcribed_by=recorded_by,
         recorded_at=now,
         idempotency_key=data.idempotency_key,
@@ -254,7 +254,7 @@ def concern_raise(
 
 
 def _name_and_role(user: User, school: School) -> tuple[str, str]:
-    return user.get_full_name() or user.username, user.job_title or _role_label(user, school)
+    return user.name_and_role_at(school)
 
 
 def _chronicle(
@@ -304,11 +304,6 @@ def _raise_summary(concern: Concern, data: ConcernInput) -> str:
     if others:
         parts.append("Other children involved: " + ", ".join(others) + ".")
     return " ".join(parts)
-
-
-def _role_label(user: User, school: School) -> str:
-    membership = Membership.objects.filter(user=user, school=school).first()
-    return membership.get_role_display() if membership else "Member of staff"
 
 
 def _alert_on_raise(concern: Concern) -> None:
@@ -393,7 +388,7 @@ def addendum_add(*, user: User, concern: Concern, text: str) -> Addendum:
         concern=concern,
         author=user,
         author_name=user.get_full_name() or user.username,
-        author_role=user.job_title or _role_label(user, concern.school),
+        author_role=user.name_and_role_at(concern.school)[1],
         text=text,
     )
     addendum.full_clean()

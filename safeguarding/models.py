@@ -76,6 +76,15 @@ class User(AbstractUser):
         school_id = self.memberships.filter(school__isnull=False).values_list("school_id", flat=True).first()
         return {"school": school_id}
 
+    def name_and_role_at(self, school) -> tuple[str, str]:
+        """Full name and role as a record written at `school` shows them: the job title, else the role held there."""
+        if self.job_title:
+            role = self.job_title
+        else:
+            membership = self.memberships.filter(school=school).first()
+            role = membership.get_role_display() if membership else "Member of staff"
+        return self.get_full_name() or self.username, role
+
     @property
     def name_and_role(self) -> str:
         """Full name and job title, as records show their author."""

@@ -16,7 +16,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Q
-from django.utils import timezone
 
 from safeguarding.models import Membership, Role, School, User
 
@@ -52,17 +51,6 @@ def subject_roles(school: School, subject: User | None) -> set[str]:
     return set(Membership.objects.filter(user=subject, school=school).values_list("role", flat=True))
 
 
-def _is_away(user: User, school: School) -> bool:
-    from concerns.models import Unavailability
-
-    now = timezone.now()
-    return (
-        Unavailability.objects.filter(user=user, school=school, starts_at__lte=now)
-        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
-        .exists()
-    )
-
-
 def route_case(
     *,
     school: School,
@@ -73,7 +61,9 @@ def route_case(
     conflict_of_interest: bool = False,
 ) -> Routing:
     head, chair, dsl = holder(school, Role.HEADTEACHER), holder(school, Role.CHAIR), holder(school, Role.DSL)
-    head_available = head is not None and not _is_away(head, school)
+    from concerns.services import is_away
+
+    head_available = head is not None and not is_away(user=head, school=school)
 
     def choose(*candidates: tuple[str, User | None, str], to_lado: bool = False) -> Routing:
         for route, person, reason in candidates:

@@ -85,21 +85,33 @@ def patterns_for_user(*, user: User) -> list[Pattern]:
     for school_cases in by_school.values():
         settings = AdultCaseSettings.for_school(school_cases[0].school)
         since = timezone.now() - timedelta(days=settings.pattern_window_days)
-        recent = [c for c in school_cases if c.raised_at >= since]
-        people: dict[object, list[AdultCase]] = {}
-        themes: dict[str, list[AdultCase]] = {}
-        for case in recent:
-            people.setdefault(case.subject_user_id or case.subject_name.strip().lower(), []).append(case)
-            if case.theme:
-                themes.setdefault(case.theme, []).append(case)
-        for group in people.values():
-            if len(group) >= settings.pattern_threshold:
-                found.append(Pattern(f"{group[0].subject_name}: {len(group)} low-level concerns", len(group), group))
-        for group in themes.values():
-            distinct = {c.subject_user_id or c.subject_name.strip().lower() for c in group}
-            if len(distinct) >= settings.theme_threshold:
-                label = f"{group[0].get_theme_display()}: concerns about {len(distinct)} different people"
-                found.append(Pattern(label, len(group), group))
+        found.extend(find_patterns([c for c in school_cases if c.raised_at >= since], settings))
+    return found
+
+
+def _person(case: AdultCase):
+    return case.subject_user_id or case.subject_name.strip().lower()
+
+
+def find_patterns(cases: list[AdultCase], settings: AdultCaseSettings) -> list[Pattern]:
+    """R76 over one school's low-level concerns inside its window: one person with enough of them, or one theme
+    raised about enough different people. The one rule, for the register page and for the alert on a new case."""
+    people: dict[object, list[AdultCase]] = {}
+    themes: dict[str, list[AdultCase]] = {}
+    for case in cases:
+        people.setdefault(_person(case), []).append(case)
+        if case.theme:
+            themes.setdefault(case.theme, []).append(case)
+    found = [
+        Pattern(f"{group[0].subject_name}: {len(group)} low-level concerns", len(group), group)
+        for group in people.values()
+        if len(group) >= settings.pattern_threshold
+    ]
+    for group in themes.values():
+        distinct = {_person(c) for c in group}
+        if len(distinct) >= settings.theme_threshold:
+            label = f"{group[0].get_theme_display()}: concerns about {len(distinct)} different people"
+            found.append(Pattern(label, len(group), group))
     return found
 
 

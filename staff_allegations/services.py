@@ -30,6 +30,7 @@ from .models import (
     TaskKind,
 )
 from .routing import route_case, subject_roles
+from .selectors import find_patterns
 from .tasks import remind_case_task, send_case_email
 
 
@@ -63,9 +64,7 @@ class AdultConcernInput:
 
 
 def name_and_role(user: User, school: School) -> tuple[str, str]:
-    membership = Membership.objects.filter(user=user, school=school).first()
-    role = user.job_title or (membership.get_role_display() if membership else "Member of staff")
-    return user.get_full_name() or user.username, role
+    return user.name_and_role_at(school)
 
 
 def _entry(case: AdultCase, user: User, kind: str, details: str, **fields) -> CaseEntry:
@@ -162,7 +161,7 @@ def adult_concern_raise(*, reporter: User, school: School, data: AdultConcernInp
         case_manager=routing.case_manager,
         routing_reason=routing.reason,
     )
-    case.full_clean(exclude=["linked_concern"])
+    case.full_clean()
     try:
         with transaction.atomic():
             case.save()
@@ -226,26 +225,14 @@ def _check_patterns(case: AdultCase) -> None:
     settings = AdultCaseSettings.for_school(case.school)
     since = case.raised_at - timedelta(days=settings.pattern_window_days)
     # Only among the cases this decision maker holds: counting others' would hint at cases they may not read.
-    recent = AdultCase.objects.filter(
-        school=case.school, kind=CaseKind.LOW_LEVEL, raised_at__gte=since, case_manager=case.case_manager
-    )
-    same_person = recent.filter(**_same_subject(case)).count()
-    themed_people = 0
-    if case.theme:
-        themed = recent.filter(theme=case.theme).values_list("subject_user_id", "subject_name")
-        themed_people = len({user_id or name.strip().lower() for user_id, name in themed})
-    if same_person >= settings.pattern_threshold or (case.theme and themed_people >= settings.theme_threshold):
-        task = _open_task(
-            case, TaskKind.PATTERN_REVIEW, case.case_manager, calendar.close_of_next_working_day(case.raised_at)
+    recent = list(
+        AdultCase.objects.filter(
+            school=case.school, kind=CaseKind.LOW_LEVEL, raised_at__gte=since, case_manager=case.case_manager
         )
-        if task.created_at >= case.raised_at:
-            send_case_email.enqueue(case.pk, case.case_manager.pk, "pattern")
-
-
-def _same_subject(case: AdultCase) -> dict:
-    if case.subject_user_id:
-        return {"subject_user_id": case.subject_user_id}
-    return {"subject_user__isnull": True, "subject_name__iexact": case.subject_name.strip()}
+    )
+    if any(case in pattern.cases for pattern in find_patterns(recent, settings)):
+        _open_task(case, TaskKind.PATTERN_REVIEW, case.case_manager, calendar.close_of_next_working_day(case.raised_at))
+        send_case_email.enqueue(case.pk, case.case_manager.pk, "pattern")
 
 
 def _refuse_unless_manager(user: User, case: AdultCase) -> None:

@@ -57,3 +57,16 @@ def test_the_pdf_fetches_nothing_but_its_stylesheet(school, dsl, terms):
         fetcher=fetcher,
     )
     assert pdf.startswith(b"%PDF") and fetcher.refused == []
+
+
+def test_markup_in_a_label_or_title_is_escaped_not_run():
+    """The SVG is printed unescaped, so what reaches it as text (a school's name, a label) must come out as text."""
+    chart = charts.bar_chart(
+        chart_id="chart-y",
+        title="<script>alert(1)</script>",
+        labels=['<img src=x onerror="alert(2)">', "Neglect"],
+        series=[("This term", [12, 9])],
+    )
+    svg = str(chart.svg)
+    assert "<script" not in svg and "<img" not in svg
+    assert "&lt;script&gt;" in svg and "&lt;img" in svg
