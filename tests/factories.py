@@ -4,12 +4,27 @@ import uuid
 from datetime import timedelta
 
 import factory
+import faker
 from factory.django import DjangoModelFactory
 
 from concerns import services
 from concerns.models import Pupil, SourceType
 from contacts.models import Area, Contact, Purpose
 from safeguarding.models import Membership, Role, School, Trust, User
+
+_fake = faker.Faker("en_GB")
+
+
+def plain_last_name() -> str:
+    """A fictional surname without an apostrophe.
+
+    Faker's British surnames include O'Neill and O'Connor, which pages escape as O&#x27;Neill, so a test
+    looking for the name in the HTML would fail now and then. Apostrophes in names are tested on purpose
+    (tests/concerns/test_queue_live.py::test_a_name_with_an_apostrophe_is_shown_as_typed).
+    """
+    while "'" in (name := _fake.last_name()):
+        pass
+    return name
 
 
 class TrustFactory(DjangoModelFactory):
@@ -36,7 +51,7 @@ class UserFactory(DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"person{n}")
     first_name = factory.Faker("first_name", locale="en_GB")
-    last_name = factory.Faker("last_name", locale="en_GB")
+    last_name = factory.LazyFunction(plain_last_name)
     job_title = "Teacher"
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.invalid")
     password = factory.django.Password("correct-horse-battery")
@@ -69,7 +84,7 @@ class PupilFactory(DjangoModelFactory):
 
     school = factory.SubFactory(SchoolFactory)
     legal_first_name = factory.Faker("first_name", locale="en_GB")
-    legal_last_name = factory.Faker("last_name", locale="en_GB")
+    legal_last_name = factory.LazyFunction(plain_last_name)
     date_of_birth = factory.Faker("date_between", start_date="-16y", end_date="-11y")
     upn = factory.Sequence(lambda n: f"A{n:012d}")
     year_group = 9

@@ -27,6 +27,15 @@ def names_in(response) -> str:
 
 
 @pytest.mark.django_db
+def test_a_name_with_an_apostrophe_is_shown_as_typed(client, dsl, school, teacher):
+    """O'Neill reaches the queue escaped once (O&#x27;Neill), never double-escaped or dropped."""
+    raise_concern(author=teacher, school=school, subject=PupilFactory(school=school, legal_last_name="O'Neill"))
+    sign_in(client, dsl)
+    page = client.get(QUEUE).content.decode()
+    assert "O&#x27;Neill" in page and "&amp;#x27;" not in page
+
+
+@pytest.mark.django_db
 def test_filters_narrow_the_queue_by_year_and_category(client, dsl, concerns):
     """Year and category group filters show only the matching concerns."""
     year_7, year_9 = concerns
