@@ -27,8 +27,14 @@
       credentials: "same-origin",
       headers: { "X-Requested-With": "fetch", "X-CSRFToken": token ? token.value : "" }
     })
-      .then(function (response) { return response.ok ? response.text() : ""; })
-      .then(function (html) { if (input.value.trim() === query) { results.innerHTML = html; } });
+      .then(function (response) { if (!response.ok) { throw new Error(String(response.status)); } return response.text(); })
+      .then(function (html) { if (input.value.trim() === query) { results.innerHTML = html; } })
+      .catch(function () {
+        if (input.value.trim() === query) {
+          results.innerHTML = '<p class="small text-danger mb-0" role="alert">Could not search just now. ' +
+            "Type again in a moment; if you have been signed out, sign in again.</p>";
+        }
+      });
   }
 
   function choose(button) {

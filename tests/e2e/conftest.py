@@ -30,6 +30,15 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def patient_expectations():
+    """expect() waits as long as the page's own actions (15 s, not Playwright's 5 s): on a loaded CI machine a
+    search or a page can take longer than 5 s, and a wrong page still fails, only later."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=15_000)
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(locale="en-GB", timezone_id="Europe/London")
