@@ -481,9 +481,32 @@ FLAG_SHARES = {
 FICTIONAL_SCHOOLS = ("Brookfield Academy", "Meadowbank School", "Oakley Vale School", "St Cuthbert's High School")
 
 
+def _leaver(school: School, rng: random.Random, left_on: date, taken: set[str]) -> Pupil:
+    """A fictional pupil who left on `left_on` (off the roll), made for a CP file sent on: a file sent to the next
+    school never belongs to a child still on this school's roll. Not saved; UPNs in `taken` are avoided."""
+    year_group = rng.choice((7, 8, 9, 10, 11))
+    first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+    while (upn := upn_check_letter(digits := f"999{rng.randrange(10**9):09d}") + digits) in taken:
+        pass
+    taken.add(upn)
+    year_began = left_on.year if left_on.month >= 9 else left_on.year - 1
+    return Pupil(
+        school=school,
+        legal_first_name=first,
+        legal_last_name=last,
+        date_of_birth=date(year_began - 5 - year_group, 9, 1) + timedelta(days=rng.randrange(365)),
+        upn=upn,
+        year_group=year_group,
+        on_roll=False,
+        left_on=left_on,
+        search_text=f"{first.lower()} {last.lower()}",
+    )
+
+
 def add_transfers(school: School, *, term: Term, pupils: list[Pupil], people: People, seed: int) -> int:
     """CP files sent and received in `term` (to today at most), R55 and R58: a few each way, most sent within the
-    5 school days, some late. Every one is finished (sent, receipt confirmed both ways), so nothing waits in a queue
+    5 school days, some late. Files sent belong to fictional leavers made for them (off the roll); files received,
+    to pupils on the roll. Every one is finished (sent, receipt confirmed both ways), so nothing waits in a queue
     and no task is made. Nothing is added if the term already has transfers."""
     today = timezone.localdate()
     term_end = min(term.ends_on, today)
@@ -512,7 +535,8 @@ def add_transfers(school: School, *, term: Term, pupils: list[Pupil], people: Pe
             **fields,
         )
 
-    for pupil in rng.sample(pupils, min(len(pupils), rng.randint(5, 9))):
+    taken = set(Pupil.objects.filter(school=school).values_list("upn", flat=True))
+    for _ in range(rng.randint(5, 9)):
         left_on = rng.choice(days)
         due_on = school_calendar.transfer_due(left_on)
         # Most go within the 5 school days; about one in six a few days late.
@@ -520,9 +544,11 @@ def add_transfers(school: School, *, term: Term, pupils: list[Pupil], people: Pe
         confirmed_on = sent_on + timedelta(days=rng.randint(0, 3))
         if confirmed_on > term_end:
             continue
+        leaver = _leaver(school, rng, left_on, taken)
+        leaver.save()
         rows.append(
             row(
-                pupil,
+                leaver,
                 TransferDirection.OUT,
                 left_on,
                 due_on=due_on,

@@ -77,3 +77,13 @@ def test_loading_again_adds_no_history():
     ) == counts
     history = User.objects.get(username="demo-history")
     assert not history.is_active and not history.has_usable_password()
+
+
+def test_files_sent_on_belong_to_leavers_and_files_received_to_pupils_on_roll():
+    """A CP file sent to the next school never belongs to a child still on this school's roll."""
+    load_demo()
+    sent = FileTransfer.objects.filter(direction="out").select_related("pupil")
+    received = FileTransfer.objects.filter(direction="in").select_related("pupil")
+    assert sent.exists() and received.exists()
+    assert all(not t.pupil.on_roll and t.pupil.left_on == t.recorded_at.date() for t in sent)
+    assert all(t.pupil.on_roll for t in received)
