@@ -13,7 +13,7 @@ from django.db import models
 from django.utils import timezone
 
 from safeguarding.audit import ConcernSchoolAudit, OwnSchoolAudit, PupilSchoolAudit
-from safeguarding.models import School
+from safeguarding.models import Draft, School
 
 from . import categories
 
@@ -293,21 +293,14 @@ class DomesticAbuseNotification(ConcernSchoolAudit, models.Model):
         return "Police domestic abuse notification"
 
 
-class ConcernDraft(OwnSchoolAudit, models.Model):
+class ConcernDraft(OwnSchoolAudit, Draft):
     """What a person has typed into the raise form and not yet sent, saved as they type. Only its author sees it;
     it goes when the concern is sent, or after 30 days."""
 
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="concern_drafts")
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
-    idempotency_key = models.UUIDField(unique=True)
-    data = models.JSONField(default=dict)
-    updated_at = models.DateTimeField(auto_now=True)
 
-    class Meta:
-        ordering = ["-updated_at"]
-
-    def __str__(self) -> str:
-        return f"Draft saved {timezone.localtime(self.updated_at):%d %b %Y %H:%M}"
+    class Meta(Draft.Meta):
+        pass
 
 
 class AlertReason(models.TextChoices):

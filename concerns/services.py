@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from safeguarding import access, calendar
+from safeguarding import access, calendar, drafts
 from safeguarding.models import Membership, Role, School, User
 
 from . import categories
@@ -60,8 +60,6 @@ from .models import (
     Triage,
     Unavailability,
 )
-
-DRAFT_LIFETIME = timedelta(days=30)
 
 
 @dataclass
@@ -180,6 +178,8 @@ def concern_raise(
     if existing is not None:
         if existing.author_id != author.pk or existing.school_id != school.pk:
             raise PermissionDenied
+        # A draft save that was on its way when Send was pressed may have landed after the concern: it goes too.
+        ConcernDraft.objects.filter(author=writer, idempotency_key=data.idempotency_key).delete()
         return existing
     if data.subject.school_id != school.pk or any(p.school_id != school.pk for p, _ in data.other_pupils):
         raise ValidationError("Choose pupils from your own school's roll.")
@@ -403,34 +403,21 @@ def addendum_add(*, user: User, concern: Concern, text: str) -> Addendum:
 
 
 @transaction.atomic
-def draft_save(*, user: User, school: School, idempotency_key: uuid.UUID, data: dict) -> ConcernDraft:
-    """Keeps what the person has typed so far; only they see it (R-issue 3: nothing typed is lost)."""
+def draft_save(*, user: User, school: School, idempotency_key: uuid.UUID, data: dict) -> ConcernDraft | None:
+    """Keeps what the person has typed so far into Raise a Concern (issue 3: nothing typed is lost); None once
+    the concern is sent (safeguarding/drafts.py)."""
     if not access.can_raise_concern(user, school):
         raise PermissionDenied
-    draft, created = ConcernDraft.objects.get_or_create(
-        idempotency_key=idempotency_key, defaults={"author": user, "school": school, "data": data}
-    )
-    if draft.author_id != user.pk:
-        raise PermissionDenied
-    if not created:
-        draft.data = data
-        draft.save(update_fields=["data", "updated_at"])
-    # Saving drafts is frequent, so it is where old ones are cleared out; no scheduler is needed.
-    drafts_purge()
-    return draft
+    sent = Concern.objects.filter(idempotency_key=idempotency_key).exists()
+    return drafts.save(ConcernDraft, user=user, school=school, idempotency_key=idempotency_key, data=data, sent=sent)
 
 
 def draft_discard(*, user: User, idempotency_key: uuid.UUID) -> None:
-    ConcernDraft.objects.filter(author=user, idempotency_key=idempotency_key).delete()
+    drafts.discard(ConcernDraft, user=user, idempotency_key=idempotency_key)
 
 
 def drafts_purge(*, now: datetime | None = None) -> int:
-    """Drafts older than 30 days go: nobody finished them, and they hold sensitive words."""
-    cutoff = (now or timezone.now()) - DRAFT_LIFETIME
-    old = list(ConcernDraft.objects.filter(updated_at__lt=cutoff))
-    for draft in old:
-        draft.delete()
-    return len(old)
+    return drafts.purge(ConcernDraft, now=now)
 
 
 @transaction.atomic

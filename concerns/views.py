@@ -20,8 +20,10 @@ from contacts.models import Purpose
 from contacts.selectors import contacts_for_purpose
 from safeguarding import access
 from safeguarding.audit import log_access
+from safeguarding.forms import typed_data
 from safeguarding.models import User
 from safeguarding.pdf import render_pdf
+from safeguarding.views import draft_saved_response
 
 from . import categories, selectors, services
 from .forms import (
@@ -69,11 +71,6 @@ def _raise_school(request, wanted: str | None = None):
         raise PermissionDenied
     wanted = wanted or request.POST.get("school") or request.GET.get("school")
     return next((s for s in schools if str(s.public_id) == wanted), schools[0])
-
-
-def _plain_data(querydict) -> dict[str, list[str]]:
-    """Form data as JSON-safe lists, without the CSRF token (which must never be stored)."""
-    return {key: querydict.getlist(key) for key in querydict if key not in ("csrfmiddlewaretoken", "author_token")}
 
 
 def _initial_from(data: dict[str, list[str]]):
@@ -191,7 +188,7 @@ def _keep_through_sign_in(request):
         author = signing.loads(request.POST.get("author_token", ""), salt=AUTHOR_SALT, max_age=60 * 60 * 24)
     except signing.BadSignature:
         return redirect_to_login(reverse("concerns:raise"))
-    request.session[PENDING_KEY] = {"author": author, "data": _plain_data(request.POST)}
+    request.session[PENDING_KEY] = {"author": author, "data": typed_data(request.POST)}
     messages.warning(
         request,
         "The session ended while a concern was being typed. Sign in again to get back what was typed (attached "
@@ -266,8 +263,8 @@ def draft_save(request):
         key = RaiseConcernForm.base_fields["idempotency_key"].clean(request.POST.get("idempotency_key"))
     except ValidationError:
         return JsonResponse({"saved": False, "error": "The form has no key; reload the page."}, status=400)
-    services.draft_save(user=request.user, school=school, idempotency_key=key, data=_plain_data(request.POST))
-    return JsonResponse({"saved": True, "at": timezone.localtime().strftime("%H:%M")})
+    draft = services.draft_save(user=request.user, school=school, idempotency_key=key, data=typed_data(request.POST))
+    return draft_saved_response(draft)
 
 
 @login_required

@@ -37,3 +37,9 @@ class AuditLogFilterForm(forms.Form):
         if start and end and start > end:
             self.add_error("date_to", "The end date is before the start date.")
         return cleaned
+
+
+def typed_data(querydict) -> dict[str, list[str]]:
+    """What a person typed into a form, as JSON-safe lists, for a draft or a form kept through sign-in. The CSRF
+    token and the signed author token are left out: neither may ever be stored."""
+    return {key: querydict.getlist(key) for key in querydict if key not in ("csrfmiddlewaretoken", "author_token")}

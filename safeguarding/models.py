@@ -4,6 +4,7 @@ import re
 import uuid
 from datetime import time
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -294,3 +295,21 @@ class AssuranceCheck(OwnSchoolAudit, models.Model):
             raise ValidationError({"done_on": "This date is in the future. Give the day the check was done."})
         if self.done_on and self.next_due and self.next_due <= self.done_on:
             raise ValidationError({"next_due": "The next check must be due after this one was done."})
+
+
+class Draft(models.Model):
+    """What a person has typed into a form and not yet sent, saved as they type (safeguarding/drafts.py holds the
+    rules). Each app keeps its own table, so a draft about an adult stays behind the register's wall."""
+
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    idempotency_key = models.UUIDField(unique=True)
+    data = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-updated_at"]
+
+    def __str__(self) -> str:
+        return f"Draft saved {timezone.localtime(self.updated_at):%d %b %Y %H:%M}"

@@ -333,6 +333,7 @@ AUDITLOG_INCLUDE_TRACKING_MODELS += (
     {"model": "staff_allegations.caseentry", "mask_fields": ["details", "reference", "person", "author_name"]},
     {"model": "staff_allegations.casetask", "mask_fields": ["reference", "outcome", "completed_by_name"]},
     {"model": "staff_allegations.recordsreview", "mask_fields": ["notes", "reviewed_by_name"]},
+    {"model": "staff_allegations.adultconcerndraft", "exclude_fields": ["data", "updated_at"]},
 )
 AUDITLOG_MASK_CALLABLE = "safeguarding.audit.redact"
 AUDITLOG_DISABLE_REMOTE_ADDR = False

@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render, resolve_url
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -25,6 +26,14 @@ from contacts.selectors import contacts_for_purpose
 
 from . import access, selectors
 from .forms import AuditLogFilterForm, OneTimeCodeForm
+
+
+def draft_saved_response(draft) -> JsonResponse:
+    """The answer to a draft save (draft.js shows the time). `draft` is None when the form had been sent already:
+    nothing was saved, and the page says nothing."""
+    if draft is None:
+        return JsonResponse({"saved": False, "sent": True})
+    return JsonResponse({"saved": True, "at": timezone.localtime(draft.updated_at).strftime("%H:%M")})
 
 
 @login_required

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
-from safeguarding.models import School
+from safeguarding.models import Draft, School
 
 
 class AdultCaseAudit:
@@ -421,4 +421,24 @@ class RecordsReview(models.Model):
 
     def get_additional_data(self) -> dict:
         # The notes may describe cases: the rows are kept with the cases', away from the school's general log.
+        return {"school": self.school_id, "adult_case": 0, "adult_case_subject": None}
+
+
+class DraftForm(models.TextChoices):
+    ADULT = "adult", "Concern about an adult"
+    PRACTICE = "practice", "Concern about safeguarding practice"
+
+
+class AdultConcernDraft(Draft):
+    """What a person has typed into a form about an adult and not yet sent, saved as they type, so nothing is lost
+    (the promise Raise a Concern makes). Kept here, not with the children's drafts: what it holds belongs behind
+    the same wall as the case it will become. Only its author sees it; it goes when sent, or after 30 days."""
+
+    form = models.CharField(max_length=10, choices=DraftForm.choices)
+
+    class Meta(Draft.Meta):
+        pass
+
+    def get_additional_data(self) -> dict:
+        # Its audit rows stay with the register's, away from the school's general log (and never hold the words).
         return {"school": self.school_id, "adult_case": 0, "adult_case_subject": None}

@@ -12,7 +12,16 @@ from django.utils import timezone
 from safeguarding import access
 from safeguarding.models import Role, School, User
 
-from .models import AdultCase, AdultCaseSettings, CaseKind, CaseMember, CaseStatus, CaseTask, RecordsReview
+from .models import (
+    AdultCase,
+    AdultCaseSettings,
+    AdultConcernDraft,
+    CaseKind,
+    CaseMember,
+    CaseStatus,
+    CaseTask,
+    RecordsReview,
+)
 
 
 def visible_cases(user: User) -> QuerySet[AdultCase]:
@@ -139,3 +148,12 @@ def task_counts(user: User) -> dict:
     now = timezone.now()
     open_tasks = CaseTask.objects.filter(case__in=visible_cases(user), completed_at__isnull=True)
     return open_tasks.aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=now)))
+
+
+def latest_draft(*, user: User, form: str) -> AdultConcernDraft | None:
+    """The person's newest unsent draft of this form, to offer when they open it again."""
+    return AdultConcernDraft.objects.filter(author=user, form=form).first()
+
+
+def draft_for(*, user: User, form: str, idempotency_key) -> AdultConcernDraft | None:
+    return AdultConcernDraft.objects.filter(author=user, form=form, idempotency_key=idempotency_key).first()

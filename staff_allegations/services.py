@@ -12,13 +12,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from safeguarding import access, calendar
+from safeguarding import access, calendar, drafts
 from safeguarding.models import Membership, Role, School, User
 
 from .models import (
     EXTERNAL_EMPLOYMENT,
     AdultCase,
     AdultCaseSettings,
+    AdultConcernDraft,
     CaseEntry,
     CaseKind,
     CaseMember,
@@ -105,6 +106,8 @@ def adult_concern_raise(*, reporter: User, school: School, data: AdultConcernInp
     if existing is not None:
         if existing.reporter_id != reporter.pk:
             raise PermissionDenied
+        # A draft save that was on its way when Send was pressed may have landed after the case: it goes too.
+        AdultConcernDraft.objects.filter(author=reporter, idempotency_key=data.idempotency_key).delete()
         return existing
 
     kind = _kind_for(data)
@@ -181,7 +184,25 @@ def adult_concern_raise(*, reporter: User, school: School, data: AdultConcernInp
     send_case_email.enqueue(case.pk, routing.case_manager.pk, "new")
     if kind == CaseKind.LOW_LEVEL:
         _check_patterns(case)
+    AdultConcernDraft.objects.filter(author=reporter, idempotency_key=data.idempotency_key).delete()
     return case
+
+
+def draft_save(
+    *, user: User, school: School, form: str, idempotency_key: uuid.UUID, data: dict
+) -> AdultConcernDraft | None:
+    """Keeps what the person has typed so far into a form about an adult; only they see it. None when the form was
+    sent already: a save still on its way when Send was pressed must not bring a sent concern back as a draft."""
+    if not access.can_raise_adult_concern(user, school):
+        raise PermissionDenied
+    sent = AdultCase.objects.filter(idempotency_key=idempotency_key).exists()
+    return drafts.save(
+        AdultConcernDraft, user=user, school=school, idempotency_key=idempotency_key, data=data, sent=sent, form=form
+    )
+
+
+def draft_discard(*, user: User, idempotency_key: uuid.UUID) -> None:
+    drafts.discard(AdultConcernDraft, user=user, idempotency_key=idempotency_key)
 
 
 def _open_welfare_concern(*, case: AdultCase, reporter: User, child, data: AdultConcernInput):

@@ -11,7 +11,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -21,8 +21,10 @@ from concerns.selectors import pupils_by_public_id
 from contacts.models import Purpose
 from contacts.selectors import contacts_for_purpose
 from safeguarding import access
-from safeguarding.audit import log_access
+from safeguarding.audit import log_access, log_list_access
+from safeguarding.forms import typed_data
 from safeguarding.models import TRUST_ROLES, Role, School, User
+from safeguarding.views import draft_saved_response
 
 from . import selectors, services
 from .forms import (
@@ -41,7 +43,7 @@ from .forms import (
     SettingsForm,
     TaskDoneForm,
 )
-from .models import OUTCOME_DEFINITIONS, AdultCase, AdultCaseSettings, CaseKind, Outcome, TaskKind
+from .models import OUTCOME_DEFINITIONS, AdultCase, AdultCaseSettings, CaseKind, DraftForm, Outcome, TaskKind
 from .routing import NoCaseManager
 
 SHAREABLE_ROLES = access.ADULT_CASE_SHARES
@@ -81,10 +83,14 @@ def _keep_through_sign_in(request, url_name: str):
         author = signing.loads(request.POST.get("author_token", ""), salt=AUTHOR_SALT, max_age=60 * 60 * 24)
     except signing.BadSignature:
         return redirect_to_login(reverse(url_name))
-    data = {k: request.POST.getlist(k) for k in request.POST if k not in ("csrfmiddlewaretoken", "author_token")}
-    request.session[PENDING_KEY] = {"author": author, "form": url_name, "data": data}
+    request.session[PENDING_KEY] = {"author": author, "form": url_name, "data": typed_data(request.POST)}
     messages.warning(request, "The session ended while you were typing. Sign in again to get back what you typed.")
     return redirect_to_login(reverse(url_name) + "?resume=1")
+
+
+def _initial(data: dict[str, list[str]]) -> dict:
+    """Typed data (kept through sign-in, or a draft) back into initial values: one value, or the list of several."""
+    return {k: v[0] if len(v) == 1 else v for k, v in data.items()}
 
 
 def _restored(request, url_name: str) -> dict | None:
@@ -94,7 +100,21 @@ def _restored(request, url_name: str) -> dict | None:
     kept = request.session.pop(PENDING_KEY, None)
     if not kept or kept.get("author") != request.user.pk or kept.get("form") != url_name:
         return None  # kept by someone else on this computer: never shown to another person
-    return {k: v[0] if len(v) == 1 else v for k, v in kept["data"].items()}
+    return _initial(kept["data"])
+
+
+def _draft_initial(request, form: str):
+    """The person's draft for this form: (initial values, None) when they asked to continue it with ?draft=, or
+    (None, the newest draft) to offer it. Someone else's draft, or one for the other form, is never found."""
+    key = request.GET.get("draft")
+    if key:
+        try:
+            draft = selectors.draft_for(user=request.user, form=form, idempotency_key=uuid.UUID(key))
+        except ValueError:
+            draft = None
+        if draft is not None:
+            return _initial(draft.data), None
+    return None, selectors.latest_draft(user=request.user, form=form)
 
 
 def _chosen_child(school: School, value):
@@ -106,8 +126,48 @@ def _chosen_child(school: School, value):
     return pupils_by_public_id(school=school, public_ids=[key]).get(key)
 
 
-def _form_context(request) -> dict:
-    return {"author_token": signing.dumps(request.user.pk, salt=AUTHOR_SALT)}
+def _form_context(request, form: str, offer) -> dict:
+    """What both forms about adults carry: the signed author (for sign-in), which draft form this is, and the
+    person's unsent draft to offer."""
+    return {"author_token": signing.dumps(request.user.pk, salt=AUTHOR_SALT), "draft_form": form, "draft": offer}
+
+
+DRAFT_PAGES = {DraftForm.ADULT: "staff_allegations:raise", DraftForm.PRACTICE: "staff_allegations:raise_practice"}
+
+
+def _draft_form_and_key(request) -> tuple[str, uuid.UUID]:
+    form = request.POST.get("draft_form", "")
+    if form not in DRAFT_PAGES:
+        raise ValueError(form)
+    return form, uuid.UUID(request.POST.get("idempotency_key", ""))
+
+
+@login_required
+@require_POST
+def draft_save(request):
+    """Saves what has been typed so far into a form about an adult, every few seconds while the person types."""
+    school = _raise_school(request)
+    try:
+        form, key = _draft_form_and_key(request)
+    except ValueError:
+        return JsonResponse({"saved": False, "error": "The form has no key; reload the page."}, status=400)
+    data = typed_data(request.POST)
+    data.pop("draft_form", None)
+    return draft_saved_response(
+        services.draft_save(user=request.user, school=school, form=form, idempotency_key=key, data=data)
+    )
+
+
+@login_required
+@require_POST
+def draft_discard(request):
+    try:
+        form, key = _draft_form_and_key(request)
+    except ValueError as error:
+        raise Http404 from error
+    services.draft_discard(user=request.user, idempotency_key=key)
+    messages.info(request, "The unsent draft was deleted.")
+    return redirect(DRAFT_PAGES[form])
 
 
 def raise_adult(request):
@@ -119,7 +179,8 @@ def raise_adult(request):
     school = _raise_school(request)
     people = _people(school).exclude(pk=request.user.pk)
     restored = _restored(request, "staff_allegations:raise")
-    initial = restored or {"idempotency_key": uuid.uuid4()}
+    continued, offer = (None, None) if restored or request.POST else _draft_initial(request, DraftForm.ADULT)
+    initial = restored or continued or {"idempotency_key": uuid.uuid4()}
     form = AdultConcernForm(request.POST or None, people=people, initial=initial)
     status = 200
     if request.method == "POST":
@@ -175,7 +236,7 @@ def raise_adult(request):
             "lado_contacts": _lado_contacts(school),
             "chosen_child": _chosen_child(school, form["child"].value()),
             "restored": bool(restored),
-            **_form_context(request),
+            **_form_context(request, DraftForm.ADULT, offer),
         },
         status=status,
     )
@@ -189,7 +250,9 @@ def raise_practice(request):
         return redirect_to_login(request.get_full_path())
     school = _raise_school(request)
     restored = _restored(request, "staff_allegations:raise_practice")
-    form = PracticeConcernForm(request.POST or None, initial=restored or {"idempotency_key": uuid.uuid4()})
+    continued, offer = (None, None) if restored or request.POST else _draft_initial(request, DraftForm.PRACTICE)
+    initial = restored or continued or {"idempotency_key": uuid.uuid4()}
+    form = PracticeConcernForm(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -219,7 +282,7 @@ def raise_practice(request):
             "form": form,
             "whistleblowing": contacts_for_purpose(school=school, purposes=[Purpose.WHISTLEBLOWING, Purpose.NSPCC]),
             "restored": bool(restored),
-            **_form_context(request),
+            **_form_context(request, DraftForm.PRACTICE, offer),
         },
         status=status,
     )
@@ -249,11 +312,13 @@ def _list_page(request, *, settings_form=None, status=200):
     head_school = _head_school(request.user)
     if head_school is not None and settings_form is None:
         settings_form = SettingsForm(instance=AdultCaseSettings.for_school(head_school))
+    cases = selectors.cases_for_list(request.user)
+    log_list_access(cases, how="listed in the register")
     return render(
         request,
         "staff_allegations/list.html",
         {
-            "cases": selectors.cases_for_list(request.user),
+            "cases": cases,
             "patterns": selectors.patterns_for_user(user=request.user),
             "reviews": selectors.reviews_for(user=request.user),
             "review_form": ReviewForm(),

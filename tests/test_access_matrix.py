@@ -132,6 +132,9 @@ EXPECTATIONS = {
     "staff_allegations:raise": RAISERS,
     "staff_allegations:raise_practice": RAISERS,
     "staff_allegations:sent": expect(404, staff=200),
+    # As with a child's draft: no form and key is a bad request, and a discard without them finds nothing.
+    "staff_allegations:draft_save": ("post", expect(400, trust_lead=403)),
+    "staff_allegations:draft_discard": ("post", expect(404)),
     "staff_allegations:list": expect(403, dsl=200, deputy=200, head=200, chair=200, other_dsl=200),
     "staff_allegations:head_away": ("post", expect(404, head=302)),
     "staff_allegations:settings": ("post", expect(404, head=400)),  # an empty form is explained, not saved

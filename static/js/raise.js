@@ -1,14 +1,9 @@
-// The Raise a Concern form: pupil type-ahead, warnings as the person types, extra rows, and a draft saved as
-// they go. Everything here is a help: the server checks every rule again, and the form works without it.
+// The Raise a Concern form: pupil type-ahead, warnings as the person types and extra rows (draft.js saves the
+// draft as they go). Everything here is a help: the server checks every rule again, and the form works without it.
 (function () {
   "use strict";
   var form = document.getElementById("raise-form");
   if (!form) { return; }
-
-  function csrfToken() {
-    var input = form.querySelector("input[name=csrfmiddlewaretoken]");
-    return input ? input.value : "";
-  }
 
   function show(element, visible) {
     if (element) { element.classList.toggle("d-none", !visible); }
@@ -76,50 +71,8 @@
   });
   refresh();
 
-  // --- Draft saved as the person types (never the files). If the session has ended the text stays on the page,
-  // and sending it leads through sign-in back here with everything kept.
-  var status = document.getElementById("draft-status");
-  var draftTimer = null;
-  var dirty = false;
-
-  function saveDraft() {
-    if (!dirty || !form.dataset.draftUrl) { return; }
-    dirty = false;
-    var data = new FormData(form);
-    data.delete("attachments");
-    fetch(form.dataset.draftUrl, {
-      method: "POST",
-      body: data,
-      credentials: "same-origin",
-      redirect: "manual",
-      headers: { "X-CSRFToken": csrfToken() }
-    }).then(function (response) {
-      if (response.ok) {
-        return response.json().then(function (body) { status.textContent = "Draft saved at " + body.at + "."; });
-      }
-      status.textContent = "You may have been signed out. What you typed is still here: press Send and sign in again to keep it.";
-      return null;
-    }).catch(function () {
-      status.textContent = "Could not save a draft just now. What you typed is still on this page.";
-    });
-  }
-
-  function scheduleDraft() {
-    dirty = true;
-    clearTimeout(draftTimer);
-    draftTimer = setTimeout(saveDraft, 1500);
-  }
-
-  form.addEventListener("input", function (event) {
-    if (!event.target.classList.contains("pupil-search-input") && event.target.type !== "file") { scheduleDraft(); }
-  });
-  form.addEventListener("change", function (event) {
-    if (event.target.type !== "file") { scheduleDraft(); }
-  });
-
   // --- One click sends once (the server also refuses a second concern from the same form).
   form.addEventListener("submit", function () {
-    clearTimeout(draftTimer);
     var button = document.getElementById("send-button");
     if (button) {
       setTimeout(function () { button.disabled = true; button.textContent = "Sending…"; }, 0);

@@ -131,6 +131,21 @@ def test_sending_the_concern_deletes_its_draft(client, teacher, typed):
 
 
 @pytest.mark.django_db
+def test_a_save_arriving_after_the_concern_was_sent_brings_nothing_back(client, school, teacher, typed):
+    """A save on its way when Send was pressed lands after the concern: it is dropped, and a repeat send clears any
+    draft that slipped in, so a sent concern is never offered again as unsent."""
+    sign_in(client, teacher)
+    client.post(RAISE_URL, typed)
+    response = save_draft(client, typed)
+    assert response.status_code == 200 and response.json() == {"saved": False, "sent": True}
+    assert not ConcernDraft.objects.exists()
+    ConcernDraft.objects.create(author=teacher, school=school, idempotency_key=typed["idempotency_key"], data={})
+    client.post(RAISE_URL, typed)
+    assert Concern.objects.count() == 1 and not ConcernDraft.objects.exists()
+    assert DRAFT_OFFER not in page_text(client.get(RAISE_URL))
+
+
+@pytest.mark.django_db
 def test_discarding_deletes_the_draft(client, teacher, typed):
     """The author's "Delete it" removes the draft and returns to an empty form."""
     sign_in(client, teacher)

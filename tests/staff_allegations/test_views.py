@@ -189,6 +189,20 @@ def test_staff_and_trustees_have_no_register(client, school, teacher, trustee):
         assert client.get(reverse("staff_allegations:list")).status_code == 403
 
 
+def test_each_case_listed_is_logged_as_seen_by_whom_and_from_where(client, school, teacher, colleague, leadership):
+    """R85: the register's list shows whom each case is about, so each case on it is logged as seen."""
+    head = leadership["head"]
+    cases = [report(teacher, school, subject=colleague) for _ in range(2)]  # low-level: the Head's
+    sign_in(client, head)
+    client.get(reverse("staff_allegations:list"), REMOTE_ADDR="10.0.0.7")
+    rows = list(LogEntry.objects.filter(action=LogEntry.Action.ACCESS, changes_text="listed in the register"))
+    assert sorted(r.object_pk for r in rows) == sorted(str(c.pk) for c in cases)
+    assert {(r.actor, r.remote_addr) for r in rows} == {(head, "10.0.0.7")}
+    # The rows carry the case and its subject, so /audit/ keeps them behind the wall (R61).
+    assert {r.additional_data["adult_case_subject"] for r in rows} == {colleague.pk}
+    assert all("Owen" not in r.object_repr and "Blake" not in r.object_repr for r in rows)
+
+
 def test_register_query_count_does_not_grow(client, school, teacher, colleague, leadership):
     head = leadership["head"]
     sign_in(client, head)

@@ -1,0 +1,204 @@
+"""Drafts of the forms about adults: saved as the person types, offered back only to them and only on the same
+form, gone once sent or after 30 days, and kept behind the register's wall in the audit log."""
+
+import uuid
+from datetime import date, timedelta
+
+import pytest
+from auditlog.models import LogEntry
+from django.urls import reverse
+from django.utils import timezone
+
+from concerns.models import ConcernDraft
+from safeguarding.models import Role
+from staff_allegations import services
+from staff_allegations.models import AdultCase, AdultConcernDraft
+from tests.conftest import sign_in
+
+pytestmark = pytest.mark.django_db
+SAVE = reverse("staff_allegations:draft_save")
+DISCARD = reverse("staff_allegations:draft_discard")
+ADULT = reverse("staff_allegations:raise")
+PRACTICE = reverse("staff_allegations:raise_practice")
+OFFER = "You have an unsent concern"
+WITNESSED = "The caretaker asked a Year 9 pupil for her phone number at the gate."
+
+
+def typed(**changes):
+    data = {
+        "draft_form": "adult",
+        "idempotency_key": str(uuid.uuid4()),
+        "subject_name": "Carl Mendes",
+        "subject_role": "Caretaker",
+        "employment": "staff",
+        "happened_on": date.today().isoformat(),
+        "location": "School gate",
+        "witnessed": WITNESSED,
+        "risk_of_harm": "on",
+    }
+    data.update(changes)
+    return data
+
+
+def test_saving_keeps_what_was_typed_for_its_author_only(client, school, teacher):
+    sign_in(client, teacher)
+    data = typed(csrfmiddlewaretoken="secret", author_token="signed")
+    response = client.post(SAVE, data)
+    assert response.status_code == 200 and response.json()["saved"] is True
+    draft = AdultConcernDraft.objects.get()
+    assert (draft.author, draft.school, draft.form) == (teacher, school, "adult")
+    assert str(draft.idempotency_key) == data["idempotency_key"]
+    assert draft.data["witnessed"] == [WITNESSED] and draft.data["risk_of_harm"] == ["on"]
+    for never_kept in ("csrfmiddlewaretoken", "author_token", "draft_form"):
+        assert never_kept not in draft.data
+    # Behind the wall: nothing lands in the children's drafts.
+    assert not ConcernDraft.objects.exists()
+
+
+def test_saving_again_updates_the_one_draft(client, teacher):
+    sign_in(client, teacher)
+    data = typed()
+    client.post(SAVE, data)
+    client.post(SAVE, {**data, "witnessed": WITNESSED + " She looked frightened."})
+    assert AdultConcernDraft.objects.get().data["witnessed"] == [WITNESSED + " She looked frightened."]
+
+
+@pytest.mark.parametrize("bad", [{"idempotency_key": "not-a-key"}, {"draft_form": "child"}, {"draft_form": ""}])
+def test_a_save_without_a_known_form_and_key_is_refused(client, teacher, bad):
+    sign_in(client, teacher)
+    response = client.post(SAVE, typed(**bad))
+    assert response.status_code == 400 and "reload the page" in response.json()["error"]
+    assert not AdultConcernDraft.objects.exists()
+
+
+def test_nobody_can_write_over_someone_elses_draft(client, school, teacher, colleague):
+    data = typed()
+    sign_in(client, teacher)
+    client.post(SAVE, data)
+    sign_in(client, colleague)
+    assert client.post(SAVE, {**data, "witnessed": "Changed by someone else"}).status_code == 403
+    assert AdultConcernDraft.objects.get().data["witnessed"] == [WITNESSED]
+
+
+def test_a_signed_out_save_is_sent_to_sign_in_and_saves_nothing(client, teacher):
+    response = client.post(SAVE, typed())
+    assert response.status_code == 302 and reverse("login") in response.url
+    assert not AdultConcernDraft.objects.exists()
+
+
+def test_reopening_the_form_offers_the_draft_and_continuing_fills_it_in(client, teacher):
+    sign_in(client, teacher)
+    data = typed()
+    client.post(SAVE, data)
+    page = client.get(ADULT).content.decode()
+    assert OFFER in page and f"?draft={data['idempotency_key']}" in page
+    assert WITNESSED not in page  # only offered, not shown until asked for
+
+    page = client.get(ADULT, {"draft": data["idempotency_key"]}).content.decode()
+    assert OFFER not in page
+    for value in (WITNESSED, "Carl Mendes", "School gate", data["idempotency_key"]):
+        assert value in page
+    assert "checked" in page.split('name="risk_of_harm"')[1].split(">")[0]
+
+
+def test_a_draft_is_offered_only_on_its_own_form_and_only_to_its_author(client, teacher, colleague):
+    data = typed()
+    sign_in(client, teacher)
+    client.post(SAVE, data)
+    assert OFFER not in client.get(PRACTICE).content.decode()
+    assert WITNESSED not in client.get(PRACTICE, {"draft": data["idempotency_key"]}).content.decode()
+
+    sign_in(client, colleague)
+    assert OFFER not in client.get(ADULT).content.decode()
+    page = client.get(ADULT, {"draft": data["idempotency_key"]}).content.decode()
+    assert WITNESSED not in page and data["idempotency_key"] not in page
+
+
+def test_a_nonsense_draft_address_just_opens_an_empty_form(client, teacher):
+    sign_in(client, teacher)
+    response = client.get(ADULT, {"draft": "not-a-key"})
+    assert response.status_code == 200 and OFFER not in response.content.decode()
+
+
+def test_sending_the_form_removes_its_draft(client, teacher, leadership):
+    sign_in(client, teacher)
+    data = typed()
+    client.post(SAVE, data)
+    response = client.post(ADULT, data)
+    assert response.status_code == 302
+    assert AdultCase.objects.get().subject_name == "Carl Mendes"
+    assert not AdultConcernDraft.objects.exists()
+
+
+def test_a_practice_draft_comes_back_on_the_practice_form(client, teacher, leadership):
+    sign_in(client, teacher)
+    data = {
+        "draft_form": "practice",
+        "idempotency_key": str(uuid.uuid4()),
+        "witnessed": "Visitors are not signed in at reception on Fridays.",
+    }
+    client.post(SAVE, data)
+    assert OFFER in client.get(PRACTICE).content.decode()
+    assert OFFER not in client.get(ADULT).content.decode()
+    page = client.get(PRACTICE, {"draft": data["idempotency_key"]}).content.decode()
+    assert "Visitors are not signed in at reception on Fridays." in page
+
+
+def test_deleting_the_draft_from_the_offer(client, teacher, colleague):
+    data = typed()
+    sign_in(client, teacher)
+    client.post(SAVE, data)
+    sign_in(client, colleague)
+    client.post(DISCARD, {"draft_form": "adult", "idempotency_key": data["idempotency_key"]})
+    assert AdultConcernDraft.objects.exists()  # not theirs to delete
+
+    sign_in(client, teacher)
+    response = client.post(DISCARD, {"draft_form": "adult", "idempotency_key": data["idempotency_key"]}, follow=True)
+    assert response.redirect_chain[-1][0] == ADULT
+    assert "The unsent draft was deleted." in response.content.decode()
+    assert not AdultConcernDraft.objects.exists()
+
+
+def test_drafts_untouched_for_30_days_are_cleared(school, teacher):
+    old = services.draft_save(user=teacher, school=school, form="adult", idempotency_key=uuid.uuid4(), data={})
+    AdultConcernDraft.objects.filter(pk=old.pk).update(updated_at=timezone.now() - timedelta(days=31))
+    services.draft_save(user=teacher, school=school, form="adult", idempotency_key=uuid.uuid4(), data={})
+    assert AdultConcernDraft.objects.count() == 1 and not AdultConcernDraft.objects.filter(pk=old.pk).exists()
+
+
+def test_trust_staff_who_cannot_raise_cannot_save_a_draft(client, school, make_person):
+    trust_lead = make_person(Role.TRUST_SAFEGUARDING_LEAD, school=school)
+    sign_in(client, trust_lead)
+    assert client.post(SAVE, typed()).status_code == 403
+
+
+def test_the_audit_log_never_holds_the_words_and_keeps_the_rows_behind_the_wall(client, teacher):
+    sign_in(client, teacher)
+    client.post(SAVE, typed())
+    entries = LogEntry.objects.filter(content_type__model="adultconcerndraft")
+    assert entries.exists()
+    for entry in entries:
+        assert WITNESSED not in str(entry.changes) and "Carl Mendes" not in str(entry.changes)
+        assert "adult_case" in entry.additional_data
+
+
+def test_a_save_arriving_after_the_form_was_sent_brings_nothing_back(client, teacher, leadership):
+    """A save on its way when Send was pressed lands after the case: it is dropped, and the form is not offered."""
+    sign_in(client, teacher)
+    data = typed()
+    client.post(ADULT, data)
+    response = client.post(SAVE, data)
+    assert response.status_code == 200 and response.json() == {"saved": False, "sent": True}
+    assert not AdultConcernDraft.objects.exists()
+    assert OFFER not in client.get(ADULT).content.decode()
+
+
+def test_sending_again_clears_a_draft_that_slipped_in(client, school, teacher, leadership):
+    sign_in(client, teacher)
+    data = typed()
+    client.post(ADULT, data)
+    AdultConcernDraft.objects.create(
+        author=teacher, school=school, form="adult", idempotency_key=data["idempotency_key"], data={}
+    )
+    client.post(ADULT, data)
+    assert AdultCase.objects.count() == 1 and not AdultConcernDraft.objects.exists()
