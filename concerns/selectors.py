@@ -9,7 +9,7 @@ from datetime import timedelta
 from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
 from django.utils import timezone
 
-from safeguarding import access
+from safeguarding import access, drafts
 from safeguarding.models import School
 
 from . import categories
@@ -173,11 +173,11 @@ def cover_shift_for_user(*, user, shift_id):
 
 def latest_draft(*, user) -> ConcernDraft | None:
     """The person's most recent unsent concern, whichever school it was for."""
-    return ConcernDraft.objects.filter(author=user).first()
+    return drafts.live(ConcernDraft).filter(author=user).first()
 
 
 def draft_for_user(*, user, idempotency_key) -> ConcernDraft | None:
-    return ConcernDraft.objects.filter(author=user, idempotency_key=idempotency_key).first()
+    return drafts.live(ConcernDraft).filter(author=user, idempotency_key=idempotency_key).first()
 
 
 def unacknowledged_count(*, user, school: School) -> int:

@@ -174,6 +174,7 @@ def concern_raise(
         raise PermissionDenied
     if recorded_by is not None and not access.can_record_for_others(recorded_by, school):
         raise PermissionDenied
+    drafts.lock_author(writer)  # a draft save arriving now waits, then finds the concern sent
     existing = Concern.objects.filter(idempotency_key=data.idempotency_key).first()
     if existing is not None:
         if existing.author_id != author.pk or existing.school_id != school.pk:
@@ -408,8 +409,11 @@ def draft_save(*, user: User, school: School, idempotency_key: uuid.UUID, data: 
     the concern is sent (safeguarding/drafts.py)."""
     if not access.can_raise_concern(user, school):
         raise PermissionDenied
-    sent = Concern.objects.filter(idempotency_key=idempotency_key).exists()
-    return drafts.save(ConcernDraft, user=user, school=school, idempotency_key=idempotency_key, data=data, sent=sent)
+    drafts.lock_author(user)
+    sent_by = Concern.objects.filter(idempotency_key=idempotency_key).values_list("author_id", flat=True).first()
+    return drafts.save(
+        ConcernDraft, user=user, school=school, idempotency_key=idempotency_key, data=data, sent_by=sent_by
+    )
 
 
 def draft_discard(*, user: User, idempotency_key: uuid.UUID) -> None:
@@ -417,7 +421,7 @@ def draft_discard(*, user: User, idempotency_key: uuid.UUID) -> None:
 
 
 def drafts_purge(*, now: datetime | None = None) -> int:
-    return drafts.purge(ConcernDraft, now=now)
+    return drafts.purge(now=now)
 
 
 @transaction.atomic

@@ -1,22 +1,42 @@
 """The rules for drafts (safeguarding.models.Draft), once for every form that promises to lose nothing: Raise a
-Concern and the two forms about adults. Each app's services ask who may save and whether the form was sent."""
+Concern and the two forms about adults. Each app's services ask who may save, and who sent the form if anyone."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
 
+from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.utils import timezone
 
 DRAFT_LIFETIME = timedelta(days=30)
 
 
-def save(model, *, user, school, idempotency_key: uuid.UUID, data: dict, sent: bool, **fields):
-    """Keeps what `user` has typed so far under the form's key; only they see it. None when the form was `sent`
-    already: a save still on its way when Send was pressed must not bring a sent form back as unsent. `fields`
-    (such as which form) are fixed when the draft is first saved; nobody may save over another person's draft."""
-    if sent:
+def lock_author(user) -> None:
+    """Saving a draft and sending its form take this lock on the author's row first, so they run one after the
+    other: a save that arrives while Send is committing waits, then sees the form was sent."""
+    get_user_model().objects.select_for_update().filter(pk=user.pk).exists()
+
+
+def live(model):
+    """A draft table's drafts young enough to offer: one untouched for 30 days is never shown, even before the
+    next purge removes it."""
+    return model.objects.filter(updated_at__gte=timezone.now() - DRAFT_LIFETIME)
+
+
+@transaction.atomic
+def save(model, *, user, school, idempotency_key: uuid.UUID, data: dict, sent_by: int | None, **fields):
+    """Keeps what `user` has typed so far under the form's key; only they see it. `sent_by` is the author of the
+    concern or case already sent with this key, if any: then nothing is saved (a save still on its way when Send
+    was pressed must not bring a sent form back) and None is returned. Anyone else gets the same refusal whether
+    the key is another person's draft or their sent form, so a key reveals nothing. `fields` (such as which form)
+    are fixed when the draft is first saved."""
+    if sent_by is not None:
+        if sent_by != user.pk:
+            raise PermissionDenied
         return None
     draft, created = model.objects.get_or_create(
         idempotency_key=idempotency_key, defaults={"author": user, "school": school, "data": data, **fields}
@@ -24,10 +44,11 @@ def save(model, *, user, school, idempotency_key: uuid.UUID, data: dict, sent: b
     if draft.author_id != user.pk or any(getattr(draft, name) != value for name, value in fields.items()):
         raise PermissionDenied
     if not created:
-        draft.data = data
-        draft.save(update_fields=["data", "updated_at"])
-    # Saving drafts is frequent, so it is where old ones are cleared out; no scheduler is needed.
-    purge(model)
+        # An UPDATE, not save(): it cannot fail if the row went meanwhile, and it changes only what is never logged.
+        draft.updated_at = timezone.now()
+        model.objects.filter(pk=draft.pk).update(data=data, updated_at=draft.updated_at)
+    # Saving drafts is frequent, so it is where old ones of every form are cleared out; no scheduler is needed.
+    purge()
     return draft
 
 
@@ -37,9 +58,16 @@ def discard(model, *, user, idempotency_key: uuid.UUID) -> None:
         draft.delete()  # one by one, so each leaves its audit row
 
 
-def purge(model, *, now: datetime | None = None) -> int:
-    """Drafts untouched for 30 days go: nobody finished them, and they hold sensitive words."""
-    old = list(model.objects.filter(updated_at__lt=(now or timezone.now()) - DRAFT_LIFETIME))
-    for draft in old:
-        draft.delete()
-    return len(old)
+def purge(*, now: datetime | None = None) -> int:
+    """Drafts of every form untouched for 30 days go: nobody finished them, and they hold sensitive words."""
+    from .models import Draft
+
+    cutoff = (now or timezone.now()) - DRAFT_LIFETIME
+    removed = 0
+    for model in apps.get_models():
+        if issubclass(model, Draft):
+            old = list(model.objects.filter(updated_at__lt=cutoff))
+            for draft in old:
+                draft.delete()
+            removed += len(old)
+    return removed

@@ -34,6 +34,8 @@ def audit_entries_for_user(
         )
     else:
         entries = entries.exclude(additional_data__has_key="adult_case")
+    # A draft about an adult has no case yet and may be about the reader, whoever they are.
+    entries = entries.exclude(additional_data__has_key="adult_draft")
     for word in query.split():
         entries = entries.filter(
             Q(actor__first_name__icontains=word)

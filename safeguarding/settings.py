@@ -301,8 +301,9 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
         "mask_fields": ["what", "recipient_name", "recipient_role", "agency", "purpose", "reason", "method"],
     },
     {"model": "concerns.chronologyentry", "mask_fields": ["summary"]},
-    # Drafts change every few seconds while someone types; their text is never logged.
-    {"model": "concerns.concerndraft", "exclude_fields": ["data", "updated_at"]},
+    # Drafts change every few seconds while someone types; their text and their key (which would let a reader ask
+    # whether the form was sent) are never logged.
+    {"model": "concerns.concerndraft", "exclude_fields": ["data", "updated_at", "idempotency_key"]},
 )
 # A narrative field registered with mask_fields is replaced whole, not half-shown (auditlog's default).
 # Concerns about adults: every word masked; the rows also carry the case and its subject (staff_allegations.models)
@@ -333,7 +334,7 @@ AUDITLOG_INCLUDE_TRACKING_MODELS += (
     {"model": "staff_allegations.caseentry", "mask_fields": ["details", "reference", "person", "author_name"]},
     {"model": "staff_allegations.casetask", "mask_fields": ["reference", "outcome", "completed_by_name"]},
     {"model": "staff_allegations.recordsreview", "mask_fields": ["notes", "reviewed_by_name"]},
-    {"model": "staff_allegations.adultconcerndraft", "exclude_fields": ["data", "updated_at"]},
+    {"model": "staff_allegations.adultconcerndraft", "exclude_fields": ["data", "updated_at", "idempotency_key"]},
 )
 AUDITLOG_MASK_CALLABLE = "safeguarding.audit.redact"
 AUDITLOG_DISABLE_REMOTE_ADDR = False

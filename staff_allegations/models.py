@@ -440,5 +440,6 @@ class AdultConcernDraft(Draft):
         pass
 
     def get_additional_data(self) -> dict:
-        # Its audit rows stay with the register's, away from the school's general log (and never hold the words).
-        return {"school": self.school_id, "adult_case": 0, "adult_case_subject": None}
+        # An unsent draft has no case yet, so nobody can tell whom it is about, the DPO included: its rows are kept
+        # off /audit/ for every reader (safeguarding.selectors.audit_entries) and never hold the words or the key.
+        return {"school": self.school_id, "adult_case": 0, "adult_case_subject": None, "adult_draft": True}

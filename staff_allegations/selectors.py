@@ -9,7 +9,7 @@ from datetime import timedelta
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from safeguarding import access
+from safeguarding import access, drafts
 from safeguarding.models import Role, School, User
 
 from .models import (
@@ -22,6 +22,9 @@ from .models import (
     CaseTask,
     RecordsReview,
 )
+
+# The access-log note on a case seen in the register's list (views._list_page, safeguarding.audit.log_list_access).
+LISTED = "listed in the register"
 
 
 def visible_cases(user: User) -> QuerySet[AdultCase]:
@@ -134,11 +137,14 @@ def register_school(user: User) -> School | None:
 
 
 def case_access_log(case: AdultCase):
-    """Who opened or changed this case: for its case manager, so the wall can be checked (R85)."""
+    """Who opened or changed this case: for its case manager, so the wall can be checked (R85). Seeing it listed
+    on the register is logged too (LISTED), but left out here, so the openings and changes are not crowded out."""
     from auditlog.models import LogEntry
 
     return (
         LogEntry.objects.filter(additional_data__adult_case=case.pk)
+        # Written with has_key: a row without the key must not drop out through SQL's NULL comparison.
+        .exclude(Q(additional_data__has_key="access") & Q(additional_data__access=LISTED))
         .select_related("actor", "content_type")
         .order_by("-timestamp")[:50]
     )
@@ -152,8 +158,8 @@ def task_counts(user: User) -> dict:
 
 def latest_draft(*, user: User, form: str) -> AdultConcernDraft | None:
     """The person's newest unsent draft of this form, to offer when they open it again."""
-    return AdultConcernDraft.objects.filter(author=user, form=form).first()
+    return drafts.live(AdultConcernDraft).filter(author=user, form=form).first()
 
 
 def draft_for(*, user: User, form: str, idempotency_key) -> AdultConcernDraft | None:
-    return AdultConcernDraft.objects.filter(author=user, form=form, idempotency_key=idempotency_key).first()
+    return drafts.live(AdultConcernDraft).filter(author=user, form=form, idempotency_key=idempotency_key).first()

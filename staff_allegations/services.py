@@ -102,6 +102,7 @@ def adult_concern_raise(*, reporter: User, school: School, data: AdultConcernInp
     manager (only that something waits). Sending the same form twice returns the first case."""
     if not access.can_raise_adult_concern(reporter, school):
         raise PermissionDenied
+    drafts.lock_author(reporter)  # a draft save arriving now waits, then finds the case sent
     existing = AdultCase.objects.filter(idempotency_key=data.idempotency_key).first()
     if existing is not None:
         if existing.reporter_id != reporter.pk:
@@ -188,6 +189,7 @@ def adult_concern_raise(*, reporter: User, school: School, data: AdultConcernInp
     return case
 
 
+@transaction.atomic
 def draft_save(
     *, user: User, school: School, form: str, idempotency_key: uuid.UUID, data: dict
 ) -> AdultConcernDraft | None:
@@ -195,9 +197,16 @@ def draft_save(
     sent already: a save still on its way when Send was pressed must not bring a sent concern back as a draft."""
     if not access.can_raise_adult_concern(user, school):
         raise PermissionDenied
-    sent = AdultCase.objects.filter(idempotency_key=idempotency_key).exists()
+    drafts.lock_author(user)
+    sent_by = AdultCase.objects.filter(idempotency_key=idempotency_key).values_list("reporter_id", flat=True).first()
     return drafts.save(
-        AdultConcernDraft, user=user, school=school, idempotency_key=idempotency_key, data=data, sent=sent, form=form
+        AdultConcernDraft,
+        user=user,
+        school=school,
+        idempotency_key=idempotency_key,
+        data=data,
+        sent_by=sent_by,
+        form=form,
     )
 
 

@@ -313,7 +313,7 @@ def _list_page(request, *, settings_form=None, status=200):
     if head_school is not None and settings_form is None:
         settings_form = SettingsForm(instance=AdultCaseSettings.for_school(head_school))
     cases = selectors.cases_for_list(request.user)
-    log_list_access(cases, how="listed in the register")
+    log_list_access(cases, how=selectors.LISTED)
     return render(
         request,
         "staff_allegations/list.html",

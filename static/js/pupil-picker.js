@@ -25,6 +25,7 @@
       method: "POST",
       body: body,
       credentials: "same-origin",
+      redirect: "manual",  // signed out: the redirect to sign-in is a failure, not a page of results
       headers: { "X-Requested-With": "fetch", "X-CSRFToken": token ? token.value : "" }
     })
       .then(function (response) { if (!response.ok) { throw new Error(String(response.status)); } return response.text(); })

@@ -203,6 +203,22 @@ def test_each_case_listed_is_logged_as_seen_by_whom_and_from_where(client, schoo
     assert all("Owen" not in r.object_repr and "Blake" not in r.object_repr for r in rows)
 
 
+def test_being_listed_stays_out_of_the_cases_own_trail(client, school, teacher, colleague, leadership):
+    """The case manager's "Who opened or changed it" shows openings and changes; seeing a case in the list (logged
+    for the DPO) would crowd them out of its 50 rows."""
+    from staff_allegations.selectors import case_access_log
+
+    head = leadership["head"]
+    case = report(teacher, school, subject=colleague)
+    sign_in(client, head)
+    for _ in range(3):
+        client.get(reverse("staff_allegations:list"))
+    client.get(reverse("staff_allegations:detail", args=[case.public_id]))
+    trail = list(case_access_log(case))
+    assert [e.action for e in trail].count(LogEntry.Action.ACCESS) == 1
+    assert LogEntry.objects.filter(additional_data__access="listed in the register").count() == 3
+
+
 def test_register_query_count_does_not_grow(client, school, teacher, colleague, leadership):
     head = leadership["head"]
     sign_in(client, head)
