@@ -316,6 +316,7 @@ def receipt(request, public_id):
     adult_contacts = []
     if concern.involves_adult:
         adult_contacts = contacts_for_purpose(school=concern.school, purposes=[Purpose.SENIOR_LEADER, Purpose.LADO])
+    log_access(concern, how="author's receipt")  # R85: it shows what was written about the child
     return render(
         request,
         "concerns/receipt.html",

@@ -201,3 +201,15 @@ def test_the_receipt_shows_the_authors_own_addenda_and_not_the_dsl_teams(client,
     page = page_text(client.get(receipt_url(concern)))
     assert "It was Thursday, not Friday." in page
     assert "Strategy discussion" not in page
+
+
+@pytest.mark.django_db
+def test_opening_the_receipt_is_logged_as_an_access(client, school, teacher, pupil):
+    """R85: the receipt shows what was written about the child, so each opening is logged, by whom."""
+    from auditlog.models import LogEntry
+
+    concern = raise_concern(author=teacher, school=school, subject=pupil, account=ACCOUNT)
+    sign_in(client, teacher)
+    client.get(receipt_url(concern))
+    row = LogEntry.objects.get(action=LogEntry.Action.ACCESS, object_pk=str(concern.pk))
+    assert (row.actor, row.changes_text) == (teacher, "author's receipt")
