@@ -568,14 +568,16 @@ class KeyPersonForm(forms.ModelForm):
 
 
 class PupilEventForm(forms.ModelForm):
-    """R38: the child left the school, or is absent without explanation or missing. The date cannot be in the
-    future (the model says so too)."""
+    """R38: the child left the school, or is absent without explanation or missing: the date cannot be in the
+    future. R56: the child is due to leave: the date cannot have passed (the model checks both)."""
 
     kind = forms.ChoiceField(
         label="What happened",
         choices=PupilEventKind.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether the child left the school or is absent without explanation."},
+        error_messages={
+            "required": "Choose whether the child left the school, is due to leave, or is absent without explanation."
+        },
     )
 
     class Meta:
@@ -627,6 +629,13 @@ class FileTransferSentForm(forms.Form):
         error_messages={"required": "Say how the file was sent."},
     )
     sent_on = _date_field("Date sent", "Give the date the file was sent.")
+    onward_support = forms.CharField(
+        label="Onward support needs and risks passed on",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed when the child was part of a child-on-child case (R56): what support the child needs, "
+        "and any risks, so the new school can carry on keeping children safe.",
+    )
 
     def clean_sent_on(self):
         return _not_in_future(self.cleaned_data["sent_on"])

@@ -409,6 +409,11 @@ class ActionKind(models.TextChoices):
     # Moving schools (R55, R58): done by recording the transfer on the child's file, not by "Done"
     SEND_CP_FILE = "send_cp_file", "Send the CP file to the next school"
     CONFIRM_CP_FILE_RECEIPT = "confirm_cp_file_receipt", "Confirm receipt to the sending school"
+    # R56: a child with a social worker, or in Channel, who is leaving
+    SHARE_BEFORE_LEAVING = (
+        "share_before_leaving",
+        "Consider sharing information with the new school before the child leaves",
+    )
 
 
 class ActionStatus(models.TextChoices):
@@ -576,6 +581,7 @@ class ChronologyKind(models.TextChoices):
     ASSIGNED = "assigned", "Assigned"
     MIRROR = "mirror", "Named in a concern about another child"
     LEFT = "left", "Left the school"
+    LEAVING = "leaving", "Due to leave the school"
     ABSENT = "absent", "Unexplained absence or missing"
     CP_FILE_DUE = "cp_file_due", "CP file to send to the next school"
     CP_FILE_SENT = "cp_file_sent", "CP file sent"
@@ -892,6 +898,7 @@ class KeyPerson(OwnSchoolAudit, RecordedBy):
 
 class PupilEventKind(models.TextChoices):
     LEFT = "left", "Left the school"
+    LEAVING = "leaving", "Is due to leave the school (the date is known)"
     ABSENT = "absent", "Unexplained absence or missing"
 
 
@@ -903,7 +910,7 @@ class PupilEvent(OwnSchoolAudit, RecordedBy):
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
     pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField("what happened", max_length=10, choices=PupilEventKind.choices)
-    on = models.DateField("date", help_text="The day the child left, or the first day of the absence.")
+    on = models.DateField("date", help_text="The day the child left or will leave, or the first day of the absence.")
     details = models.TextField(
         "details",
         help_text="The destination school, or where the child is believed to be; the circumstances.",
@@ -916,8 +923,18 @@ class PupilEvent(OwnSchoolAudit, RecordedBy):
         return self.get_kind_display()
 
     def clean(self) -> None:
-        if self.on and self.on > timezone.localdate():
-            raise ValidationError({"on": "This date is in the future. Give the date it happened."})
+        if not self.on:
+            return
+        if self.kind == PupilEventKind.LEAVING:
+            if self.on < timezone.localdate():
+                raise ValidationError({"on": "This date has passed: record that the child left the school instead."})
+        elif self.on > timezone.localdate():
+            raise ValidationError(
+                {
+                    "on": "This date is in the future. Give the date it happened, or record that the child is due to "
+                    "leave."
+                }
+            )
 
 
 class TransferDirection(models.TextChoices):
@@ -970,6 +987,8 @@ class FileTransfer(OwnSchoolAudit, RecordedBy):
     # In
     received_on = models.DateField("date received", null=True, blank=True)
     confirmation_sent_on = models.DateField("date we confirmed receipt to the sending school", null=True, blank=True)
+    # R56: for a child-on-child case, what the new school was told so support and risk management carry on.
+    onward_support = models.TextField("onward support needs and risks passed on", blank=True)
     # The task this transfer closes: sending (out) or confirming receipt (in).
     action = models.OneToOneField(
         Action, on_delete=models.PROTECT, null=True, blank=True, related_name="file_transfer", editable=False

@@ -1146,6 +1146,7 @@ class PupilEventResult:
     task_created: bool = False
     social_workers: list[KeyPerson] = field(default_factory=list)
     transfer: FileTransfer | None = None  # R55: the CP file to send, when the child who left has one
+    share_task: Action | None = None  # R56: consider sharing with the new school, set now for this leaving
 
 
 def social_workers_text(people) -> str:
@@ -1161,9 +1162,15 @@ def _sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
+# R56: children for whom sharing with the new school before they leave must be considered (KCSIE Annex C).
+SHARE_BEFORE_LEAVING_FLAGS = {**SOCIAL_WORKER_FLAGS, FlagKind.PREVENT_CHANNEL: "supported through Channel (Prevent)"}
+
+
 def _what_happened(event: PupilEvent) -> str:
     if event.kind == PupilEventKind.LEFT:
         return f"the child left the school on {event.on:%-d %B %Y}"
+    if event.kind == PupilEventKind.LEAVING:
+        return f"the child is due to leave the school on {event.on:%-d %B %Y}"
     return f"the child has an unexplained absence or is missing, from {event.on:%-d %B %Y}"
 
 
@@ -1179,10 +1186,12 @@ def _inform_social_worker_notes(event: PupilEvent, reasons: list[str], people: l
 
 @transaction.atomic
 def pupil_event_record(*, user: User, pupil: Pupil, event: PupilEvent) -> PupilEventResult:
-    """R38: records that the child left the school (and takes them off roll) or has an unexplained absence or is
-    missing, with its chronology line. If the child is on a child protection or child in need plan, or looked
-    after, on the day recorded or on the day it happened, the person recording gets an open task, due now, to
-    inform the child's social worker, with whom to call in its notes; never a second one while one is open."""
+    """R38: records that the child left the school (and takes them off roll), is due to leave (R56), or has an
+    unexplained absence or is missing, with its chronology line. If the child who left or is missing is on a child
+    protection or child in need plan, or looked after, on the day recorded or on the day it happened, the person
+    recording gets an open task, due now, to inform the child's social worker, with whom to call in its notes;
+    never a second one while one is open. A leaving (ahead or on the day) of a child with a social worker or in
+    Channel also sets R56's task to consider sharing with the new school."""
     if not access.can_view_pupil_file(user, pupil):
         raise PermissionDenied
     pupil = Pupil.objects.select_for_update().select_related("school").get(pk=pupil.pk)
@@ -1198,15 +1207,23 @@ def pupil_event_record(*, user: User, pupil: Pupil, event: PupilEvent) -> PupilE
 
     today = timezone.localdate()
     current = [
-        f for f in pupil.flags.filter(kind__in=SOCIAL_WORKER_FLAGS) if f.is_current(today) or f.is_current(event.on)
+        f
+        for f in pupil.flags.filter(kind__in=SHARE_BEFORE_LEAVING_FLAGS)
+        if f.is_current(today) or f.is_current(event.on)
     ]
-    reasons = list(dict.fromkeys(SOCIAL_WORKER_FLAGS[f.kind] for f in current))
+    share_reasons = list(dict.fromkeys(SHARE_BEFORE_LEAVING_FLAGS[f.kind] for f in current))
+    # R38 is about a child who has left or is missing; a leaving still to come is told through R56's task.
+    reasons = (
+        [] if event.kind == PupilEventKind.LEAVING else [r for r in share_reasons if r in SOCIAL_WORKER_FLAGS.values()]
+    )
     people = list(pupil.key_people.filter(kind=KeyPersonKind.SOCIAL_WORKER).order_by("name"))
     result = PupilEventResult(event=event, social_workers=people)
 
     name, role = _name_and_role(user, pupil.school)
     if event.kind == PupilEventKind.LEFT:
         summary = f"Left the school on {event.on:%-d %B %Y}. Destination and circumstances: "
+    elif event.kind == PupilEventKind.LEAVING:
+        summary = f"Due to leave the school on {event.on:%-d %B %Y}. Destination and circumstances: "
     else:
         summary = (
             f"Unexplained absence or missing, from {event.on:%-d %B %Y}. Where the child is believed to be, and the "
@@ -1244,14 +1261,69 @@ def pupil_event_record(*, user: User, pupil: Pupil, event: PupilEvent) -> PupilE
                 f" The child is {' and '.join(reasons)}; the task to inform the child's social worker, for "
                 f"{owner_name} ({owner_role}), was already open."
             )
-    kind = ChronologyKind.LEFT if event.kind == PupilEventKind.LEFT else ChronologyKind.ABSENT
+    if share_reasons and event.kind != PupilEventKind.ABSENT:
+        result.share_task = _share_before_leaving(
+            user=user, pupil=pupil, event=event, reasons=share_reasons, people=people
+        )
+        if result.share_task is not None:
+            why = "A task was also set" if reasons else f"The child is {' and '.join(share_reasons)}, so a task was set"
+            summary += (
+                f" {why} for {name} ({role}) to consider sharing information with the new school before the child "
+                "leaves."
+            )
+    kind = {PupilEventKind.LEFT: ChronologyKind.LEFT, PupilEventKind.LEAVING: ChronologyKind.LEAVING}.get(
+        event.kind, ChronologyKind.ABSENT
+    )
     _chronicle(concern=None, pupil=pupil, kind=kind, by=user, summary=summary)
     if event.kind == PupilEventKind.LEFT and has_cp_file(pupil, day=event.on):
         result.transfer = _transfer_out_open(user=user, pupil=pupil, event=event)
     return result
 
 
+def _share_before_leaving(
+    *, user: User, pupil: Pupil, event: PupilEvent, reasons: list[str], people: list[KeyPerson]
+) -> Action | None:
+    """R56: the person recording a leaving (ahead of time, or on the day) is prompted to consider sharing
+    information with the new school before the child leaves: due by the start of the leaving day, or now if that
+    has passed. One per leaving: none if one was set in the last year (the leaving recorded ahead, then the day)."""
+    if Action.objects.filter(
+        pupil=pupil,
+        concern__isnull=True,
+        kind=ActionKind.SHARE_BEFORE_LEAVING,
+        created_at__gte=timezone.now() - timedelta(days=365),
+    ).exists():
+        return None
+    due_at = timezone.now()
+    if event.kind == PupilEventKind.LEAVING:
+        due_at = max(due_at, calendar.school_day_start(pupil.school, event.on))
+    notes = (
+        f"The child is {' and '.join(reasons)}, and {_what_happened(event)}. Consider sharing information with the "
+        "new school before the child leaves, so that support is in place from the first day (KCSIE Annex C). "
+        "Record what you share, with whom and why, in the information-sharing log, or record here why you decided "
+        "not to."
+    )
+    if people:
+        notes += f" Social worker: {social_workers_text(people)}."
+    return _open_action(
+        pupil=pupil,
+        kind=ActionKind.SHARE_BEFORE_LEAVING,
+        user=user,
+        owner=user,
+        due_at=due_at,
+        notes=notes,
+        chronicle=False,  # the event's own line says so
+    )
+
+
 # --- Moving schools: the CP file sent and received (R55, R58) ----------------------------------------------------
+
+
+def is_child_on_child_case(pupil: Pupil) -> bool:
+    """R56: the child was named, in any part, in a concern categorised as child-on-child abuse (by the reporter or
+    the DSL team)."""
+    return ConcernCategory.objects.filter(
+        concern__pupil_links__pupil=pupil, code__in=categories.codes_in_group("child_on_child")
+    ).exists()
 
 
 def has_cp_file(pupil: Pupil, *, day=None) -> bool:
@@ -1347,13 +1419,19 @@ def file_transfer_sent(
     method: str,
     other_school: str,
     other_school_contact: str = "",
+    onward_support: str = "",
 ) -> FileTransfer:
     """R55: the CP file went to the next school: when, how, and to whom. The task stays open until the receiving
-    school confirms receipt."""
+    school confirms receipt. R56: for a child-on-child case, what onward support needs and risks were passed on."""
     transfer = _lock_transfer(user=user, transfer=transfer, direction=TransferDirection.OUT)
     if transfer.sent_on is not None:
         raise ValidationError("The file is already recorded as sent.")
     errors = {}
+    if is_child_on_child_case(transfer.pupil) and not onward_support.strip():
+        errors["onward_support"] = (
+            "This child was part of a child-on-child case: record the onward support needs and risks passed on to "
+            "the new school."
+        )
     if not other_school.strip():
         errors["other_school"] = "Give the school the file went to."
     if not method:
@@ -1364,8 +1442,9 @@ def file_transfer_sent(
         raise ValidationError(errors)
     transfer.sent_on, transfer.method = sent_on, method
     transfer.other_school, transfer.other_school_contact = other_school.strip(), other_school_contact.strip()
+    transfer.onward_support = onward_support.strip()
     transfer.full_clean()
-    transfer.save(update_fields=["sent_on", "method", "other_school", "other_school_contact"])
+    transfer.save(update_fields=["sent_on", "method", "other_school", "other_school_contact", "onward_support"])
     name, role = _name_and_role(user, transfer.school)
     to = transfer.other_school + (f", for {transfer.other_school_contact}" if transfer.other_school_contact else "")
     timing = (
@@ -1380,6 +1459,11 @@ def file_transfer_sent(
         by=user,
         summary=f"CP file sent to {to} {transfer.method_words} on {_day(transfer.sent_on)}"
         + (f", {timing}" if timing else "")
+        + (
+            f". Onward support needs and risks passed on: {_sentence(transfer.onward_support)[:-1]}"
+            if transfer.onward_support
+            else ""
+        )
         + f". Recorded by {name} ({role}). Waiting for the receiving school to confirm receipt.",
     )
     return transfer

@@ -1034,6 +1034,13 @@ def _event_message(result: services.PupilEventResult) -> str:
     done = f"Recorded: {result.event.get_kind_display().lower()}."
     if result.event.kind == PupilEventKind.LEFT:
         done += " The child is marked as no longer on roll."
+    elif result.event.kind == PupilEventKind.LEAVING:
+        done += " The child stays on roll until you record that they left."
+    if result.share_task is not None:
+        done += (
+            f" A task is set for you, due {timezone.localtime(result.share_task.due_at):%-d %B %Y at %H:%M}: consider "
+            "sharing information with the new school before the child leaves."
+        )
     if result.transfer is not None and result.transfer.due_on:
         done += (
             f" The CP file must go to the next school by the end of the school day on "

@@ -253,7 +253,9 @@ def test_the_chronology_line_is_plain_english_with_names_and_roles(client, dsl, 
     assert entry.summary == (
         f"Left the school on 2 March 2026. Destination and circumstances: {DETAILS} Recorded by Helen Marsh "
         "(Designated Safeguarding Lead). The child is on a child protection plan, so a task was set for Helen Marsh "
-        "(Designated Safeguarding Lead) to inform the child's social worker immediately."
+        "(Designated Safeguarding Lead) to inform the child's social worker immediately. A task was also set for "
+        "Helen Marsh (Designated Safeguarding Lead) to consider sharing information with the new school before the "
+        "child leaves."
     )
     page = text(client.get(file_url(on_cp_plan)))
     assert "Left the school on 2 March 2026" in page
@@ -325,7 +327,7 @@ def test_a_future_date_is_refused_and_what_was_typed_stays(client, dsl, on_cp_pl
     response = record(client, on_cp_plan, on=tomorrow)
     assert response.status_code == 400
     page = text(response)
-    assert "This date is in the future. Give the date it happened." in page
+    assert "This date is in the future. Give the date it happened, or record that the child is due to leave." in page
     assert DETAILS in page and f'value="{tomorrow}"' in page
     assert re.search(r"<details open>\s*<summary>Record that the child left", page)
     assert not PupilEvent.objects.exists() and not Action.objects.exists()
@@ -349,7 +351,7 @@ def test_missing_details_and_kind_are_explained(client, dsl, on_cp_plan):
     response = client.post(event_url(on_cp_plan), {"on": "2026-03-02", "details": ""})
     assert response.status_code == 400
     page = text(response)
-    assert "Choose whether the child left the school or is absent without explanation." in page
+    assert "Choose whether the child left the school, is due to leave, or is absent without explanation." in page
     assert "Say where the child has gone or is believed to be" in page
     assert 'value="2026-03-02"' in page
 
@@ -358,7 +360,7 @@ def test_missing_details_and_kind_are_explained(client, dsl, on_cp_plan):
 def test_the_form_warns_that_a_task_will_be_set(client, dsl, on_cp_plan):
     sign_in(client, dsl)
     page = text(client.get(file_url(on_cp_plan)))
-    assert "Current: Child protection plan. Recording a leaving or an absence sets you a task" in page
+    assert "Current: Child protection plan. Recording that the child left or is missing sets you a task" in page
 
 
 # --- The task where people look for it ------------------------------------------------------------------------
@@ -367,7 +369,7 @@ def test_the_form_warns_that_a_task_will_be_set(client, dsl, on_cp_plan):
 @pytest.mark.django_db
 def test_the_task_heads_the_queues_overdue_list_linking_to_the_file(client, task, on_cp_plan):
     page = text(client.get(reverse("concerns:queue")))
-    assert "Overdue actions (1)" in page
+    assert "Overdue actions (2)" in page  # and R56's: consider sharing with the new school
     assert (
         f'<a href="{file_url(on_cp_plan)}">Inform the child\'s social worker</a> about {on_cp_plan.full_name}: '
         "Helen Marsh, due"
@@ -441,10 +443,14 @@ def test_completing_it_through_the_action_page_writes_the_chronology(client, tas
         "Inform the child's social worker: done by Helen Marsh (Designated Safeguarding Lead). "
         "Phoned Sam Ortiz at 09:40; she will tell the Leeds team."
     )
-    # What is left open is the CP file to send on (R55), which closes from the file, not with "Done".
+    # What is left open: R56's prompt to consider sharing, and the CP file to send on (R55), which closes from the
+    # file, not with "Done".
     page = text(client.get(file_url(on_cp_plan)))
     assert reverse("concerns:complete_action", kwargs={"action_id": task.public_id}) not in page
-    assert [a.kind for a in Action.objects.filter(pupil=on_cp_plan, status="open")] == [ActionKind.SEND_CP_FILE]
+    assert sorted(a.kind for a in Action.objects.filter(pupil=on_cp_plan, status="open")) == [
+        ActionKind.SEND_CP_FILE,
+        ActionKind.SHARE_BEFORE_LEAVING,
+    ]
 
 
 @pytest.mark.django_db
