@@ -15,6 +15,7 @@ from .models import (
     ActionKind,
     ChildVoice,
     DecisionKind,
+    Destination,
     Disagreement,
     FileTransfer,
     InformationShare,
@@ -580,9 +581,19 @@ class PupilEventForm(forms.ModelForm):
         },
     )
 
+    # R57, R55: no "none" choice; the model asks for one when the child left.
+    destination = forms.ChoiceField(
+        label="Where the child went, or will go (needed when the child left)",
+        choices=Destination.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="It decides whether the CP file goes on to a next school or college, and which school keeps the "
+        "record (the last known school rule).",
+    )
+
     class Meta:
         model = PupilEvent
-        fields = ["kind", "on", "details"]
+        fields = ["kind", "on", "destination", "details"]
         widgets = {
             "on": forms.DateInput(attrs={"type": "date"}),
             "details": forms.Textarea(attrs={"rows": 3}),

@@ -902,6 +902,32 @@ class PupilEventKind(models.TextChoices):
     ABSENT = "absent", "Unexplained absence or missing"
 
 
+class Destination(models.TextChoices):
+    """Where a child who left went (R57: it decides which school keeps the record; R55: whether a CP file goes on)."""
+
+    SCHOOL = "school", "Another school in England (state-funded, including academies)"
+    INDEPENDENT = "independent", "An independent school"
+    POST_16 = "post_16", "Post-16 education or training (college, another sixth form, an apprenticeship)"
+    HOME_EDUCATION = "home_education", "Elective home education"
+    MISSING = "missing", "Not known: child missing education"
+    ABROAD = "abroad", "Moved abroad"
+    DIED = "died", "Died"
+
+
+# R55: where there is a next school or college to send the CP file to.
+SENDS_CP_FILE = frozenset({Destination.SCHOOL, Destination.INDEPENDENT, Destination.POST_16})
+# R57: leaving for one of these (or at 16 or over) makes this school the last known school, which keeps the record.
+LAST_KNOWN_SCHOOL = frozenset(set(Destination) - {Destination.SCHOOL})
+
+
+def keeps_record(destination: str, *, date_of_birth, left_on) -> bool:
+    """R57, the "last known school" rule (SEED Appendix 4): this school keeps the record if the child left at 16 or
+    over, or for post-16 or independent education, home education, missing education, abroad, or died; otherwise
+    the record goes on, and this school keeps a transfer-tracking stub and applies the retention policy."""
+    age = left_on.year - date_of_birth.year - ((left_on.month, left_on.day) < (date_of_birth.month, date_of_birth.day))
+    return age >= 16 or destination in LAST_KNOWN_SCHOOL
+
+
 class PupilEvent(OwnSchoolAudit, RecordedBy):
     """R38: the child left the school, or is absent without explanation or missing. For a child on a child
     protection or child in need plan, or looked after, recording it sets a task to tell the social worker at once
@@ -915,6 +941,15 @@ class PupilEvent(OwnSchoolAudit, RecordedBy):
         "details",
         help_text="The destination school, or where the child is believed to be; the circumstances.",
     )
+    destination = models.CharField(
+        "where the child went",
+        max_length=20,
+        choices=Destination.choices,
+        blank=True,
+        help_text="For a child who left or is due to leave.",
+    )
+    # R57, worked out when a leaving is recorded: whether this school is the last known school and keeps the record.
+    keeps_record = models.BooleanField(null=True, editable=False)
 
     class Meta:
         ordering = ["-on", "-recorded_at"]
@@ -923,6 +958,10 @@ class PupilEvent(OwnSchoolAudit, RecordedBy):
         return self.get_kind_display()
 
     def clean(self) -> None:
+        if self.kind == PupilEventKind.LEFT and not self.destination:
+            raise ValidationError(
+                {"destination": 'Choose where the child went ("Not known: child missing education" if nobody knows).'}
+            )
         if not self.on:
             return
         if self.kind == PupilEventKind.LEAVING:

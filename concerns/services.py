@@ -12,11 +12,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from contacts.models import Purpose
+from contacts.selectors import contacts_for_purpose
 from safeguarding import access, calendar, drafts
 from safeguarding.models import Membership, Role, School, User
 
 from . import categories
 from .models import (
+    SENDS_CP_FILE,
     Action,
     ActionKind,
     Addendum,
@@ -35,6 +38,7 @@ from .models import (
     ConcernStatus,
     CoverShift,
     Decision,
+    Destination,
     Disagreement,
     DomesticAbuseNotification,
     FileTransfer,
@@ -59,6 +63,7 @@ from .models import (
     TransferDirection,
     Triage,
     Unavailability,
+    keeps_record,
 )
 
 
@@ -1146,6 +1151,7 @@ class PupilEventResult:
     task_created: bool = False
     social_workers: list[KeyPerson] = field(default_factory=list)
     transfer: FileTransfer | None = None  # R55: the CP file to send, when the child who left has one
+    notify_task: Action | None = None  # a child who left for home education or missing education: tell the LA
     share_task: Action | None = None  # R56: consider sharing with the new school, set now for this leaving
 
 
@@ -1199,7 +1205,11 @@ def pupil_event_record(*, user: User, pupil: Pupil, event: PupilEvent) -> PupilE
     event.pupil = pupil
     event.recorded_by = user
     event.recorded_by_name, event.recorded_by_role = _name_and_role(user, pupil.school)
+    if event.kind == PupilEventKind.ABSENT:
+        event.destination = ""
     event.full_clean()
+    if event.kind == PupilEventKind.LEFT:
+        event.keeps_record = keeps_record(event.destination, date_of_birth=pupil.date_of_birth, left_on=event.on)
     event.save()
     if event.kind == PupilEventKind.LEFT:
         pupil.on_roll, pupil.left_on = False, event.on
@@ -1229,7 +1239,31 @@ def pupil_event_record(*, user: User, pupil: Pupil, event: PupilEvent) -> PupilE
             f"Unexplained absence or missing, from {event.on:%-d %B %Y}. Where the child is believed to be, and the "
             "circumstances: "
         )
-    summary = _sentence(summary + event.details) + f" Recorded by {name} ({role})."
+    summary = _sentence(summary + event.details)
+    if event.destination:
+        summary += f" Where to: {event.get_destination_display()}."
+    if event.kind == PupilEventKind.LEFT:
+        summary += (
+            " This school is the child's last known school, so it keeps the whole record."
+            if event.keeps_record
+            else " The record goes on with the child; this school keeps a record of where it went and applies the "
+            "retention policy to its own copy."
+        )
+    summary += f" Recorded by {name} ({role})."
+    if event.kind == PupilEventKind.LEFT and event.destination in NOTIFY_LA_DESTINATIONS:
+        result.notify_task = _open_action(
+            pupil=pupil,
+            kind=ActionKind.CME_EHE_NOTIFICATION,
+            user=user,
+            owner=user,
+            due_at=timezone.now(),
+            notes=_notify_la_notes(event),
+            chronicle=False,  # the event's own line says so
+        )
+        summary += (
+            f" A task was set for {name} ({role}) to tell the local authority (children missing education / "
+            "home education) now."
+        )
     if reasons:
         existing = Action.objects.filter(
             pupil=pupil, concern__isnull=True, kind=ActionKind.INFORM_SOCIAL_WORKER, status="open"
@@ -1275,9 +1309,25 @@ def pupil_event_record(*, user: User, pupil: Pupil, event: PupilEvent) -> PupilE
         event.kind, ChronologyKind.ABSENT
     )
     _chronicle(concern=None, pupil=pupil, kind=kind, by=user, summary=summary)
-    if event.kind == PupilEventKind.LEFT and has_cp_file(pupil, day=event.on):
+    if event.kind == PupilEventKind.LEFT and event.destination in SENDS_CP_FILE and has_cp_file(pupil, day=event.on):
         result.transfer = _transfer_out_open(user=user, pupil=pupil, event=event)
     return result
+
+
+# The Pupil Registration Regulations: the LA is told when a child leaves for home education or goes missing from
+# education, no later than the name comes off the roll.
+NOTIFY_LA_DESTINATIONS = frozenset({Destination.HOME_EDUCATION, Destination.MISSING})
+
+
+def _notify_la_notes(event: PupilEvent) -> str:
+    notes = (
+        f"{_what_happened(event).capitalize()}, for {event.get_destination_display().lower()}. Tell the local "
+        "authority's children missing education team now, before or as the child's name comes off the roll."
+    )
+    contacts = contacts_for_purpose(school=event.school, purposes=[Purpose.CME])
+    if contacts:
+        notes += " " + "; ".join(f"{c.role}: {c.email or c.phone}" for c in contacts) + "."
+    return notes
 
 
 def _share_before_leaving(

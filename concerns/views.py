@@ -1036,6 +1036,10 @@ def _event_message(result: services.PupilEventResult) -> str:
         done += " The child is marked as no longer on roll."
     elif result.event.kind == PupilEventKind.LEAVING:
         done += " The child stays on roll until you record that they left."
+    if result.event.keeps_record:
+        done += " This school is the child's last known school: it keeps the whole record."
+    if result.notify_task is not None:
+        done += " A task is set for you, due now: tell the local authority's children missing education team."
     if result.share_task is not None:
         done += (
             f" A task is set for you, due {timezone.localtime(result.share_task.due_at):%-d %B %Y at %H:%M}: consider "

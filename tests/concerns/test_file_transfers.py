@@ -74,7 +74,9 @@ def text(response) -> str:
 
 
 def leave(client, pupil, on):
-    return client.post(url(pupil, "event"), {"kind": "left", "on": on.isoformat(), "details": DETAILS})
+    return client.post(
+        url(pupil, "event"), {"kind": "left", "on": on.isoformat(), "details": DETAILS, "destination": "school"}
+    )
 
 
 def send(client, transfer, **overrides):

@@ -90,7 +90,8 @@ def text(response) -> str:
 
 def record(client, pupil, kind="left", on=None, details=DETAILS, follow=False):
     on = timezone.localdate().isoformat() if on is None else on
-    return client.post(event_url(pupil), {"kind": kind, "on": on, "details": details}, follow=follow)
+    data = {"kind": kind, "on": on, "details": details, "destination": "school" if kind == "left" else ""}
+    return client.post(event_url(pupil), data, follow=follow)
 
 
 def tasks_for(pupil):
@@ -251,7 +252,9 @@ def test_the_chronology_line_is_plain_english_with_names_and_roles(client, dsl, 
     assert entry.concern is None
     assert entry.author == dsl and entry.author_name == "Helen Marsh"
     assert entry.summary == (
-        f"Left the school on 2 March 2026. Destination and circumstances: {DETAILS} Recorded by Helen Marsh "
+        f"Left the school on 2 March 2026. Destination and circumstances: {DETAILS} Where to: Another school in "
+        "England (state-funded, including academies). The record goes on with the child; this school keeps a record "
+        "of where it went and applies the retention policy to its own copy. Recorded by Helen Marsh "
         "(Designated Safeguarding Lead). The child is on a child protection plan, so a task was set for Helen Marsh "
         "(Designated Safeguarding Lead) to inform the child's social worker immediately. A task was also set for "
         "Helen Marsh (Designated Safeguarding Lead) to consider sharing information with the new school before the "

@@ -41,7 +41,8 @@ def on_cp_plan(pupil):
 
 
 def record(client, pupil, kind, on, details=DETAILS, follow=False):
-    return client.post(event_url(pupil), {"kind": kind, "on": on.isoformat(), "details": details}, follow=follow)
+    data = {"kind": kind, "on": on.isoformat(), "details": details, "destination": "school" if kind == "left" else ""}
+    return client.post(event_url(pupil), data, follow=follow)
 
 
 def share_tasks(pupil):
