@@ -644,8 +644,8 @@ class FileTransferSentForm(forms.Form):
         label="Onward support needs and risks passed on",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Needed when the child was part of a child-on-child case (R56): what support the child needs, "
-        "and any risks, so the new school can carry on keeping children safe.",
+        help_text="Needed when the child was part of a child-on-child case: what support the child needs, and any "
+        "risks, so the new school can carry on keeping children safe.",
     )
 
     def clean_sent_on(self):

@@ -812,7 +812,7 @@ def action_add(
 # R55, R58: these close when the transfer's last step is recorded on the child's file, never by "Done".
 TRANSFER_TASKS = {
     ActionKind.SEND_CP_FILE: "This task closes only when the receiving school's confirmation of receipt (who and "
-    "when) is recorded under Moving schools on the child's file (R55).",
+    "when) is recorded under Moving schools on the child's file.",
     ActionKind.CONFIRM_CP_FILE_RECEIPT: "This task closes when you record, under Moving schools on the child's "
     "file, the date you confirmed receipt to the sending school.",
 }
@@ -1336,12 +1336,19 @@ def _share_before_leaving(
     """R56: the person recording a leaving (ahead of time, or on the day) is prompted to consider sharing
     information with the new school before the child leaves: due by the start of the leaving day, or now if that
     has passed. One per leaving: none if one was set in the last year (the leaving recorded ahead, then the day)."""
-    if Action.objects.filter(
+    earlier = Action.objects.filter(
         pupil=pupil,
         concern__isnull=True,
         kind=ActionKind.SHARE_BEFORE_LEAVING,
         created_at__gte=timezone.now() - timedelta(days=365),
-    ).exists():
+    )
+    if earlier.exists():
+        # The child left (perhaps sooner than expected): an open prompt is due now, and its notes say so.
+        if event.kind == PupilEventKind.LEFT:
+            for task in earlier.filter(status="open"):
+                task.due_at = min(task.due_at or timezone.now(), timezone.now())
+                task.notes = f"{task.notes}\nLater recorded: {_what_happened(event)}.".strip()
+                task.save(update_fields=["due_at", "notes"])
         return None
     due_at = timezone.now()
     if event.kind == PupilEventKind.LEAVING:

@@ -929,6 +929,7 @@ def _pupil_file_page(request, pupil, *, status=200, bound_step=None, **forms):
             "transfers": _transfers_with_forms(pupil, bound_step),
             # R55: leaving sets the task to send the CP file when there is one; the form says so beforehand.
             "has_cp_file": bool(concerns) or any(f.is_current(today) for f in flags),
+            "child_on_child": services.is_child_on_child_case(pupil),  # R56: the file goes with onward support
             **{
                 name: forms.get(name) or form_class(auto_id=f"{key}_%s")
                 for key, (form_class, name) in PROFILE_FORMS.items()

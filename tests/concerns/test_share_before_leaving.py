@@ -195,3 +195,21 @@ def test_the_send_form_asks_for_it(client, child_on_child_transfer):
     page = text(client.get(file_url(child_on_child_transfer.pupil)))
     assert "Onward support needs and risks passed on" in page
     assert url(child_on_child_transfer.pupil, "transfer_sent") in page
+
+
+def test_leaving_sooner_than_expected_brings_the_prompt_forward(client, dsl, on_cp_plan):
+    sign_in(client, dsl)
+    record(client, on_cp_plan, "leaving", in_ten_days())
+    record(client, on_cp_plan, "left", timezone.localdate())
+    task = share_tasks(on_cp_plan).get()
+    assert task.due_at <= timezone.now()
+    assert "Later recorded: the child left the school on" in task.notes
+
+
+def test_the_send_form_says_so_before_it_is_sent_and_the_card_shows_what_went(client, child_on_child_transfer):
+    page = text(client.get(file_url(child_on_child_transfer.pupil)))
+    assert "This child was part of a child-on-child case: record the onward support needs" in page
+    send(client, child_on_child_transfer, onward_support="Separate classes at break and lunch.")
+    page = text(client.get(file_url(child_on_child_transfer.pupil)))
+    assert "Onward support needs and risks passed on: Separate classes at break and lunch." in page
+    assert "This child was part of a child-on-child case" not in page  # the form is gone once sent
