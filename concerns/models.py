@@ -958,6 +958,13 @@ class PupilEvent(OwnSchoolAudit, RecordedBy):
         return self.get_kind_display()
 
     def clean(self) -> None:
+        if self.kind in (PupilEventKind.LEFT, PupilEventKind.LEAVING) and self.pupil_id and not self.pupil.on_roll:
+            left = f" on {self.pupil.left_on:%-d %B %Y}" if self.pupil.left_on else ""
+            raise ValidationError({"kind": f"This child is already recorded as having left{left}, and is off roll."})
+        if self.kind == PupilEventKind.LEAVING and self.destination in (Destination.MISSING, Destination.DIED):
+            raise ValidationError(
+                {"destination": "For a leaving still to come, choose where the child will go (or leave it blank)."}
+            )
         if self.kind == PupilEventKind.LEFT and not self.destination:
             raise ValidationError(
                 {"destination": 'Choose where the child went ("Not known: child missing education" if nobody knows).'}

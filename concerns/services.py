@@ -1172,6 +1172,18 @@ def _sentence(text: str) -> str:
 SHARE_BEFORE_LEAVING_FLAGS = {**SOCIAL_WORKER_FLAGS, FlagKind.PREVENT_CHANNEL: "supported through Channel (Prevent)"}
 
 
+# How a destination reads after "Where to:" in a chronology line (R57).
+DESTINATION_WORDS = {
+    Destination.SCHOOL: "another school in England",
+    Destination.INDEPENDENT: "an independent school",
+    Destination.POST_16: "post-16 education or training",
+    Destination.HOME_EDUCATION: "elective home education",
+    Destination.MISSING: "not known (child missing education)",
+    Destination.ABROAD: "abroad",
+    Destination.DIED: "the child died",
+}
+
+
 def _what_happened(event: PupilEvent) -> str:
     if event.kind == PupilEventKind.LEFT:
         return f"the child left the school on {event.on:%-d %B %Y}"
@@ -1240,8 +1252,10 @@ def pupil_event_record(*, user: User, pupil: Pupil, event: PupilEvent) -> PupilE
             "circumstances: "
         )
     summary = _sentence(summary + event.details)
-    if event.destination:
-        summary += f" Where to: {event.get_destination_display()}."
+    if event.destination == Destination.DIED:
+        summary += " The child died."
+    elif event.destination:
+        summary += f" Where to: {DESTINATION_WORDS[event.destination]}."
     if event.kind == PupilEventKind.LEFT:
         summary += (
             " This school is the child's last known school, so it keeps the whole record."
@@ -1301,10 +1315,12 @@ def pupil_event_record(*, user: User, pupil: Pupil, event: PupilEvent) -> PupilE
         )
         if result.share_task is not None:
             why = "A task was also set" if reasons else f"The child is {' and '.join(share_reasons)}, so a task was set"
-            summary += (
-                f" {why} for {name} ({role}) to consider sharing information with the new school before the child "
-                "leaves."
+            what = (
+                "share what the new school needs, now that the child has left"
+                if event.kind == PupilEventKind.LEFT
+                else "consider sharing information with the new school before the child leaves"
             )
+            summary += f" {why} for {name} ({role}) to {what}."
     kind = {PupilEventKind.LEFT: ChronologyKind.LEFT, PupilEventKind.LEAVING: ChronologyKind.LEAVING}.get(
         event.kind, ChronologyKind.ABSENT
     )
@@ -1320,14 +1336,23 @@ NOTIFY_LA_DESTINATIONS = frozenset({Destination.HOME_EDUCATION, Destination.MISS
 
 
 def _notify_la_notes(event: PupilEvent) -> str:
+    happened = _what_happened(event)
     notes = (
-        f"{_what_happened(event).capitalize()}, for {event.get_destination_display().lower()}. Tell the local "
-        "authority's children missing education team now, before or as the child's name comes off the roll."
+        f"{happened[0].upper()}{happened[1:]}: {DESTINATION_WORDS[event.destination]}. Tell the local authority's "
+        "children missing education team now, before or as the child's name comes off the roll."
     )
-    contacts = contacts_for_purpose(school=event.school, purposes=[Purpose.CME])
-    if contacts:
-        notes += " " + "; ".join(f"{c.role}: {c.email or c.phone}" for c in contacts) + "."
-    return notes
+    # The directory's current CME entries (R91), with their area; any entry flagged as doubtful is left out.
+    contacts = [
+        c
+        for c in contacts_for_purpose(school=event.school, purposes=[Purpose.CME])
+        if not c.data_warning and (c.email or c.phone)
+    ]
+    if not contacts:
+        return notes + " No children missing education contact is in the key-contacts directory: add one."
+    found = "; ".join(
+        f"{c.role} ({c.get_area_display()}): {', '.join(v for v in (c.phone, c.email) if v)}" for c in contacts
+    )
+    return f"{notes} {found}."
 
 
 def _share_before_leaving(
@@ -1335,29 +1360,53 @@ def _share_before_leaving(
 ) -> Action | None:
     """R56: the person recording a leaving (ahead of time, or on the day) is prompted to consider sharing
     information with the new school before the child leaves: due by the start of the leaving day, or now if that
-    has passed. One per leaving: none if one was set in the last year (the leaving recorded ahead, then the day)."""
+    has passed. One per leaving: a prompt set since the child last left (the leaving recorded ahead, then the day)
+    is brought forward instead, or closed if the child left with no new school to share with."""
+    # This leaving began with the first leaving event recorded since the child last left (if they ever did and
+    # came back): prompts set from then on are this leaving's.
+    leavings = PupilEvent.objects.filter(pupil=pupil, kind__in=(PupilEventKind.LEFT, PupilEventKind.LEAVING))
+    previous_left = leavings.filter(kind=PupilEventKind.LEFT).exclude(pk=event.pk).order_by("-recorded_at").first()
+    if previous_left is not None:
+        leavings = leavings.filter(recorded_at__gt=previous_left.recorded_at)
+    began = leavings.order_by("recorded_at").values_list("recorded_at", flat=True).first() or event.recorded_at
     earlier = Action.objects.filter(
-        pupil=pupil,
-        concern__isnull=True,
-        kind=ActionKind.SHARE_BEFORE_LEAVING,
-        created_at__gte=timezone.now() - timedelta(days=365),
+        pupil=pupil, concern__isnull=True, kind=ActionKind.SHARE_BEFORE_LEAVING, created_at__gte=began
     )
-    if earlier.exists():
-        # The child left (perhaps sooner than expected): an open prompt is due now, and its notes say so.
-        if event.kind == PupilEventKind.LEFT:
-            for task in earlier.filter(status="open"):
-                task.due_at = min(task.due_at or timezone.now(), timezone.now())
-                task.notes = f"{task.notes}\nLater recorded: {_what_happened(event)}.".strip()
-                task.save(update_fields=["due_at", "notes"])
-        return None
+    no_new_school = event.kind == PupilEventKind.LEFT and event.destination not in SENDS_CP_FILE
     due_at = timezone.now()
     if event.kind == PupilEventKind.LEAVING:
         due_at = max(due_at, calendar.school_day_start(pupil.school, event.on))
+    if earlier.exists():
+        for task in earlier.filter(status="open"):
+            if no_new_school:
+                task.status, task.completed_at, task.completed_by = "done", timezone.now(), user
+                task.outcome = f"Not needed: {_what_happened(event)} ({DESTINATION_WORDS[event.destination]})."
+                task.save(update_fields=["status", "completed_at", "completed_by", "outcome"])
+                continue
+            task.notes = f"{task.notes}\nLater recorded: {_what_happened(event)}.".strip()
+            moved = task.due_at is None or due_at < task.due_at
+            task.due_at = due_at if moved else task.due_at
+            task.save(update_fields=["due_at", "notes"])
+            if moved:
+                from safeguarding.tasks import remind_action_due
+
+                remind_action_due.using(run_after=due_at).enqueue(task.pk)
+        return None
+    if no_new_school:
+        return None
+    if event.kind == PupilEventKind.LEFT:
+        ask = (
+            "The child has left: share what the new school needs now, so that support is in place from the first "
+            "day (KCSIE Annex C)."
+        )
+    else:
+        ask = (
+            "Consider sharing information with the new school before the child leaves, so that support is in place "
+            "from the first day (KCSIE Annex C)."
+        )
     notes = (
-        f"The child is {' and '.join(reasons)}, and {_what_happened(event)}. Consider sharing information with the "
-        "new school before the child leaves, so that support is in place from the first day (KCSIE Annex C). "
-        "Record what you share, with whom and why, in the information-sharing log, or record here why you decided "
-        "not to."
+        f"The child is {' and '.join(reasons)}, and {_what_happened(event)}. {ask} Record what you share, with whom "
+        "and why, in the information-sharing log, or record here why you decided not to."
     )
     if people:
         notes += f" Social worker: {social_workers_text(people)}."
@@ -1375,12 +1424,20 @@ def _share_before_leaving(
 # --- Moving schools: the CP file sent and received (R55, R58) ----------------------------------------------------
 
 
+# R56: the parts in a child-on-child case whose onward support and risks go with the file (not a witness's).
+CHILD_ON_CHILD_PARTS = (PupilRole.SUBJECT, PupilRole.ALLEGED_VICTIM, PupilRole.ALLEGED_PERPETRATOR)
+
+
 def is_child_on_child_case(pupil: Pupil) -> bool:
-    """R56: the child was named, in any part, in a concern categorised as child-on-child abuse (by the reporter or
-    the DSL team)."""
-    return ConcernCategory.objects.filter(
-        concern__pupil_links__pupil=pupil, code__in=categories.codes_in_group("child_on_child")
-    ).exists()
+    """R56: the child was the subject, alleged victim or alleged perpetrator of a concern whose categories are
+    child-on-child abuse: the DSL team's categories where they re-categorised it, otherwise the reporter's (R9)."""
+    chosen: dict[int, dict[str, set[str]]] = {}
+    for concern_id, code, by in ConcernCategory.objects.filter(
+        concern__pupil_links__pupil=pupil, concern__pupil_links__role__in=CHILD_ON_CHILD_PARTS
+    ).values_list("concern_id", "code", "chosen_by"):
+        chosen.setdefault(concern_id, {}).setdefault(by, set()).add(code)
+    wanted = set(categories.codes_in_group("child_on_child"))
+    return any(wanted & (codes.get("dsl") or codes.get("reporter", set())) for codes in chosen.values())
 
 
 def has_cp_file(pupil: Pupil, *, day=None) -> bool:

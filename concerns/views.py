@@ -1032,7 +1032,10 @@ def _transfer_step(request, pupil, record):
 
 def _event_message(result: services.PupilEventResult) -> str:
     """What recording a leaving or absence did, and for a child on a plan or looked after, whom to call now."""
-    done = f"Recorded: {result.event.get_kind_display().lower()}."
+    done = {
+        PupilEventKind.LEFT: "Recorded: the child left the school.",
+        PupilEventKind.LEAVING: "Recorded: the child is due to leave the school.",
+    }.get(result.event.kind, "Recorded: an unexplained absence, or the child is missing.")
     if result.event.kind == PupilEventKind.LEFT:
         done += " The child is marked as no longer on roll."
     elif result.event.kind == PupilEventKind.LEAVING:

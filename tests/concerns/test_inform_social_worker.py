@@ -252,13 +252,12 @@ def test_the_chronology_line_is_plain_english_with_names_and_roles(client, dsl, 
     assert entry.concern is None
     assert entry.author == dsl and entry.author_name == "Helen Marsh"
     assert entry.summary == (
-        f"Left the school on 2 March 2026. Destination and circumstances: {DETAILS} Where to: Another school in "
-        "England (state-funded, including academies). The record goes on with the child; this school keeps a record "
+        f"Left the school on 2 March 2026. Destination and circumstances: {DETAILS} Where to: another school in "
+        "England. The record goes on with the child; this school keeps a record "
         "of where it went and applies the retention policy to its own copy. Recorded by Helen Marsh "
         "(Designated Safeguarding Lead). The child is on a child protection plan, so a task was set for Helen Marsh "
         "(Designated Safeguarding Lead) to inform the child's social worker immediately. A task was also set for "
-        "Helen Marsh (Designated Safeguarding Lead) to consider sharing information with the new school before the "
-        "child leaves."
+        "Helen Marsh (Designated Safeguarding Lead) to share what the new school needs, now that the child has left."
     )
     page = text(client.get(file_url(on_cp_plan)))
     assert "Left the school on 2 March 2026" in page

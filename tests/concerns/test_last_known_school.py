@@ -51,7 +51,7 @@ def test_a_child_who_leaves_at_16_or_over_leaves_the_record_here():
 @pytest.fixture
 def pupil(school, teacher):
     child = PupilFactory(school=school, legal_first_name="Esme", legal_last_name="Varga-Thornbury")
-    child.date_of_birth = date(2013, 2, 14)
+    child.date_of_birth = timezone.localdate() - timedelta(days=13 * 365)  # 12 or 13, whatever the day
     child.save()
     raise_concern(author=teacher, school=school, subject=child)  # a CP file
     return child
@@ -83,7 +83,7 @@ def test_to_another_school_the_file_goes_on_and_this_school_keeps_a_stub(client,
     assert FileTransfer.objects.filter(pupil=pupil).exists()
     assert "The record goes on with the child" in page
     line = ChronologyEntry.objects.get(pupil=pupil, kind=ChronologyKind.LEFT).summary
-    assert "Where to: Another school in England" in line and "applies the retention policy" in line
+    assert "Where to: another school in England." in line and "applies the retention policy" in line
 
 
 def test_to_home_education_no_file_goes_and_the_la_is_told(client, school, dsl, pupil):
@@ -98,7 +98,8 @@ def test_to_home_education_no_file_goes_and_the_la_is_told(client, school, dsl, 
     assert not Action.objects.filter(kind=ActionKind.SEND_CP_FILE).exists()
     task = Action.objects.get(pupil=pupil, kind=ActionKind.CME_EHE_NOTIFICATION)
     assert task.owner == dsl and task.due_at <= timezone.now()
-    assert "Children Missing Education team: cme@derby.example" in task.notes
+    assert "Children Missing Education team (Derby): 01332 000000, cme@derby.example." in task.notes
+    assert task.notes.startswith("The child left the school on ")
     assert PupilEvent.objects.get().keeps_record is True
 
 
@@ -131,3 +132,27 @@ def test_the_file_shows_where_the_child_went(client, dsl, pupil):
     page = text(client.get(file_url(pupil)))
     assert "Where to: Moved abroad." in page
     assert "This school is the child's last known school: it keeps the whole record." in page
+
+
+def test_a_29_february_birthday_turns_16_on_1_march_in_other_years():
+    born = date(2008, 2, 29)
+    assert keeps_record(Destination.SCHOOL, date_of_birth=born, left_on=date(2024, 2, 28)) is False
+    assert keeps_record(Destination.SCHOOL, date_of_birth=born, left_on=date(2024, 2, 29)) is True
+    assert keeps_record(Destination.SCHOOL, date_of_birth=date(2009, 2, 28), left_on=date(2025, 2, 28)) is True
+
+
+def test_a_child_who_has_left_cannot_leave_again(client, dsl, pupil):
+    sign_in(client, dsl)
+    leave(client, pupil, "school")
+    response = leave(client, pupil, "abroad", follow=False)
+    assert response.status_code == 400
+    assert "This child is already recorded as having left on" in text(response)
+    assert PupilEvent.objects.count() == 1 and FileTransfer.objects.count() == 1
+
+
+def test_a_leaving_still_to_come_cannot_be_missing_or_a_death(client, dsl, pupil):
+    sign_in(client, dsl)
+    data = {"kind": "leaving", "on": timezone.localdate().isoformat(), "details": DETAILS, "destination": "died"}
+    response = client.post(event_url(pupil), data)
+    assert response.status_code == 400
+    assert "For a leaving still to come, choose where the child will go" in text(response)

@@ -193,7 +193,7 @@ def test_other_files_go_without_it(client, school, dsl, teacher, pupil):
 
 def test_the_send_form_asks_for_it(client, child_on_child_transfer):
     page = text(client.get(file_url(child_on_child_transfer.pupil)))
-    assert "Onward support needs and risks passed on" in page
+    assert "This child was part of a child-on-child case: record the onward support needs" in page
     assert url(child_on_child_transfer.pupil, "transfer_sent") in page
 
 
@@ -213,3 +213,51 @@ def test_the_send_form_says_so_before_it_is_sent_and_the_card_shows_what_went(cl
     page = text(client.get(file_url(child_on_child_transfer.pupil)))
     assert "Onward support needs and risks passed on: Separate classes at break and lunch." in page
     assert "This child was part of a child-on-child case" not in page  # the form is gone once sent
+
+
+def test_a_child_who_then_leaves_with_no_new_school_closes_the_prompt(client, dsl, on_cp_plan):
+    sign_in(client, dsl)
+    record(client, on_cp_plan, "leaving", in_ten_days())
+    client.post(
+        event_url(on_cp_plan),
+        {"kind": "left", "on": timezone.localdate().isoformat(), "details": DETAILS, "destination": "abroad"},
+    )
+    task = share_tasks(on_cp_plan).get()
+    assert task.status == "done" and task.outcome.startswith("Not needed: the child left the school on")
+
+
+def test_a_child_who_comes_back_and_leaves_again_is_prompted_again(client, dsl, on_cp_plan):
+    sign_in(client, dsl)
+    record(client, on_cp_plan, "left", timezone.localdate())
+    share_tasks(on_cp_plan).update(status="done", outcome="Shared with the new school.")
+    on_cp_plan.on_roll, on_cp_plan.left_on = True, None  # back on roll (the pupil import does this)
+    on_cp_plan.save()
+    record(client, on_cp_plan, "leaving", in_ten_days())
+    assert share_tasks(on_cp_plan).count() == 2
+
+
+def test_a_witness_to_child_on_child_abuse_is_not_a_child_on_child_case(school, teacher, pupil):
+    raise_concern(
+        author=teacher,
+        school=school,
+        subject=PupilFactory(school=school),
+        category_codes=["sexual_harassment"],
+        other_pupils=[(pupil, PupilRole.WITNESS)],
+    )
+    assert not services.is_child_on_child_case(pupil)
+
+
+def test_the_dsl_teams_categories_decide_over_the_reporters(school, teacher, dsl, pupil):
+    from concerns.models import ConcernCategory
+
+    concern = raise_concern(author=teacher, school=school, subject=pupil, category_codes=["bullying"])
+    assert services.is_child_on_child_case(pupil)
+    ConcernCategory.objects.create(concern=concern, code="neglect", chosen_by="dsl")
+    assert not services.is_child_on_child_case(pupil)
+
+
+def test_another_childs_send_form_has_no_child_on_child_warning(client, school, dsl, teacher, pupil):
+    raise_concern(author=teacher, school=school, subject=pupil, category_codes=["neglect"])
+    sign_in(client, dsl)
+    record(client, pupil, "left", date(2026, 11, 23))
+    assert "This child was part of a child-on-child case" not in text(client.get(file_url(pupil)))
