@@ -146,7 +146,7 @@ def test_the_dsl_records_a_leaving_and_sends_the_cp_file_with_the_onward_support
     events.get_by_label("Details").fill(DESTINATION)
     events.get_by_role("button", name="Record it").click()
     file_due = calendar.transfer_due(school, left_on)
-    expect(status).to_contain_text("Recorded: left the school. The child is marked as no longer on roll.")
+    expect(status).to_contain_text("Recorded: the child left the school. The child is marked as no longer on roll.")
     expect(status).to_contain_text(
         f"The CP file must go to the next school by the end of the school day on {file_due:%A %-d %B %Y}: record it "
         "under Moving schools."
