@@ -372,11 +372,7 @@ def concern_acknowledge(*, user: User, concern: Concern) -> Concern:
     if dsl_team:
         # R21: the DSL keeps lead responsibility; seeing the concern closes the hand-back task.
         for action in concern.actions.filter(kind=ActionKind.SHARE_WITH_DSL, status="open"):
-            action.status = "done"
-            action.completed_at = timezone.now()
-            action.completed_by = user
-            action.outcome = "Acknowledged by the DSL team."
-            action.save()
+            _mark_done(action, user=user, outcome="Acknowledged by the DSL team.")
     return concern
 
 
@@ -719,6 +715,13 @@ def _open_action(
     return action
 
 
+def _mark_done(action: Action, *, user: User, outcome: str, also: tuple[str, ...] = ()) -> None:
+    """Closes an open action with what was done, by whom and when; callers write their own chronology line."""
+    action.status, action.outcome = "done", outcome
+    action.completed_at, action.completed_by = timezone.now(), user
+    action.save(update_fields=["status", "outcome", "completed_at", "completed_by", *also])
+
+
 def _refuse_if_closed(concern: Concern) -> None:
     # Read from the database: the caller's copy may predate someone else closing it.
     if Concern.objects.filter(pk=concern.pk, status=ConcernStatus.CLOSED).exists():
@@ -845,10 +848,8 @@ def action_complete(*, user: User, action: Action, outcome: str, reference: str 
         errors["reference"] = "Give the police reference of your report (101)."
     if errors:
         raise ValidationError(errors)
-    action.status = "done"
-    action.outcome, action.reference = outcome, reference
-    action.completed_at, action.completed_by = timezone.now(), user
-    action.save()
+    action.reference = reference
+    _mark_done(action, user=user, outcome=outcome, also=("reference",))
     name, role = _name_and_role(user, action.school)
     ref = f" Reference: {reference}." if reference else ""
     _chronicle(
@@ -1379,9 +1380,8 @@ def _share_before_leaving(
     if earlier.exists():
         for task in earlier.filter(status="open"):
             if no_new_school:
-                task.status, task.completed_at, task.completed_by = "done", timezone.now(), user
-                task.outcome = f"Not needed: {_what_happened(event)} ({DESTINATION_WORDS[event.destination]})."
-                task.save(update_fields=["status", "completed_at", "completed_by", "outcome"])
+                outcome = f"Not needed: {_what_happened(event)} ({DESTINATION_WORDS[event.destination]})."
+                _mark_done(task, user=user, outcome=outcome)
                 continue
             task.notes = f"{task.notes}\nLater recorded: {_what_happened(event)}.".strip()
             moved = task.due_at is None or due_at < task.due_at
@@ -1513,15 +1513,18 @@ def _lock_transfer(*, user: User, transfer: FileTransfer, direction: str) -> Fil
     return locked
 
 
-def _close_transfer_task(*, user: User, transfer: FileTransfer, outcome: str) -> None:
-    """Recording the last step of a transfer closes its task, with a sentence of what was done."""
-    action = transfer.action
-    if action is None or not action.is_open:
-        return
-    action.status = "done"
-    action.outcome = outcome
-    action.completed_at, action.completed_by = timezone.now(), user
-    action.save(update_fields=["status", "outcome", "completed_at", "completed_by"])
+def _finish_transfer(*, user: User, transfer: FileTransfer, sentence: str, after: str = "") -> None:
+    """Recording the last step of a transfer closes its task with `sentence`, and writes the chronology line."""
+    if transfer.action is not None and transfer.action.is_open:
+        _mark_done(transfer.action, user=user, outcome=sentence)
+    name, role = _name_and_role(user, transfer.school)
+    _chronicle(
+        concern=None,
+        pupil=transfer.pupil,
+        kind=ChronologyKind.CP_FILE_RECEIPT_CONFIRMED,
+        by=user,
+        summary=f"{sentence} Recorded by {name} ({role}){after}.",
+    )
 
 
 @transaction.atomic
@@ -1608,15 +1611,7 @@ def file_transfer_receipt_confirmed(
         f"{transfer.other_school} confirmed receipt of the CP file: {transfer.receipt_confirmed_by}, "
         f"on {_day(confirmed_on)}."
     )
-    _close_transfer_task(user=user, transfer=transfer, outcome=sentence)
-    name, role = _name_and_role(user, transfer.school)
-    _chronicle(
-        concern=None,
-        pupil=transfer.pupil,
-        kind=ChronologyKind.CP_FILE_RECEIPT_CONFIRMED,
-        by=user,
-        summary=f"{sentence} Recorded by {name} ({role}); the task to send the file is done.",
-    )
+    _finish_transfer(user=user, transfer=transfer, sentence=sentence, after="; the task to send the file is done")
     return transfer
 
 
@@ -1682,13 +1677,5 @@ def file_transfer_confirmation_sent(*, user: User, transfer: FileTransfer, confi
     transfer.full_clean()
     transfer.save(update_fields=["confirmation_sent_on"])
     sentence = f"Receipt of the CP file confirmed to {transfer.other_school} on {_day(confirmation_sent_on)}."
-    _close_transfer_task(user=user, transfer=transfer, outcome=sentence)
-    name, role = _name_and_role(user, transfer.school)
-    _chronicle(
-        concern=None,
-        pupil=transfer.pupil,
-        kind=ChronologyKind.CP_FILE_RECEIPT_CONFIRMED,
-        by=user,
-        summary=f"{sentence} Recorded by {name} ({role}).",
-    )
+    _finish_transfer(user=user, transfer=transfer, sentence=sentence)
     return transfer
