@@ -74,7 +74,14 @@ class Pupil(OwnSchoolAudit, models.Model):
 class ConcernKind(models.TextChoices):
     CONCERN = "concern", "Concern raised by a member of staff"
     VERBAL = "verbal", "Concern given verbally and recorded by the DSL team"
+    PAPER = "paper", "Concern written on paper and entered by the DSL team"
     DOMESTIC_ABUSE_NOTIFICATION = "domestic_abuse_notification", "Police domestic abuse notification"
+    ALLEGATION_WELFARE = "allegation_welfare", "Opened by a concern about an adult (policy Section 9)"
+
+
+# R12: the same-day rule is about a member of staff writing up what they themselves saw or heard. A notification the
+# school receives (the police's) or a record the app makes (the welfare concern an allegation opens) is never late.
+OWN_ACCOUNT_KINDS = frozenset({ConcernKind.CONCERN, ConcernKind.VERBAL, ConcernKind.PAPER})
 
 
 class ConcernStatus(models.TextChoices):
@@ -108,6 +115,9 @@ class Concern(OwnSchoolAudit, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="concerns_transcribed"
     )
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+    # A record entered after the event by the DSL team (a paper form, a concern given verbally earlier): when it was
+    # first written down or given. Lateness (R12) is judged from this; `recorded_at` stays the time it was entered.
+    first_recorded_at = models.DateTimeField("first written down or given", null=True, blank=True, editable=False)
     idempotency_key = models.UUIDField(unique=True, editable=False)
 
     happened_at = models.DateTimeField("when it happened or was disclosed")
@@ -167,6 +177,15 @@ class Concern(OwnSchoolAudit, models.Model):
     @property
     def is_acknowledged(self) -> bool:
         return self.acknowledged_at is not None
+
+    @property
+    def is_own_account(self) -> bool:
+        return self.kind in OWN_ACCOUNT_KINDS
+
+    @property
+    def written_at(self):
+        """When the account was first written down or given: the paper form's time for a back-entered record."""
+        return self.first_recorded_at or self.recorded_at
 
     @property
     def subject(self):
@@ -416,6 +435,20 @@ class ActionKind(models.TextChoices):
     )
 
 
+class LaOutcome(models.TextChoices):
+    """R30: what the local authority decided about a referral to children's social care."""
+
+    SECTION_47 = "section_47", "Section 47 enquiry (child protection)"
+    SECTION_17 = "section_17", "Section 17: child in need assessment or support"
+    EARLY_HELP = "early_help", "Early help (stepped down)"
+    NO_FURTHER_ACTION = "no_further_action", "No further action by children's social care"
+    OTHER = "other", "Other"
+
+
+# The outcomes that bring an allocated social worker, whom the school then needs to know.
+LA_OUTCOMES_WITH_SOCIAL_WORKER = frozenset({LaOutcome.SECTION_47, LaOutcome.SECTION_17})
+
+
 class ActionStatus(models.TextChoices):
     OPEN = "open", "Open"
     DONE = "done", "Done"
@@ -453,6 +486,12 @@ class Action(OwnSchoolAudit, models.Model):
     )
     notes = models.TextField(blank=True)
     review_on = models.DateField(null=True, blank=True, help_text="R35: when a risk assessment is reviewed.")
+    # R30: the answer to "LA decision received?", recorded when that task is done.
+    la_outcome = models.CharField("the local authority's decision", max_length=20, choices=LaOutcome.choices, blank=True)
+    la_decided_on = models.DateField("date of the decision", null=True, blank=True)
+    social_worker = models.CharField(
+        "the allocated social worker (full name and team)", max_length=200, blank=True
+    )
     # R32: the FGM mandatory report belongs personally to the person who found it and cannot be given to another.
     reassignable = models.BooleanField(default=True)
     reminded_at = models.DateTimeField(null=True, blank=True)

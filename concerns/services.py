@@ -19,6 +19,7 @@ from safeguarding.models import Membership, Role, School, User
 
 from . import categories
 from .models import (
+    OWN_ACCOUNT_KINDS,
     SENDS_CP_FILE,
     Action,
     ActionKind,
@@ -166,13 +167,15 @@ def concern_raise(
     kind: str = ConcernKind.CONCERN,
     police: PoliceNotificationInput | None = None,
     withheld_from: User | None = None,
+    first_recorded_at: datetime | None = None,
 ) -> Concern:
     """Saves a concern with its children, categories, quotes and files; alerts the DSL team; queues the emails and
     the escalation check. Sending the same form twice (same idempotency key) returns the first concern (R19–R21).
 
     `recorded_by` is the DSL team member entering a concern given verbally or a police notification (R23, R24);
     `author` is then the person who gave it. `withheld_from` is the adult an allegation is about, when the concern
-    is the child-welfare concern the allegation opens (R64): they never see it (R61).
+    is the child-welfare concern the allegation opens (R64): they never see it (R61). `first_recorded_at` is when
+    a record the DSL team enters late was first written down or given (a paper form): lateness is judged from it.
     """
     writer = recorded_by or author
     if not access.can_raise_concern(writer, school):
@@ -194,6 +197,8 @@ def concern_raise(
         raise ValidationError("Choose at least one category from the list.")
 
     now = timezone.now()
+    if first_recorded_at is not None and (recorded_by is None or first_recorded_at > now):
+        raise ValidationError("Only the DSL team back-enters a record, and never with a time still to come.")
     concern = Concern(
         school=school,
         kind=kind,
@@ -202,6 +207,7 @@ def concern_raise(
         author_role=author.name_and_role_at(school)[1],
         transcribed_by=recorded_by,
         recorded_at=now,
+        first_recorded_at=first_recorded_at,
         idempotency_key=data.idempotency_key,
         happened_at=data.happened_at,
         location=data.location,
@@ -215,7 +221,8 @@ def concern_raise(
         other_category=data.other_category if categories.OTHER in data.category_codes else "",
         is_immediate=data.is_immediate,
         involves_adult=data.involves_adult,
-        is_late=is_late(school=school, happened_at=data.happened_at, recorded_at=now),
+        is_late=kind in OWN_ACCOUNT_KINDS
+        and is_late(school=school, happened_at=data.happened_at, recorded_at=first_recorded_at or now),
         escalation_due_at=escalation_due(school=school, recorded_at=now, is_immediate=data.is_immediate),
         withheld_from=withheld_from,
     )

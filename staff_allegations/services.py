@@ -219,6 +219,7 @@ def _open_welfare_concern(*, case: AdultCase, reporter: User, child, data: Adult
     It names no adult and does not link back: the details stay behind the wall with the case manager."""
     from concerns import services as concern_services
     from concerns.categories import OTHER
+    from concerns.models import ConcernKind
 
     if child.school_id != case.school_id:
         raise ValidationError("Choose the child from your own school's roll.")
@@ -246,6 +247,7 @@ def _open_welfare_concern(*, case: AdultCase, reporter: User, child, data: Adult
             involves_adult=False,
         ),
         withheld_from=case.subject_user,
+        kind=ConcernKind.ALLEGATION_WELFARE,  # made by the app, not a person's own account: never "late" (R12)
     )
 
 
