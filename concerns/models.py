@@ -179,6 +179,20 @@ class Concern(OwnSchoolAudit, models.Model):
         return self.acknowledged_at is not None
 
     @property
+    def reporter_categories(self) -> list:
+        """R9: the reporter's choice, kept as it was when the DSL team re-categorises."""
+        return [c for c in self.categories.all() if c.chosen_by == CategoryChoice.REPORTER]
+
+    @property
+    def dsl_categories(self) -> list:
+        return [c for c in self.categories.all() if c.chosen_by == CategoryChoice.DSL]
+
+    @property
+    def effective_categories(self) -> list:
+        """The DSL team's categories where they have re-categorised, otherwise the reporter's."""
+        return self.dsl_categories or self.reporter_categories
+
+    @property
     def is_own_account(self) -> bool:
         return self.kind in OWN_ACCOUNT_KINDS
 

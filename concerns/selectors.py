@@ -15,9 +15,13 @@ from safeguarding.models import School
 from . import categories
 from .models import (
     Action,
+    Addendum,
     Alert,
+    Attachment,
+    CategoryChoice,
     ChronologyEntry,
     Concern,
+    ConcernCategory,
     ConcernDraft,
     ConcernPupil,
     LevelOfNeed,
@@ -76,9 +80,33 @@ def my_concerns(*, user) -> QuerySet[Concern]:
 
 
 def my_concern(*, user, public_id) -> Concern | None:
+    """The author's receipt: what they sent and added themselves, and nothing the DSL team added after (R11, R15).
+
+    Each relation the receipt shows is fetched filtered, under its own name, so `concern.attachments.all` (and the
+    categories and addenda) on this object hold only the author's own: the DSL team's files, reasons, notes and
+    re-categorisation never reach the page, whatever template shows it.
+    """
     return (
-        my_concerns(user=user).filter(public_id=public_id).prefetch_related("quotes", "addenda", "attachments").first()
+        Concern.objects.filter(author=user, public_id=public_id)
+        .select_related("school", "acknowledged_by")
+        .prefetch_related(
+            Prefetch("pupil_links", queryset=ConcernPupil.objects.select_related("pupil")),
+            Prefetch("categories", queryset=ConcernCategory.objects.filter(chosen_by=CategoryChoice.REPORTER)),
+            "quotes",
+            Prefetch("addenda", queryset=Addendum.objects.filter(author=user)),
+            Prefetch("attachments", queryset=Attachment.objects.filter(uploaded_by=user)),
+        )
+        .first()
     )
+
+
+def attachment_for_user(*, user, public_id, attachment_id) -> Attachment | None:
+    """A file the person may download: any file of a concern they may open, or, on their own receipt, only a file
+    they attached themselves (R11, R15). None for missing and not allowed alike."""
+    concern = concern_get_for_user(user=user, public_id=public_id) or my_concern(user=user, public_id=public_id)
+    if concern is None:
+        return None
+    return next((a for a in concern.attachments.all() if a.public_id == attachment_id), None)
 
 
 def concern_get_for_user(*, user, public_id) -> Concern | None:

@@ -325,8 +325,8 @@ def receipt(request, public_id):
             "form": form,
             "adult_contacts": adult_contacts,
             "subject": selectors.subject_of(concern),
-            # Need to know (R15): the reporter sees their own additions, not the DSL team's follow-up notes.
-            "addenda": [a for a in concern.addenda.all() if a.author_id == request.user.pk],
+            # Need to know (R15): my_concern holds only the reporter's own additions, never the DSL team's.
+            "addenda": concern.addenda.all(),
         },
     )
 
@@ -425,8 +425,7 @@ def set_availability(request):
 
 
 def _effective_categories(concern) -> list[str]:
-    dsl = [c.code for c in concern.categories.all() if c.chosen_by == "dsl"]
-    return dsl or [c.code for c in concern.categories.all() if c.chosen_by == "reporter"]
+    return [c.code for c in concern.effective_categories]
 
 
 def _detail(request, concern, *, status=200, conflict=None, **forms):
@@ -1131,10 +1130,7 @@ def add_addendum(request, public_id):
 @login_required
 def attachment_download(request, public_id, attachment_id):
     """Attachments are served only through this check, never by URL; each download is audit-logged (R85)."""
-    concern = selectors.concern_get_for_user(user=request.user, public_id=public_id) or selectors.my_concern(
-        user=request.user, public_id=public_id
-    )
-    attachment = next((a for a in concern.attachments.all() if a.public_id == attachment_id), None) if concern else None
+    attachment = selectors.attachment_for_user(user=request.user, public_id=public_id, attachment_id=attachment_id)
     if attachment is None:
         raise Http404
     log_access(attachment, how="download")

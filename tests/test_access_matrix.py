@@ -105,6 +105,7 @@ EXPECTATIONS = {
     "concerns:acknowledge": CONCERN_POST,
     "concerns:assign": CONCERN_POST,
     "concerns:add_addendum": CONCERN_POST,
+    # The author downloads only the files they attached (R11, R15): see test_a_file_the_dsl_team_added_is_theirs.
     "concerns:attachment_download": expect(404, dsl=200, deputy=200, staff=200),
     # Triage, decisions and closing are the DSL team's; an empty form is refused as a bad request.
     "concerns:triage": ("post", expect(404, dsl=400, deputy=400)),
@@ -255,6 +256,38 @@ def test_access(name, world, client):
         else:
             got[person_name] = response.status_code
     assert got == expected
+
+
+# A file the DSL team attached after the concern was sent: its author (staff) must not open it (issue 18, item 1).
+DSL_ADDED_ATTACHMENT = expect(404, dsl=200, deputy=200)
+
+
+@pytest.mark.django_db
+def test_a_file_the_dsl_team_added_is_theirs(world, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from concerns import services
+    from concerns.models import Concern
+
+    from .factories import PDF_BYTES
+
+    concern = Concern.objects.get(public_id=world["concern_kwargs"]["public_id"])
+    upload = SimpleUploadedFile("kept.pdf", PDF_BYTES, content_type="application/pdf")
+    added = services.attachment_add(
+        user=world["people"]["dsl"],
+        concern=concern,
+        upload=services.UploadedFile(name="kept.pdf", content_type="application/pdf", size=len(PDF_BYTES), file=upload),
+    )
+    url = reverse("concerns:attachment_download", args=[concern.public_id, added.public_id])
+    got = {}
+    for person_name, person in world["people"].items():
+        client.logout()
+        if person is not None:
+            sign_in(client, person)
+        response = client.get(url)
+        login = response.status_code == 302 and response.url.startswith(reverse("login"))
+        got[person_name] = LOGIN if login else response.status_code
+    assert got == DSL_ADDED_ATTACHMENT
 
 
 @pytest.mark.django_db
