@@ -14,6 +14,7 @@ from . import categories
 from .models import (
     ActionKind,
     ChildVoice,
+    ConcernKind,
     DecisionKind,
     Destination,
     Disagreement,
@@ -281,14 +282,65 @@ class PoliceNotificationForm(forms.Form):
 
 
 class VerbalReporterForm(forms.Form):
-    """R23: whose concern the DSL is writing down."""
+    """R23: whose concern the DSL team is writing down, how it reached them, and, for a record entered after the
+    event (a paper form, a concern told earlier), when it was first written down or given (issue 18, item 3)."""
 
     reporter = forms.ModelChoiceField(label="Who gave you this concern", queryset=None)
+    how = forms.ChoiceField(
+        label="How did it reach you?",
+        choices=[
+            (ConcernKind.VERBAL, "They told me (a concern given verbally)"),
+            (ConcernKind.PAPER, "They wrote it on a paper form (attach the scan below)"),
+        ],
+        initial=ConcernKind.VERBAL,
+        required=False,  # a form from before this choice existed means "verbally"
+        widget=forms.RadioSelect,
+    )
+    first_recorded_on = forms.DateField(
+        label="Date it was first written down or told to you",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Leave both blank if they told you just now. The record shows this time beside the time you "
+        "enter it, and whether it is late is judged from this one.",
+    )
+    first_recorded_time = forms.TimeField(label="Time", required=False, widget=forms.TimeInput(attrs={"type": "time"}))
 
     def __init__(self, *args, reporters=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reporter"].queryset = reporters
         self.fields["reporter"].label_from_instance = lambda u: u.name_and_role
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["how"] = cleaned.get("how") or ConcernKind.VERBAL
+        day, at = cleaned.get("first_recorded_on"), cleaned.get("first_recorded_time")
+        cleaned["first_recorded_at"] = None
+        if day and not at:
+            self.add_error("first_recorded_time", "Give the time it was first written down or told to you.")
+        elif at and not day:
+            self.add_error("first_recorded_on", "Give the date it was first written down or told to you.")
+        elif day and at:
+            moment = timezone.make_aware(datetime.combine(day, at), timezone.get_current_timezone())
+            if moment > timezone.now():
+                self.add_error("first_recorded_time", "This is in the future. Give the time it was first written.")
+            else:
+                cleaned["first_recorded_at"] = moment
+        if cleaned.get("how") == ConcernKind.PAPER and not (day or at) and "first_recorded_on" not in self.errors:
+            self.add_error("first_recorded_on", "Give the date and time written on the paper form.")
+        return cleaned
+
+
+def check_back_entry(reporter_form: VerbalReporterForm, form: RaiseConcernForm) -> None:
+    """A back-entered record cannot have been written before the thing it describes happened, and a paper form is
+    kept as its scan (R11), except on a concern about nude images, where nothing is attached."""
+    first = reporter_form.cleaned_data.get("first_recorded_at")
+    happened = form.cleaned_data.get("happened_at")
+    if first and happened and first < happened - timedelta(minutes=5):
+        reporter_form.add_error("first_recorded_on", "This is before the time it happened. Check both dates and times.")
+    paper = reporter_form.cleaned_data.get("how") == ConcernKind.PAPER
+    nudes = categories.NUDES in (form.cleaned_data.get("categories") or [])
+    if paper and not nudes and not form.cleaned_data.get("attachments"):
+        form.add_error("attachments", "Attach the scan of the paper form: the original is kept with the record.")
 
 
 class CoverShiftForm(forms.Form):

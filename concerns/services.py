@@ -261,7 +261,13 @@ def concern_raise(
             child_voice=police.child_voice,
         )
     ConcernDraft.objects.filter(author=writer, idempotency_key=data.idempotency_key).delete()
-    _chronicle(concern=concern, kind=ChronologyKind.CONCERN_RAISED, by=writer, summary=_raise_summary(concern, data))
+    _chronicle(
+        concern=concern,
+        kind=ChronologyKind.CONCERN_RAISED,
+        by=writer,
+        summary=_raise_summary(concern, data),
+        occurred_at=concern.written_at,  # a paper form takes its place in the chronology on the day it was written
+    )
     _alert_on_raise(concern)
     return concern
 
@@ -302,11 +308,17 @@ def _raise_summary(concern: Concern, data: ConcernInput) -> str:
     who = f"{concern.author_name} ({concern.author_role})"
     if concern.transcribed_by_id:
         transcriber, role = _name_and_role(concern.transcribed_by, concern.school)
-        who += f", given verbally and written down by {transcriber} ({role})"
+        paper = concern.kind == ConcernKind.PAPER
+        how = "written on a paper form and entered" if paper else "given verbally and written down"
+        who += f", {how} by {transcriber} ({role})"
     parts = [
         f"Concern recorded by {who} about {happened:%-d %B %Y at %H:%M} at {concern.location}: "
         f"{_category_labels(data.category_codes)}.",
     ]
+    if concern.first_recorded_at:
+        first = timezone.localtime(concern.first_recorded_at)
+        entered = timezone.localtime(concern.recorded_at)
+        parts.append(f"First written down or given {first:%-d %B %Y at %H:%M}; entered {entered:%-d %B %Y at %H:%M}.")
     if concern.is_immediate:
         parts.append("Marked Immediate.")
     if concern.is_late:

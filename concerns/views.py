@@ -54,6 +54,7 @@ from .forms import (
     StaffNoteForm,
     TriageForm,
     VerbalReporterForm,
+    check_back_entry,
     new_key,
 )
 from .models import ActionKind, ConcernKind, ConcernStatus, PupilEventKind, SourceType
@@ -1205,17 +1206,23 @@ def record_verbal(request):
         quotes = QuoteFormSet(request.POST, prefix="quotes")
         others = OtherPupilFormSet(request.POST, prefix="others")
         chosen = _pupil_labels(school, {"subject": request.POST.get("subject")}, [])
-        if all([reporter_form.is_valid(), form.is_valid(), quotes.is_valid(), others.is_valid()]):
+        valid = [reporter_form.is_valid(), form.is_valid(), quotes.is_valid(), others.is_valid()]
+        if all(valid):
+            check_back_entry(reporter_form, form)
+        if all(valid) and not (reporter_form.errors or form.errors):
             subject = chosen.get(str(form.cleaned_data["subject"]))
             if subject is not None:
+                how = reporter_form.cleaned_data["how"]
                 concern = services.concern_raise(
                     author=reporter_form.cleaned_data["reporter"],
                     recorded_by=request.user,
-                    kind=ConcernKind.VERBAL,
+                    kind=how,
                     school=school,
                     data=_concern_input(form, quotes, subject),
+                    first_recorded_at=reporter_form.cleaned_data["first_recorded_at"],
                 )
-                messages.success(request, "The verbal concern is recorded, marked as transcribed by you.")
+                what = "paper form" if how == ConcernKind.PAPER else "verbal concern"
+                messages.success(request, f"The {what} is recorded as theirs, marked as entered by you.")
                 return redirect("concerns:detail", public_id=concern.public_id)
             form.add_error("subject", "Choose a child on your school's roll.")
         status = 400
