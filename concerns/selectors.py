@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from safeguarding import access, drafts
@@ -34,33 +34,44 @@ from .models import (
 PUPIL_SEARCH_LIMIT = 12
 
 
-def pupil_search(*, user, school: School, query: str) -> list[Pupil]:
-    """R1: pupils on the school's current roll whose names match every typed word (at least two letters).
-    Shows nothing about files or concerns (issue 3)."""
+def _search_words(query: str) -> list[str]:
+    """The typed words, lower-cased; none unless there are at least two letters in all."""
     words = [w.lower() for w in query.split() if w]
-    if not access.can_raise_concern(user, school) or sum(len(w) for w in words) < 2:
+    return words[:4] if sum(len(w) for w in words) >= 2 else []
+
+
+def _matching(pupils: QuerySet[Pupil], words: list[str]) -> QuerySet[Pupil]:
+    """Pupils matching every word: part of a name, or a whole form ("9W") or UPN."""
+    for word in words:
+        pupils = pupils.filter(Q(search_text__contains=word) | Q(form__iexact=word) | Q(upn__iexact=word))
+    return pupils
+
+
+def pupil_search(*, user, school: School, query: str) -> list[Pupil]:
+    """R1: pupils on the school's current roll matching every typed word (at least two letters): their names,
+    form or UPN. Shows nothing about files or concerns (issue 3)."""
+    words = _search_words(query)
+    if not access.can_raise_concern(user, school) or not words:
         return []
-    pupils = Pupil.objects.filter(school=school, on_roll=True)
-    for word in words[:4]:
-        pupils = pupils.filter(search_text__contains=word)
+    pupils = _matching(Pupil.objects.filter(school=school, on_roll=True), words)
     return list(pupils.order_by("legal_last_name", "legal_first_name", "year_group")[:PUPIL_SEARCH_LIMIT])
 
 
 def pupil_lookup(*, user, school: School, query: str) -> list[Pupil]:
     """R51: the pupil list for authorised staff, each marked whether a safeguarding file is held: a yes or no, and
-    nothing of what it holds. One query, however many pupils match."""
-    from django.db.models import Exists, OuterRef
-
-    words = [w.lower() for w in query.split() if w]
-    if not access.can_see_file_held(user, school) or sum(len(w) for w in words) < 2:
+    nothing of what it holds. The DSL team also finds every child who has left whose file this school still holds
+    (issue 18, item 4): the file outlives the roll. One query, however many pupils match."""
+    words = _search_words(query)
+    if not access.can_see_file_held(user, school) or not words:
         return []
-    pupils = Pupil.objects.filter(school=school, on_roll=True)
-    for word in words[:4]:
-        pupils = pupils.filter(search_text__contains=word)
-    held = ChronologyEntry.objects.filter(pupil=OuterRef("pk"))
-    return list(
-        pupils.annotate(file_held=Exists(held)).order_by("legal_last_name", "legal_first_name")[:PUPIL_SEARCH_LIMIT]
-    )
+    held = Exists(ChronologyEntry.objects.filter(pupil=OuterRef("pk")))
+    pupils = Pupil.objects.filter(school=school).annotate(file_held=held)
+    if access.is_dsl_team(user, school):
+        pupils = pupils.filter(Q(on_roll=True) | Q(file_held=True))
+    else:
+        pupils = pupils.filter(on_roll=True)
+    pupils = _matching(pupils, words)
+    return list(pupils.order_by("-on_roll", "legal_last_name", "legal_first_name")[:PUPIL_SEARCH_LIMIT])
 
 
 def pupils_by_public_id(*, school: School, public_ids) -> dict[str, Pupil]:

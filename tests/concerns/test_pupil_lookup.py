@@ -52,3 +52,73 @@ def test_the_lookup_costs_the_same_for_few_and_many_matches(client, school, dsl,
     with CaptureQueriesContext(connection) as many:
         client.post(LOOKUP, {"q": "Holloway"})
     assert len(many) == len(few)
+
+
+# --- Issue 18, item 4: a child who has left is still found by the DSL team --------------------------------------
+
+
+def _record_leaving(pupil, dsl):
+    from datetime import date
+
+    from concerns import services
+    from concerns.models import Destination, PupilEvent, PupilEventKind
+
+    event = PupilEvent(
+        kind=PupilEventKind.LEFT,
+        on=date(2026, 11, 27),
+        details="Moved to Riverside Academy, Derby.",
+        destination=Destination.SCHOOL,
+    )
+    services.pupil_event_record(user=dsl, pupil=pupil, event=event)
+    pupil.refresh_from_db()
+    assert not pupil.on_roll
+
+
+@pytest.fixture
+def wednesday():
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    with time_machine.travel(datetime(2026, 12, 2, 11, 0, tzinfo=ZoneInfo("Europe/London")), tick=False):
+        yield
+
+
+@pytest.mark.django_db
+def test_the_dsl_finds_a_child_who_has_left_marked_as_left(client, school, dsl, pupils, wednesday):
+    with_file, _ = pupils
+    _record_leaving(with_file, dsl)
+    sign_in(client, dsl)
+    page = client.post(LOOKUP, {"q": "Keira"}).content.decode()
+    row = page.split("Keira Holloway", 1)[1].split("</tr>", 1)[0]
+    assert "Left on 27 November 2026" in row
+    assert "Safeguarding file held" in row
+    assert reverse("concerns:pupil_file", args=[with_file.public_id]) in page
+
+
+@pytest.mark.django_db
+def test_a_leaver_without_a_file_here_and_any_leaver_for_other_roles_stay_off_the_list(
+    client, school, dsl, make_person, pupils, wednesday
+):
+    with_file, without = pupils
+    _record_leaving(with_file, dsl)
+    without.on_roll = False
+    without.save()
+    sign_in(client, dsl)
+    page = client.post(LOOKUP, {"q": "Holloway"}).content.decode()
+    assert "Keira Holloway" in page and "Keith Holloway" not in page  # no file held for Keith: nothing to find
+    client.logout()
+    sign_in(client, make_person(Role.SENCO, school=school))
+    page = client.post(LOOKUP, {"q": "Holloway"}).content.decode()
+    assert "Keira Holloway" not in page  # the SENCo's list is today's roll
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["10q", "10Q", "B123456789012", "b123456789012", "Keira 10Q"])
+def test_the_lookup_matches_a_whole_form_or_upn(client, school, dsl, query):
+    PupilFactory(school=school, legal_first_name="Keira", legal_last_name="Holloway", form="10Q", upn="B123456789012")
+    PupilFactory(school=school, legal_first_name="Keith", legal_last_name="Holloway", form="10QX", upn="B123456789013")
+    sign_in(client, dsl)
+    page = client.post(LOOKUP, {"q": query}).content.decode()
+    assert "Keira Holloway" in page and "Keith Holloway" not in page
