@@ -778,7 +778,10 @@ def _apply_rules(*, concern: Concern, user: User, category_codes: list[str], kno
                 kind=kind,
                 user=user,
                 due_at=due,
-                review_on=timezone.localtime(due).date() + timedelta(days=RISK_ASSESSMENT_REVIEW_DAYS),
+                # Four weeks on, moved to the next school day when that falls in a holiday or on a bank holiday.
+                review_on=calendar.school_day_on_or_after(
+                    concern.school, timezone.localtime(due).date() + timedelta(days=RISK_ASSESSMENT_REVIEW_DAYS)
+                ),
             )
     if "sexual_violence" in codes:
         # R35: rape or assault by penetration: separation now. The DSL closes it, with the reason, if it is not that.

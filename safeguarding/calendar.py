@@ -107,6 +107,11 @@ class SchoolCalendar:
         half_start, half_end = term.half_term_starts_on, term.half_term_ends_on
         return not (half_start is not None and half_start <= day <= half_end)
 
+    def school_day_on_or_after(self, day: date) -> date:
+        """`day` itself if it is a school day, otherwise the next one (a review set for a holiday moves to the first
+        day back)."""
+        return day if self.is_school_day(day) else self.add_school_days(day, 1)
+
     def add_school_days(self, start_day: date, n: int) -> date:
         """The nth school day after `start_day` (start_day itself is day 0)."""
         return _next_day_where(start_day, n, self.is_school_day)
@@ -131,6 +136,11 @@ def is_school_day(school, day: date) -> bool:
 def add_school_days(school, start_day: date, n: int) -> date:
     """The nth school day after `start_day` on the school's calendar."""
     return school_calendar(school).add_school_days(start_day, n)
+
+
+def school_day_on_or_after(school, day: date) -> date:
+    """`day` if it is a school day on the school's calendar, otherwise the next school day."""
+    return school_calendar(school).school_day_on_or_after(day)
 
 
 def transfer_due(school, leaving_day: date) -> date:

@@ -442,6 +442,30 @@ def test_sexual_harassment_sets_three_risk_assessments_each_with_a_review_date(s
 
 
 @pytest.mark.django_db
+def test_a_review_four_weeks_on_that_falls_on_a_bank_holiday_moves_to_the_next_school_day(school, teacher, dsl, clock):
+    """Issue 18, item 6: triaged on Thursday 3 December 2026, due Friday 4th; four weeks on is New Year's Day, a
+    bank holiday. With no terms entered the review is on Monday 4 January; with the spring term starting on
+    Tuesday 5 January (an INSET day on the Monday), on the 5th."""
+    from safeguarding.models import Term
+
+    clock(london(2026, 12, 3, 10, 0))
+    concern = concern_about(school, teacher, "sexual_harassment")
+    triage(dsl, concern)
+    assert {a.review_on for a in concern.actions.filter(kind__in=services.RISK_ASSESSMENTS)} == {date(2027, 1, 4)}
+
+    Term.objects.create(
+        school=school, name="autumn", academic_year="2026-27", starts_on=date(2026, 9, 2), ends_on=date(2026, 12, 18)
+    )
+    Term.objects.create(
+        school=school, name="spring", academic_year="2026-27", starts_on=date(2027, 1, 5), ends_on=date(2027, 3, 26)
+    )
+    later = concern_about(school, teacher, "sexual_harassment")
+    triage(dsl, later)
+    assert {a.review_on for a in later.actions.filter(kind__in=services.RISK_ASSESSMENTS)} == {date(2027, 1, 5)}
+    assert all(calendar.is_school_day(school, a.review_on) for a in later.actions.filter(review_on__isnull=False))
+
+
+@pytest.mark.django_db
 def test_sexual_violence_also_sets_separation_due_now(school, teacher, dsl, clock):
     """Sexual violence brings the three assessments and an immediate task to separate the children (R35)."""
     triaged = london(2025, 10, 8, 10, 0)
