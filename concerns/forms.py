@@ -41,9 +41,24 @@ FILE_SIGNATURES = {
     "png": (b"\x89PNG\r\n\x1a\n", "image/png"),
 }
 
-# R8: a lone capital (with or without a full stop) standing for a name: "J Smith", "J. Smith", "Mr S", "J.S."
+# Capitals that are not somebody's initials: the school's and the agencies' usual abbreviations, police ranks, and
+# short words a child's quoted words may shout ("NO"). Words of four capitals or more are never taken for initials.
+NOT_INITIALS = (  # noqa: SIM905 (a list of words reads better as words)
+    "DSL DPO TA LSA SLT SMT HOY PE RE IT ICT DT RSE SEN EAL CP CIN LAC EHA TAF FGM CSE CCE HSB LA CSC NHS GP "
+    "PC DC DS DI DCI CID UK TV ID OK AM PM BST GMT BBC PTA HR CEO MP ASD OCD ED PPE USB SMS YOT VSH PA DBS KS "
+    "NFA SGO CAO CME EHE AP PRU SAR DPA PPA FYI NB PS AKA OMG LOL IDK TBH "
+    "NO OH HI YES THE AND NOT YOU ME MY WE US HE SHE HIM HER IS TO DO GO SO UP ON IN AT OF OR BE BY AN AS IF"
+).split()
+
+# R8: initials standing for a name. "J Smith", "J. Smith", "Mr S", "J.S." and "J.S", and bare capitals such as "JS"
+# or "KMB" that are not a known abbreviation. One pattern for the server and for the form's warning (raise.js reads
+# it from the page), written so that Python and JavaScript read it alike.
 INITIALS = re.compile(
-    r"(?<![\w.])(?:[A-Z]\.){2,}|(?<![\w.])(?!I\b)[A-Z]\.?(?=\s+[A-Z][a-z])|\b(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+[A-Z]\b\.?"
+    r"(?<![\w.])(?:[A-Z]\.){2,}"
+    r"|(?<![\w.])[A-Z]\.[A-Z](?![\w.])"
+    r"|(?<![\w.])(?!I\b)[A-Z]\.?(?=\s+[A-Z][a-z])"
+    r"|\b(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+[A-Z]\b\.?"
+    r"|(?<![\w.&'])(?!(?:" + "|".join(NOT_INITIALS) + r")(?![\w&]))[A-Z]{2,3}(?![\w&'])"
 )
 
 

@@ -27,6 +27,7 @@ from safeguarding.views import draft_saved_response
 
 from . import categories, selectors, services
 from .forms import (
+    INITIALS,
     ActionAddForm,
     ActionCompleteForm,
     AddendumForm,
@@ -112,6 +113,7 @@ def _raise_context(request, school, form, quotes, others, chosen, **extra) -> di
         "team": contacts_for_purpose(school=school, purposes=[Purpose.DSL, Purpose.DEPUTY_DSL]),
         "adult_contacts": contacts_for_purpose(school=school, purposes=[Purpose.SENIOR_LEADER, Purpose.LADO]),
         "day_ends_at": school.day_ends_at.strftime("%H:%M"),
+        "initials_pattern": INITIALS.pattern,  # R8: the warning as they type is the server's own rule
         **extra,
     }
 

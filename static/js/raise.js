@@ -28,7 +28,8 @@
   });
 
   // --- Warnings and guidance that follow the answers.
-  var initials = /(^|[^\w.])(?:[A-Z]\.){2,}|(^|[^\w.])(?!I\b)[A-Z]\.?(?=\s+[A-Z][a-z])|\b(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+[A-Z]\b/;
+  // R8: the server's own pattern (concerns/forms.py INITIALS), so the warning and the check never disagree.
+  var initials = new RegExp(form.dataset.initialsPattern || "(?!)");
   var immediateCodes = (form.querySelector(".category-picker").dataset.immediateCodes || "").split(" ");
 
   function checkedCategories() {
