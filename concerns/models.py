@@ -12,6 +12,7 @@ from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils import timezone
 
+from safeguarding.append_only import AppendOnlyManager
 from safeguarding.audit import ConcernSchoolAudit, OwnSchoolAudit, PupilSchoolAudit
 from safeguarding.models import Draft, School
 
@@ -657,6 +658,7 @@ class ChronologyEntry(PupilSchoolAudit, models.Model):
     author_name = models.CharField(max_length=200)
     author_role = models.CharField(max_length=200)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    objects = AppendOnlyManager()  # bulk update() and delete() refused too (safeguarding.append_only)
 
     class Meta:
         ordering = ["-occurred_at", "-pk"]

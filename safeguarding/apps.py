@@ -8,9 +8,15 @@ class SafeguardingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from auditlog.models import LogEntry
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
-        from . import signals  # noqa: F401  (connects the audit log's append-only guard)
+        from . import signals  # noqa: F401  (connects the append-only guard on saving and deleting one row)
+        from .append_only import guard_third_party_model
+
+        # The audit log is auditlog's model, so it cannot declare our append-only manager as the chronology and
+        # the case record do; it is given one here, so LogEntry.objects.filter(...).update() is refused too.
+        guard_third_party_model(LogEntry)
 
         # A two-factor device reset is a security event the DSL should see in their school's log; django-otp's
         # model cannot be given the method in the usual way, so it is attached here.

@@ -1,29 +1,26 @@
-"""Append-only records: audit-log entries and chronology entries, once written, are never changed or deleted."""
+"""Append-only records (see safeguarding.append_only): audit-log entries, a child's chronology and the record of a
+case about an adult are never changed or deleted once written.
 
-from auditlog.models import LogEntry
-from django.core.exceptions import PermissionDenied
+These receivers refuse one row at a time: `save()` of a row already in the database, and `delete()`, including a
+queryset's `delete()` when Django sends the signal for each row. The bulk paths that send no signal
+(`QuerySet.update()`, `bulk_update()`, a fast `QuerySet.delete()`) are refused by `AppendOnlyQuerySet`.
+"""
+
 from django.db.models.signals import pre_delete, pre_save
-from django.dispatch import receiver
+
+from .append_only import APPEND_ONLY_MODELS, refuse_change, refuse_delete
 
 
-@receiver(pre_save, sender=LogEntry)
-def refuse_audit_entry_change(sender, instance, raw=False, **kwargs):
-    if not raw and instance.pk is not None and LogEntry.objects.filter(pk=instance.pk).exists():
-        raise PermissionDenied("Audit log entries cannot be changed.")
+def refuse_saved_row_change(sender, instance, raw=False, **kwargs):
+    """A row may be inserted once, never saved over. `raw` is a fixture being loaded (loaddata), which may."""
+    if not raw and instance.pk is not None and sender._base_manager.filter(pk=instance.pk).exists():
+        refuse_change(sender)
 
 
-@receiver(pre_delete, sender=LogEntry)
-def refuse_audit_entry_delete(sender, instance, **kwargs):
-    raise PermissionDenied("Audit log entries cannot be deleted.")
+def refuse_row_delete(sender, instance, **kwargs):
+    refuse_delete(sender)
 
 
-@receiver(pre_save, sender="concerns.ChronologyEntry")
-def refuse_chronology_change(sender, instance, raw=False, **kwargs):
-    """A child's chronology is append-only (R16, R52): corrections are new entries."""
-    if not raw and instance.pk is not None and sender.objects.filter(pk=instance.pk).exists():
-        raise PermissionDenied("Chronology entries cannot be changed.")
-
-
-@receiver(pre_delete, sender="concerns.ChronologyEntry")
-def refuse_chronology_delete(sender, instance, **kwargs):
-    raise PermissionDenied("Chronology entries cannot be deleted.")
+for _label in APPEND_ONLY_MODELS:
+    pre_save.connect(refuse_saved_row_change, sender=_label, dispatch_uid=f"append-only-save:{_label}")
+    pre_delete.connect(refuse_row_delete, sender=_label, dispatch_uid=f"append-only-delete:{_label}")

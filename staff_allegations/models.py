@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from safeguarding.append_only import AppendOnlyManager
 from safeguarding.models import Draft, School
 
 
@@ -295,6 +296,7 @@ class CaseEntry(AdultCaseAudit, models.Model):
     author_name = models.CharField(max_length=200)
     author_role = models.CharField(max_length=200)
     created_at = models.DateTimeField(default=timezone.now)
+    objects = AppendOnlyManager()  # bulk update() and delete() refused too (safeguarding.append_only)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
