@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from . import categories
 from .models import (
+    LA_OUTCOMES_WITH_SOCIAL_WORKER,
     ActionKind,
     ChildVoice,
     ConcernKind,
@@ -21,6 +22,7 @@ from .models import (
     FileTransfer,
     InformationShare,
     KeyPerson,
+    LaOutcome,
     Meeting,
     ParentContact,
     PupilEvent,
@@ -464,6 +466,49 @@ class ActionCompleteForm(forms.Form):
         error_messages={"required": "Say what was done."},
     )
     reference = forms.CharField(label="Reference (e.g. police reference)", max_length=100, required=False)
+
+
+class LaDecisionForm(forms.Form):
+    """R30: "LA decision received?" is answered with what the local authority decided, when, and the social worker
+    it allocated: a choice that the child's file and the trustees' figures can count, not words alone."""
+
+    la_outcome = forms.ChoiceField(
+        label="What did the local authority decide?",
+        choices=LaOutcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what the local authority decided."},
+    )
+    la_decided_on = forms.DateField(
+        label="Date of the decision",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "Give the date of the decision.", "invalid": "Give the date as day, month, year."},
+    )
+    social_worker_name = forms.CharField(
+        label="Allocated social worker (full name)",
+        max_length=100,
+        required=False,
+        help_text="Needed for a section 47 enquiry or a section 17 assessment.",
+    )
+    social_worker_team = forms.CharField(label="Their team and local authority", max_length=95, required=False)
+    outcome = forms.CharField(
+        label="Anything else the local authority said (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean_social_worker_name(self):
+        return _no_initials(self.cleaned_data["social_worker_name"])
+
+    def clean_la_decided_on(self):
+        return _not_in_future(self.cleaned_data["la_decided_on"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("la_outcome") in LA_OUTCOMES_WITH_SOCIAL_WORKER and not cleaned.get("social_worker_name"):
+            self.add_error("social_worker_name", "Give the allocated social worker's full name.")
+        if cleaned.get("social_worker_name") and not cleaned.get("social_worker_team"):
+            self.add_error("social_worker_team", "Give the social worker's team and local authority.")
+        return cleaned
 
 
 class DslAttachmentForm(forms.Form):

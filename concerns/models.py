@@ -502,11 +502,11 @@ class Action(OwnSchoolAudit, models.Model):
     notes = models.TextField(blank=True)
     review_on = models.DateField(null=True, blank=True, help_text="R35: when a risk assessment is reviewed.")
     # R30: the answer to "LA decision received?", recorded when that task is done.
-    la_outcome = models.CharField("the local authority's decision", max_length=20, choices=LaOutcome.choices, blank=True)
-    la_decided_on = models.DateField("date of the decision", null=True, blank=True)
-    social_worker = models.CharField(
-        "the allocated social worker (full name and team)", max_length=200, blank=True
+    la_outcome = models.CharField(
+        "the local authority's decision", max_length=20, choices=LaOutcome.choices, blank=True
     )
+    la_decided_on = models.DateField("date of the decision", null=True, blank=True)
+    social_worker = models.CharField("the allocated social worker (full name and team)", max_length=200, blank=True)
     # R32: the FGM mandatory report belongs personally to the person who found it and cannot be given to another.
     reassignable = models.BooleanField(default=True)
     reminded_at = models.DateTimeField(null=True, blank=True)

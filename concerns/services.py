@@ -19,6 +19,7 @@ from safeguarding.models import Membership, Role, School, User
 
 from . import categories
 from .models import (
+    LA_OUTCOMES_WITH_SOCIAL_WORKER,
     OWN_ACCOUNT_KINDS,
     SENDS_CP_FILE,
     Action,
@@ -47,6 +48,7 @@ from .models import (
     InformationShare,
     KeyPerson,
     KeyPersonKind,
+    LaOutcome,
     LevelOfNeed,
     Meeting,
     MirrorRecord,
@@ -851,11 +853,9 @@ def can_complete(user: User, action: Action) -> bool:
 def action_complete(*, user: User, action: Action, outcome: str, reference: str = "") -> Action:
     """Marks an action done with its outcome. The FGM report needs the police reference (R32); the LA decision
     needs what was decided (R30)."""
-    action = (
-        Action.objects.select_for_update(of=("self",)).select_related("school", "concern", "pupil").get(pk=action.pk)
-    )
-    if not can_complete(user, action):
-        raise PermissionDenied
+    action = _lock_action(user=user, action=action)
+    if action.kind == ActionKind.CSC_DECISION_CHASE and action.is_open:
+        raise ValidationError("Record what the local authority decided: the decision, its date and the social worker.")
     if action.kind == ActionKind.SHARE_WITH_DSL:
         # R21: it closes when the DSL team takes the concern back (their acknowledgement), not by its owner.
         raise ValidationError("This closes when the DSL team acknowledges the concern.")
@@ -881,6 +881,80 @@ def action_complete(*, user: User, action: Action, outcome: str, reference: str 
         by=user,
         summary=f"{action.get_kind_display()}: done by {name} ({role}). {outcome}{ref}",
     )
+    return action
+
+
+def _lock_action(*, user: User, action: Action) -> Action:
+    action = (
+        Action.objects.select_for_update(of=("self",)).select_related("school", "concern", "pupil").get(pk=action.pk)
+    )
+    if not can_complete(user, action):
+        raise PermissionDenied
+    return action
+
+
+@transaction.atomic
+def la_decision_record(
+    *,
+    user: User,
+    action: Action,
+    la_outcome: str,
+    decided_on,
+    social_worker_name: str = "",
+    social_worker_team: str = "",
+    notes: str = "",
+) -> Action:
+    """R30: answers "LA decision received?" with what the local authority decided (a choice the file and the
+    trustees' figures count), when, and the social worker it allocated, who joins the child's key people (R50)."""
+    action = _lock_action(user=user, action=action)
+    if action.kind != ActionKind.CSC_DECISION_CHASE:
+        raise ValidationError("Only the local authority's decision on a referral is recorded this way.")
+    if not action.is_open:
+        return action
+    social_worker_name, social_worker_team = social_worker_name.strip(), social_worker_team.strip()
+    errors = {}
+    if la_outcome not in LaOutcome.values:
+        errors["la_outcome"] = "Choose what the local authority decided."
+    referred_on = timezone.localtime(action.created_at).date()
+    if decided_on is None:
+        errors["la_decided_on"] = "Give the date of the decision."
+    elif decided_on > timezone.localdate():
+        errors["la_decided_on"] = "This date is in the future. Give the date it happened."
+    elif decided_on < referred_on:
+        errors["la_decided_on"] = f"This is before the referral ({referred_on:%-d %B %Y}). Check the date."
+    if la_outcome in LA_OUTCOMES_WITH_SOCIAL_WORKER and not social_worker_name:
+        errors["social_worker_name"] = "Give the allocated social worker's full name."
+    if errors:
+        raise ValidationError(errors)
+    sentence = f"The local authority decided: {LaOutcome(la_outcome).label}, on {decided_on:%-d %B %Y}."
+    if social_worker_name:
+        sentence += f" Allocated social worker: {social_worker_name} ({social_worker_team or 'team not given'})."
+    if notes.strip():
+        sentence += " " + _sentence(notes.strip())
+    action.la_outcome, action.la_decided_on = la_outcome, decided_on
+    action.social_worker = ", ".join(part for part in (social_worker_name, social_worker_team) if part)[:200]
+    _mark_done(action, user=user, outcome=sentence, also=("la_outcome", "la_decided_on", "social_worker"))
+    name, role = _name_and_role(user, action.school)
+    _chronicle(
+        concern=action.concern,
+        kind=ChronologyKind.ACTION_DONE,
+        by=user,
+        summary=f"{action.get_kind_display()}: done by {name} ({role}). {sentence}",
+    )
+    subject = action.concern.subject
+    known = KeyPerson.objects.filter(pupil=subject, kind=KeyPersonKind.SOCIAL_WORKER, name__iexact=social_worker_name)
+    if social_worker_name and not known.exists():
+        # Whoever owns the task may record the decision; the social worker goes on the file either way.
+        _save_profile_record(
+            user=user,
+            pupil=subject,
+            record=KeyPerson(
+                kind=KeyPersonKind.SOCIAL_WORKER,
+                name=social_worker_name,
+                relationship_or_team=social_worker_team or "Children's social care",
+                notes=f"Allocated after the local authority's decision of {decided_on:%-d %B %Y}.",
+            ),
+        )
     return action
 
 
@@ -1135,6 +1209,10 @@ def pupil_profile_add(*, user: User, pupil: Pupil, record):
     """Adds a flag (R48) or a key person (R50) to a child's file; the DSL team only."""
     if not access.can_view_pupil_file(user, pupil):
         raise PermissionDenied
+    return _save_profile_record(user=user, pupil=pupil, record=record)
+
+
+def _save_profile_record(*, user: User, pupil: Pupil, record):
     record.school = pupil.school
     record.pupil = pupil
     record.recorded_by = user

@@ -43,6 +43,7 @@ from .forms import (
     FileTransferSentForm,
     InformationShareForm,
     KeyPersonForm,
+    LaDecisionForm,
     MeetingForm,
     OtherPupilFormSet,
     ParentContactForm,
@@ -436,6 +437,11 @@ def _detail(request, concern, *, status=200, conflict=None, **forms):
     rest."""
     can_triage = access.can_triage(request.user, concern.school)
     subject = selectors.subject_of(concern)
+    bound_la = forms.get("la_form")
+    for action in concern.actions.all():
+        # R30: each open "LA decision received?" is answered with its own form (the one just posted, if refused).
+        if action.kind == ActionKind.CSC_DECISION_CHASE and action.is_open:
+            action.la_form = bound_la[1] if bound_la and bound_la[0] == action.pk else _la_form(action)
     context = {
         "concern": concern,
         "subject": subject,
@@ -653,8 +659,11 @@ def _back_from_action(request, action):
 @login_required
 @require_POST
 def complete_action(request, action_id):
-    """Done, with what was done; the FGM report needs the police reference (R32)."""
+    """Done, with what was done; the FGM report needs the police reference (R32), the LA decision what the local
+    authority decided (R30)."""
     action = _action_or_404(request, action_id)
+    if action.kind == ActionKind.CSC_DECISION_CHASE:
+        return _record_la_decision(request, action)
     form = ActionCompleteForm(request.POST)
     if form.is_valid():
         try:
@@ -671,6 +680,38 @@ def complete_action(request, action_id):
     else:
         messages.error(request, "Say what was done before marking the action done.")
     return _back_from_action(request, action)
+
+
+def _la_form(action, data=None) -> LaDecisionForm:
+    return LaDecisionForm(data, auto_id=f"la-{action.public_id}-%s")
+
+
+def _record_la_decision(request, action):
+    """R30: a bad answer comes back on the concern's page with everything typed and the reason, never lost."""
+    form = _la_form(action, request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.la_decision_record(
+                user=request.user,
+                action=action,
+                la_outcome=data["la_outcome"],
+                decided_on=data["la_decided_on"],
+                social_worker_name=data["social_worker_name"],
+                social_worker_team=data["social_worker_team"],
+                notes=data["outcome"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "The local authority's decision is recorded.")
+            return _back_from_action(request, action)
+    concern = selectors.concern_get_for_user(user=request.user, public_id=action.concern.public_id)
+    if concern is None:
+        # The task's owner outside the DSL team: they record it from My concerns, where errors come as a message.
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("concerns:my_concerns")
+    return _detail(request, concern, status=400, la_form=(action.pk, form))
 
 
 @login_required
