@@ -1,10 +1,18 @@
-"""People and a school calendar for the report tests."""
+"""People, a school calendar and a fixed clock for the report tests."""
 
 import pytest
+import time_machine
 
 from safeguarding.models import Role
 
-from .helpers import terms_2025_26
+from .helpers import TODAY, terms_2025_26
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock():
+    """Every report test runs on TODAY (helpers.py), whatever the wall clock says."""
+    with time_machine.travel(TODAY, tick=False) as traveller:
+        yield traveller
 
 
 @pytest.fixture

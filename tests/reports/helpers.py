@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
@@ -25,6 +26,10 @@ from concerns.models import (
 from safeguarding.models import Term
 
 from ..factories import PupilFactory
+
+# The day every report test runs on (conftest.py freezes the clock there), in the autumn term 2026-27: a report's
+# "today", a child's key stage then and the last term begun all depend on it, so no test reads the wall clock.
+TODAY = datetime(2026, 12, 3, 10, 0, tzinfo=ZoneInfo("Europe/London"))
 
 
 def at(day: date, hour: int = 10, minute: int = 0) -> datetime:
@@ -117,10 +122,15 @@ def decision(record: Concern, kind: str, decided_at: datetime, by) -> Decision:
     )
 
 
-def action(record: Concern, kind: str, *, by, created_at, due_at=None, completed_at=None) -> Action:
+def action(
+    record: Concern | None, kind: str, *, by, created_at, due_at=None, completed_at=None, pupil=None, **fields
+) -> Action:
+    """An action on a concern, or (with no concern) a task about `pupil` alone; `fields` are set as given (an LA
+    decision's outcome and date, say)."""
     return Action.objects.create(
-        school=record.school,
+        school=record.school if record is not None else pupil.school,
         concern=record,
+        pupil=pupil if record is None else None,
         kind=kind,
         owner=by,
         created_by=by,
@@ -130,6 +140,7 @@ def action(record: Concern, kind: str, *, by, created_at, due_at=None, completed
         completed_at=completed_at,
         completed_by=by if completed_at else None,
         outcome="Fictional outcome." if completed_at else "",
+        **fields,
     )
 
 

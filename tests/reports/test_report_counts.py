@@ -19,13 +19,14 @@ from safeguarding.reports.selectors import active_levels, term_counts
 from safeguarding.reports.suppression import FEWER_THAN_5, NOT_SHOWN
 
 from ..factories import PupilFactory
-from .helpers import action, at, concern, decision, transfer
+from .helpers import TODAY, action, at, concern, decision, transfer
 
 AUTUMN = TermKey("2025-26", "autumn")
 MIN = timedelta(minutes=1)
 HOUR = timedelta(hours=1)
-# The fixture's pupils' year groups are given as they were then; the database holds them as they are now.
-YEARS_SINCE = int(academic_year_on(date.today())[:4]) - 2025
+# The fixture's pupils' year groups are given as they were then; the database holds them as they are now (the
+# clock is frozen in the autumn term 2026-27: see conftest.py).
+YEARS_SINCE = int(academic_year_on(TODAY.date())[:4]) - 2025
 
 STAFF_FIGURES = {
     "allegations_opened": 2,
@@ -255,8 +256,8 @@ def autumn(school, dsl, terms):
 
 
 def raw(school, key=AUTUMN):
-    period = periods_for([school], key)[school.pk]
-    return period, term_counts(period=period, levels=active_levels(), today=date.today())
+    period = periods_for([school], key, today=TODAY.date())[school.pk]
+    return period, term_counts(period=period, levels=active_levels(), today=TODAY.date())
 
 
 @pytest.mark.django_db
