@@ -328,10 +328,10 @@ def concerns_about(*, user, pupil: Pupil, full: bool = False) -> QuerySet[Concer
         Prefetch("triages", queryset=Triage.objects.select_related("level")), "decisions"
     )
     if full:
-        concerns = concerns.prefetch_related(
+        concerns = concerns.select_related("police_notification").prefetch_related(
             "quotes",
             "addenda",
-            "attachments",
+            Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by")),
             Prefetch("actions", queryset=Action.objects.select_related("owner", "completed_by")),
         )
     return concerns.select_related("closed_by", "transcribed_by").order_by("-recorded_at")

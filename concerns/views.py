@@ -1139,6 +1139,8 @@ def pupil_file_pdf(request, public_id):
             "pupil": pupil,
             "chronology": selectors.chronology_for_pupil(user=request.user, pupil=pupil),
             "concerns": concerns,
+            "attachment_count": sum(len(c.attachments.all()) for c in concerns),
+            "today": timezone.localdate(),
             "printed_by": request.user.name_and_role,
             "printed_at": timezone.now(),
         },

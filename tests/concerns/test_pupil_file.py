@@ -258,3 +258,76 @@ def test_the_pdf_costs_the_same_queries_for_3_or_30_concerns(client, school, tea
         response = client.get(pdf_url(pupil))
     assert "Account number 29:" in pdf_text(response)
     assert len(many) == len(few)
+
+
+# --- Issue 18, item 5: the PDF holds everything the file page shows, each labelled --------------------------------
+
+
+@pytest.mark.django_db
+def test_the_pdf_holds_the_flags_key_people_files_and_both_category_choices(client, school, teacher, dsl, full_file):
+    from datetime import date
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from concerns.models import Concern, FlagKind, KeyPerson, KeyPersonKind, PupilFlag
+
+    from ..factories import PDF_BYTES
+
+    pupil = full_file
+    services.pupil_profile_add(
+        user=dsl,
+        pupil=pupil,
+        record=PupilFlag(
+            kind=FlagKind.CHILD_PROTECTION, starts_on=date(2026, 9, 14), source="Derby City Children's Services"
+        ),
+    )
+    services.pupil_profile_add(
+        user=dsl,
+        pupil=pupil,
+        record=KeyPerson(
+            kind=KeyPersonKind.SOCIAL_WORKER,
+            name="Grace Adeyemi",
+            relationship_or_team="Derby City Children's Services",
+            phone="01332 640000",
+        ),
+    )
+    first = Concern.objects.filter(account__startswith="Maya had a bruise").get()
+    services.concern_triage(
+        user=dsl,
+        concern=first,
+        data=services.TriageInput(
+            level=LevelOfNeed.objects.get(code="level_4"), rationale="Again", category_codes=["physical_abuse"]
+        ),
+        expected_version=None,
+    )
+    upload = SimpleUploadedFile("body-map.pdf", PDF_BYTES, content_type="application/pdf")
+    services.attachment_add(
+        user=dsl,
+        concern=first,
+        upload=services.UploadedFile(
+            name="body-map.pdf", content_type="application/pdf", size=len(PDF_BYTES), file=upload
+        ),
+    )
+
+    sign_in(client, dsl)
+    words = pdf_text(client.get(pdf_url(pupil)))
+    assert (
+        "Flag: Child protection plan, from 14 September 2026 (current). Source: Derby City Children's Services."
+        in words
+    )
+    assert "Social worker: Grace Adeyemi, Derby City Children's Services, telephone 01332 640000." in words
+    assert "File: body-map.pdf" in words and "added" in words and "by Helen Marsh" in words
+    # Physical abuse was both the writer's choice and the DSL's: each is said once, and said whose it was.
+    assert "Kind of concern chosen by the writer: Emotional abuse; Physical abuse." in words
+    assert "Re-categorised by the safeguarding team as: Physical abuse." in words
+
+
+@pytest.mark.django_db
+def test_every_page_of_the_pdf_says_whose_file_it_is_and_that_it_is_confidential(client, school, teacher, dsl, pupil):
+    for number in range(12):
+        worked_concern(teacher=teacher, dsl=dsl, school=school, pupil=pupil, number=number)
+    sign_in(client, dsl)
+    reader = pypdf.PdfReader(io.BytesIO(client.get(pdf_url(pupil)).content))
+    assert len(reader.pages) > 2
+    for page in reader.pages:
+        assert "Confidential: child protection file of Maya Okonjo" in " ".join(page.extract_text().split())
