@@ -14,10 +14,11 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render, resolve_url
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -25,7 +26,8 @@ from contacts.models import Purpose
 from contacts.selectors import contacts_for_purpose
 
 from . import access, selectors
-from .forms import AuditLogFilterForm, OneTimeCodeForm
+from .audit_search import AuditSearchForm
+from .forms import OneTimeCodeForm
 
 
 def draft_saved_response(draft) -> JsonResponse:
@@ -61,37 +63,50 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+AUDIT_PAGE_SIZE = 50
+
+
 @login_required
+@require_http_methods(["GET", "POST"])
 def audit_log(request):
-    """R85: the DSL team and the DPO search who changed and who viewed what, and when."""
+    """R85: the DSL team and the DPO search who changed and who viewed what, and when.
+
+    The search is posted, page number and all, as the pupil finders are (decision 0002): what is typed into it is
+    often a child's name, which must never sit in an address, the browser's history or a web server's access log.
+    A GET shows the newest entries and reads nothing from the address; one that carries a query string (an old
+    bookmark) is sent to the bare address with a note, so the words leave the address bar too.
+    """
     schools = access.audit_schools_for(request.user)
     if not schools:
         raise PermissionDenied
-    school = next((s for s in schools if str(s.public_id) == request.GET.get("school")), schools[0])
-    form = AuditLogFilterForm(request.GET or None, action_choices=LogEntry.Action.choices)
-    filters = {}
-    if form.is_valid():
-        data = form.cleaned_data
-        filters = {
-            "query": data["q"],
-            "action": int(data["action"]) if data["action"] not in ("", None) else None,
-            "date_from": data["date_from"],
-            "date_to": data["date_to"],
-        }
-    entries = selectors.audit_entries_for_user(user=request.user, school=school, **filters)
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    query_without_page = request.GET.copy()
-    query_without_page.pop("page", None)
+    if request.method == "GET" and request.GET:
+        messages.info(
+            request,
+            "The audit log no longer takes a search from its address, so that a name is never kept in a server's "
+            "log or the browser's history. Use the search form instead.",
+        )
+        return redirect("audit_log")
+    form = AuditSearchForm(
+        request.POST if request.method == "POST" else None, schools=schools, action_choices=LogEntry.Action.choices
+    )
+    context = {"schools": schools, "form": form, "page": None, "applied": {}, "page_note": ""}
+    if form.is_bound and not form.is_valid():
+        school = next((s for s in schools if str(s.public_id) == request.POST.get("school")), schools[0])
+        return render(request, "safeguarding/audit_log.html", {**context, "school": school}, status=400)
+    school = form.chosen_school()
+    entries = selectors.audit_entries_for_user(user=request.user, school=school, **form.filters())
+    paginator = Paginator(entries, AUDIT_PAGE_SIZE)
+    number = (form.cleaned_data.get("page") if form.is_bound else None) or 1
+    if number > paginator.num_pages:
+        context["page_note"] = (
+            f"There is no page {number}: this search has {paginator.num_pages} "
+            f"page{pluralize(paginator.num_pages)}, and this is the last."
+        )
+        number = paginator.num_pages
     return render(
         request,
         "safeguarding/audit_log.html",
-        {
-            "school": school,
-            "schools": schools,
-            "form": form,
-            "page": page,
-            "query_without_page": query_without_page.urlencode(),
-        },
+        {**context, "school": school, "page": paginator.page(number), "applied": form.applied()},
     )
 
 

@@ -1,18 +1,28 @@
 """The audit log: every model registered, narrative masked whole, entries scoped per school, append-only."""
 
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from safeguarding.audit import log_access, redact
 from safeguarding.models import Membership, Role, User
 
-from .factories import ContactFactory
+from .conftest import sign_in
+from .factories import ContactFactory, MembershipFactory, PupilFactory
+
+LONDON = ZoneInfo("Europe/London")
 
 PROJECT_APPS = {"safeguarding", "contacts", "concerns", "staff_allegations"}
 
@@ -39,7 +49,7 @@ def test_a_password_reset_shows_in_the_school_log_without_the_hash(school, make_
     entry = LogEntry.objects.get_for_object(teacher).filter(action=LogEntry.Action.UPDATE).latest("timestamp")
     assert entry.changes_dict["password"] == ["[redacted]", "[redacted]"]
     assert teacher.password not in str(entry.changes)
-    page = signed_in(make_person(Role.DSL, school=school)).get(reverse("audit_log"), {"q": "Whitmore"})
+    page = signed_in(make_person(Role.DSL, school=school)).post(reverse("audit_log"), {"q": "Whitmore"})
     assert "[redacted]" in page.content.decode()
 
 
@@ -103,19 +113,129 @@ def test_audit_search_filters_by_person_and_action(school, make_person, signed_i
     beta = ContactFactory(school=school, role="Beta service")
     log_access(beta)
     client = signed_in(dpo)
-    page = client.get(reverse("audit_log"), {"q": "Beta"}).content.decode()
+    page = client.post(reverse("audit_log"), {"q": "Beta"}).content.decode()
     assert "Beta service" in page and "Alpha service" not in page
-    page = client.get(reverse("audit_log"), {"action": LogEntry.Action.ACCESS}).content.decode()
+    page = client.post(reverse("audit_log"), {"action": LogEntry.Action.ACCESS}).content.decode()
     assert "Beta service" in page and "Alpha service" not in page
 
 
 @pytest.mark.django_db
+def test_audit_search_by_dates(school, make_person, signed_in):
+    """The date filters keep the entries from the first day to the last, both included, in the school's time."""
+    with time_machine.travel(datetime(2026, 11, 2, 9, 0, tzinfo=LONDON), tick=False):
+        ContactFactory(school=school, role="Before the range")
+    with time_machine.travel(datetime(2026, 11, 3, 0, 30, tzinfo=LONDON), tick=False):
+        ContactFactory(school=school, role="First day of the range")
+    with time_machine.travel(datetime(2026, 11, 5, 23, 30, tzinfo=LONDON), tick=False):
+        ContactFactory(school=school, role="Last day of the range")
+    with time_machine.travel(datetime(2026, 11, 6, 8, 0, tzinfo=LONDON), tick=False):
+        ContactFactory(school=school, role="After the range")
+        client = signed_in(make_person(Role.DSL, school=school))
+        page = client.post(reverse("audit_log"), {"date_from": "2026-11-03", "date_to": "05/11/2026"})
+    html = page.content.decode()
+    assert "First day of the range" in html and "Last day of the range" in html
+    assert "Before the range" not in html and "After the range" not in html
+    assert "2 entries match this search." in html
+
+
+@pytest.mark.django_db
 def test_audit_search_reports_bad_dates(school, make_person, signed_in):
-    """An end date before the start date is explained, and the typed dates stay in the form."""
+    """An end date before the start date is explained, the typed dates stay in the form, and nothing is listed."""
+    ContactFactory(school=school, role="Alpha service")
     client = signed_in(make_person(Role.DSL, school=school))
-    page = client.get(reverse("audit_log"), {"date_from": "2026-11-20", "date_to": "2026-11-01"}).content.decode()
+    response = client.post(reverse("audit_log"), {"date_from": "2026-11-20", "date_to": "2026-11-01"})
+    page = response.content.decode()
+    assert response.status_code == 400
     assert "The end date is before the start date." in page
     assert 'value="2026-11-20"' in page and 'value="2026-11-01"' in page
+    assert "Nothing is listed until the search is corrected." in page and "Alpha service" not in page
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("q", "x" * 101, "Search for at most 100 characters."),
+        ("action", "99", "Choose what happened from the list."),
+        ("date_from", "yesterday", "Enter a date, for example 20/11/2026."),
+        ("school", "not-a-school", "Choose one of the schools whose audit log you can read."),
+        ("page", "two", "The page number must be a whole number."),
+        ("page", "0", "Pages are numbered from 1."),
+    ],
+)
+@pytest.mark.django_db
+def test_every_bad_search_is_answered_clearly(school, make_person, signed_in, field, value, message):
+    """A bad value (typed, or a form tampered with) is refused with a plain reason, and nothing is listed."""
+    ContactFactory(school=school, role="Alpha service")
+    response = signed_in(make_person(Role.DPO, school=school)).post(reverse("audit_log"), {field: value})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert message in page
+    assert "Nothing is listed until the search is corrected." in page and "Alpha service" not in page
+
+
+@pytest.mark.django_db
+def test_a_search_in_the_address_is_not_read(school, make_person, signed_in):
+    """No link in the app puts a search in the address; one typed or bookmarked there is not used, and the reader
+    is sent to the bare address (so the name leaves the address bar) with a note saying why."""
+    ContactFactory(school=school, role="Alpha service")
+    ContactFactory(school=school, role="Beta service")
+    client = signed_in(make_person(Role.DPO, school=school))
+    response = client.get(reverse("audit_log"), {"q": "Beta", "action": LogEntry.Action.ACCESS, "page": "2"})
+    assert response.status_code == 302 and response.url == reverse("audit_log")
+    page = client.get(response.url).content.decode()
+    assert "Alpha service" in page and "Beta service" in page
+    assert "no longer takes a search from its address" in page
+    assert 'value="Beta"' not in page
+
+
+@pytest.mark.django_db
+def test_paging_posts_the_search_again_and_no_link_carries_it(school, make_person, signed_in):
+    """A search longer than a page pages by posting the same search; no link or GET form in the page holds it."""
+    pupil = PupilFactory(school=school, legal_first_name="Zebedee", legal_last_name="Quartermaine")
+    for _ in range(54):
+        log_access(pupil)
+    ContactFactory(school=school, role="Alpha service")
+    client = signed_in(make_person(Role.DPO, school=school))
+    first = client.post(reverse("audit_log"), {"q": "Quartermaine"}).content.decode()
+    assert "55 entries match this search." in first and "Page 1 of 2" in first
+    assert first.count("<tr>") - 1 == 50 and "Alpha service" not in first
+    hrefs = re.findall(r'href="([^"]*)"', first)
+    assert hrefs and not [h for h in hrefs if "?" in h or "Quartermaine" in h]
+    assert 'method="get"' not in first.lower()
+    assert '<input type="hidden" name="q" value="Quartermaine">' in first
+    assert '<button class="page-link" type="submit" name="page" value="2">Older</button>' in first
+    second = client.post(reverse("audit_log"), {"q": "Quartermaine", "page": "2"}).content.decode()
+    assert "Page 2 of 2" in second and second.count("<tr>") - 1 == 5
+    beyond = client.post(reverse("audit_log"), {"q": "Quartermaine", "page": "7"})
+    assert beyond.status_code == 200
+    assert "There is no page 7: this search has 2 pages, and this is the last." in beyond.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_search_needs_the_csrf_token(school, make_person):
+    """The search is a POST like any other: refused without the page's token, and carried out with it."""
+    ContactFactory(school=school, role="Alpha service")
+    ContactFactory(school=school, role="Beta service")
+    client = sign_in(Client(enforce_csrf_checks=True), make_person(Role.DSL, school=school))
+    assert client.post(reverse("audit_log"), {"q": "Beta"}).status_code == 403
+    client.get(reverse("audit_log"))
+    token = client.cookies[settings.CSRF_COOKIE_NAME].value
+    response = client.post(reverse("audit_log"), {"q": "Beta", "csrfmiddlewaretoken": token})
+    assert response.status_code == 200
+    assert "Beta service" in response.content.decode() and "Alpha service" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_reader_of_two_schools_chooses_the_school_in_the_search(school, other_school, make_person, signed_in):
+    """The school is posted with the search, and each choice shows that school's log alone."""
+    dpo = make_person(Role.DPO, school=school)
+    MembershipFactory(user=dpo, school=other_school, role=Role.DPO)
+    ContactFactory(school=school, role="West Park service")
+    ContactFactory(school=other_school, role="Riverside service")
+    client = signed_in(dpo)
+    for chosen, shown, hidden in [(other_school, "Riverside", "West Park"), (school, "West Park", "Riverside")]:
+        page = client.post(reverse("audit_log"), {"school": str(chosen.public_id)}).content.decode()
+        assert f"{shown} service" in page and f"{hidden} service" not in page
 
 
 @pytest.mark.django_db
