@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, DateTimeField, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from safeguarding import access, drafts
@@ -86,8 +86,9 @@ def _with_people(concerns: QuerySet[Concern]) -> QuerySet[Concern]:
 
 
 def my_concerns(*, user) -> QuerySet[Concern]:
-    """R15: the concerns a person wrote (or gave verbally), for their receipts; nothing of anyone else's."""
-    return _with_people(Concern.objects.filter(author=user)).order_by("-recorded_at")
+    """R15: the concerns a person wrote (or gave verbally), for their receipts, newest first; nothing of anyone
+    else's. The view pages it (issue 18, item 12): someone may have written thousands."""
+    return _with_people(Concern.objects.filter(author=user)).order_by("-recorded_at", "-pk")
 
 
 def my_concern(*, user, public_id) -> Concern | None:
@@ -148,17 +149,25 @@ def concern_get_for_user(*, user, public_id) -> Concern | None:
 
 def queue_for_user(*, user, school: School) -> QuerySet[Concern]:
     """The alert queue: unacknowledged first, Immediate before routine, oldest first among those; then the rest,
-    newest first. Senior leaders see only the concerns routed to them (R20, R21)."""
+    newest first (issue 18, item 10: they came oldest first, so a school with ten years of records saw 2017).
+    Senior leaders see only the concerns routed to them (R20, R21)."""
     if not access.can_view_queue(user, school):
         return Concern.objects.none()
     concerns = Concern.objects.filter(school=school).exclude(withheld_from=user)
     if not access.is_dsl_team(user, school):
         concerns = concerns.filter(alerts__recipient=user).distinct()
+    is_waiting = Q(acknowledged_at__isnull=True)
     concerns = concerns.annotate(
-        waiting=Case(When(acknowledged_at__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField()),
-        urgency=Case(When(is_immediate=True, then=Value(0)), default=Value(1), output_field=IntegerField()),
+        waiting=Case(When(is_waiting, then=Value(0)), default=Value(1), output_field=IntegerField()),
+        urgency=Case(When(is_waiting, is_immediate=True, then=Value(0)), default=Value(1), output_field=IntegerField()),
+        # Only a waiting concern has it, so it sorts the waiting oldest first and leaves the rest to -recorded_at.
+        waiting_since=Case(When(is_waiting, then=F("recorded_at")), default=Value(None), output_field=DateTimeField()),
     )
-    return _with_people(concerns).select_related("assigned_to").order_by("waiting", "urgency", "recorded_at")
+    return (
+        _with_people(concerns)
+        .select_related("assigned_to")
+        .order_by("waiting", "urgency", "waiting_since", "-recorded_at", "-pk")
+    )
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import live, views
 
 app_name = "concerns"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("my-concerns/", views.my_concerns, name="my_concerns"),
     path("my-concerns/<uuid:public_id>/", views.receipt, name="receipt"),
     path("queue/", views.queue, name="queue"),
+    path("queue/poll/", live.queue_poll, name="queue_poll"),
     path("queue/availability/", views.set_availability, name="set_availability"),
     path("queue/cover/", views.cover_rota, name="cover_rota"),
     path("queue/cover/<uuid:shift_id>/end/", views.cover_shift_end, name="cover_shift_end"),

@@ -97,6 +97,9 @@ EXPECTATIONS = {
     "concerns:receipt": expect(404, staff=200),
     # The pastoral officer is on the cover rota in this world, so watches the queue (R22).
     "concerns:queue": expect(403, dsl=200, deputy=200, head=200, pastoral=200, other_dsl=200),
+    # The menu badge's count (issue 18, item 9), for everyone who watches a queue; signed out, a quiet 401 (no
+    # redirect for the page's script to follow).
+    "concerns:queue_poll": expect(403, dsl=200, deputy=200, head=200, pastoral=200, other_dsl=200, anonymous=401),
     # The Head marks themselves away too: allegations about staff then go to the DSL (staff_allegations.routing).
     "concerns:set_availability": ("post", expect(404, dsl=302, deputy=302, head=302, other_dsl=302)),
     "concerns:cover_rota": DSL_TEAM_PAGE,

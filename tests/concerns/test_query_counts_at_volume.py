@@ -12,13 +12,22 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from concerns.models import ChronologyEntry, Concern, ConcernCategory, ConcernPupil, PupilRole, SourceType
+from concerns.models import (
+    ChronologyEntry,
+    Concern,
+    ConcernCategory,
+    ConcernPupil,
+    ConcernStatus,
+    PupilRole,
+    SourceType,
+)
 
 from ..conftest import sign_in
 from ..factories import PupilFactory
 
 
-def make_concerns(*, school, author, pupil, count):
+def make_concerns(*, school, author, pupil, count, acknowledged_by=None):
+    """`count` concerns about `pupil`, a minute apart, waiting unless `acknowledged_by` acknowledged them."""
     now = timezone.now()
     concerns = Concern.objects.bulk_create(
         Concern(
@@ -34,6 +43,9 @@ def make_concerns(*, school, author, pupil, count):
             source_type=SourceType.FIRST_HAND,
             account="Bulk account",
             escalation_due_at=now + timedelta(hours=1),
+            acknowledged_by=acknowledged_by,
+            acknowledged_at=now if acknowledged_by else None,
+            status=ConcernStatus.ACKNOWLEDGED if acknowledged_by else ConcernStatus.NEW,
         )
         for i in range(count)
     )
@@ -73,3 +85,23 @@ def test_pages_cost_the_same_at_10_and_at_1000_concerns(client, school, teacher,
     make_concerns(school=school, author=teacher, pupil=pupil, count=990)
     many = queries_for(client, url)
     assert many == few
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("number", [1, 2])
+def test_a_page_of_the_queue_costs_the_same_at_60_and_at_1000_acknowledged(client, school, teacher, dsl, number):
+    """The acknowledged concerns are paged 50 at a time (issue 18, item 10): page 1 and page 2 cost the same
+    whether the record holds 60 or 1,000, and say how many there are."""
+    pupil = PupilFactory(school=school)
+    url = f"{reverse('concerns:queue')}?page={number}"
+    sign_in(client, dsl)
+    make_concerns(school=school, author=teacher, pupil=pupil, count=5)
+    make_concerns(school=school, author=teacher, pupil=pupil, count=60, acknowledged_by=dsl)
+    few = queries_for(client, url)
+    make_concerns(school=school, author=teacher, pupil=pupil, count=940, acknowledged_by=dsl)
+    many = queries_for(client, url)
+    assert many == few
+    page = client.get(url).content.decode()
+    assert f"Showing {50 * number - 49}–{50 * number} of 1,000 acknowledged concerns, newest first." in page
+    assert f"Page {number} of 20" in page
+    assert "Waiting for acknowledgement (5)" in page

@@ -74,10 +74,11 @@ def test_a_concern_goes_only_to_someone_in_the_dsl_team(client, school, dsl, con
 
 @pytest.mark.django_db
 def test_the_refresh_returns_only_the_live_part(client, dsl, concerns):
-    """htmx's request gets the live region alone (no menu, no filters), so the person's place is kept."""
+    """htmx's request gets the live region alone (no menu, no filters), so the person's place is kept. It asks
+    every 30 seconds, and when live-alerts.js sees the queue change (tests/concerns/test_live_badge.py)."""
     sign_in(client, dsl)
     full = names_in(client.get(QUEUE))
     live = names_in(client.get(QUEUE, HTTP_HX_REQUEST="true"))
-    assert 'id="queue-live"' in full and 'hx-trigger="every 30s"' in full and "htmx.min.js" in full
+    assert 'id="queue-live"' in full and 'hx-trigger="every 30s, queue-changed"' in full and "htmx.min.js" in full
     assert live.lstrip().startswith('<div id="queue-live"') and "<nav" not in live and 'name="status"' not in live
     assert concerns[0].subject.full_name in live
