@@ -15,6 +15,7 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.template.defaultfilters import pluralize
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -73,25 +74,27 @@ def audit_log(request):
 
     The search is posted, page number and all, as the pupil finders are (decision 0002): what is typed into it is
     often a child's name, which must never sit in an address, the browser's history or a web server's access log.
-    A GET shows the newest entries and reads nothing from the address; one that carries a query string (an old
-    bookmark) is sent to the bare address with a note, so the words leave the address bar too.
+    The filters that name nobody (school, kind of event, dates, page) may also come in the address, so a link can
+    still open, say, the accesses of one week. Words to search for never do: a GET that carries them (an old bookmark)
+    is sent on without them, with a note, so they leave the address bar too.
     """
     schools = access.audit_schools_for(request.user)
     if not schools:
         raise PermissionDenied
-    if request.method == "GET" and request.GET:
+    if request.method == "GET" and "q" in request.GET:
         messages.info(
             request,
-            "The audit log no longer takes a search from its address, so that a name is never kept in a server's "
-            "log or the browser's history. Use the search form instead.",
+            "The audit log no longer takes words to search for from its address, so that a name is never kept in a "
+            "server's log or the browser's history. Type them into the search form instead.",
         )
-        return redirect("audit_log")
-    form = AuditSearchForm(
-        request.POST if request.method == "POST" else None, schools=schools, action_choices=LogEntry.Action.choices
-    )
+        rest = request.GET.copy()
+        del rest["q"]
+        return redirect(f"{reverse('audit_log')}?{rest.urlencode()}" if rest else reverse("audit_log"))
+    data = request.POST if request.method == "POST" else (request.GET or None)
+    form = AuditSearchForm(data, schools=schools, action_choices=LogEntry.Action.choices)
     context = {"schools": schools, "form": form, "page": None, "applied": {}, "page_note": ""}
     if form.is_bound and not form.is_valid():
-        school = next((s for s in schools if str(s.public_id) == request.POST.get("school")), schools[0])
+        school = next((s for s in schools if str(s.public_id) == data.get("school")), schools[0])
         return render(request, "safeguarding/audit_log.html", {**context, "school": school}, status=400)
     school = form.chosen_school()
     entries = selectors.audit_entries_for_user(user=request.user, school=school, **form.filters())

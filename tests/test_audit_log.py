@@ -174,18 +174,32 @@ def test_every_bad_search_is_answered_clearly(school, make_person, signed_in, fi
 
 
 @pytest.mark.django_db
-def test_a_search_in_the_address_is_not_read(school, make_person, signed_in):
-    """No link in the app puts a search in the address; one typed or bookmarked there is not used, and the reader
-    is sent to the bare address (so the name leaves the address bar) with a note saying why."""
+def test_words_to_search_for_are_never_read_from_the_address(school, make_person, signed_in):
+    """No link in the app puts words to search for in the address; words typed or bookmarked there are not used.
+    The reader is sent on without them (so the name leaves the address bar), the filters that name nobody kept, with
+    a note saying why."""
     ContactFactory(school=school, role="Alpha service")
     ContactFactory(school=school, role="Beta service")
     client = signed_in(make_person(Role.DPO, school=school))
-    response = client.get(reverse("audit_log"), {"q": "Beta", "action": LogEntry.Action.ACCESS, "page": "2"})
-    assert response.status_code == 302 and response.url == reverse("audit_log")
+    response = client.get(reverse("audit_log"), {"q": "Beta", "date_from": "2020-01-01"})
+    assert response.status_code == 302 and response.url == reverse("audit_log") + "?date_from=2020-01-01"
     page = client.get(response.url).content.decode()
     assert "Alpha service" in page and "Beta service" in page
-    assert "no longer takes a search from its address" in page
-    assert 'value="Beta"' not in page
+    assert "no longer takes words to search for from its address" in page
+    assert 'value="Beta"' not in page and 'value="2020-01-01"' in page
+    bare = client.get(reverse("audit_log"), {"q": "Beta"})
+    assert bare.status_code == 302 and bare.url == reverse("audit_log")
+
+
+@pytest.mark.django_db
+def test_the_filters_that_name_nobody_still_work_in_a_link(school, make_person, signed_in):
+    """A link may still open the accesses alone, or a page of them: the kind of event names nobody."""
+    ContactFactory(school=school, role="Alpha service")
+    log_access(ContactFactory(school=school, role="Beta service"))
+    client = signed_in(make_person(Role.DSL, school=school))
+    page = client.get(reverse("audit_log"), {"action": LogEntry.Action.ACCESS}).content.decode()
+    assert "Beta service" in page and "Alpha service" not in page
+    assert client.get(reverse("audit_log"), {"action": "99"}).status_code == 400
 
 
 @pytest.mark.django_db
