@@ -5,7 +5,7 @@
 // - on the queue page, refreshes the live part (htmx's "queue-changed" trigger) only when the queue's token differs
 //   from the one the live part was drawn with, so the filters, the page and the person's place stay.
 // A hidden tab does not ask; it asks as soon as it is shown again. Signed out (401), no longer allowed (403, 404)
-// or sent to another page: it stops quietly. Any other failure: it tries again later, more slowly.
+// or sent to another page: it stops quietly. Any other failure: it waits 30 seconds before asking again.
 (function () {
   "use strict";
   var badge = document.querySelector("[data-live-badge]");
@@ -16,9 +16,9 @@
   var announcer = document.getElementById("live-alerts-announcer");
   var count = badge.firstChild;  // the number; the visually hidden " waiting" follows it
   var known = parseInt(count.nodeValue, 10) || 0;
-  var timer = null;
   var asking = false;
   var stopped = false;
+  var resumeAt = 0;
 
   function announce(text) {
     if (!announcer) { return; }
@@ -46,15 +46,10 @@
     }
   }
 
-  function later(ms) {
-    window.clearTimeout(timer);
-    timer = stopped ? null : window.setTimeout(ask, ms);
-  }
-
+  // A steady beat, so a concern is on screen within 4 seconds and the answer's own time. A beat is skipped while
+  // the last question is unanswered, while the tab is hidden, or for a while after a failure.
   function ask() {
-    timer = null;
-    if (stopped || asking) { return; }
-    if (document.visibilityState === "hidden") { return; }  // asked again when the tab is shown
+    if (stopped || asking || Date.now() < resumeAt || document.visibilityState === "hidden") { return; }
     asking = true;
     window.fetch(url, {
       credentials: "same-origin",
@@ -68,24 +63,24 @@
             show(answer.waiting);
             refreshQueue(answer.token);
           }
-          return POLL_MS;
         });
       }
       if (response.type === "opaqueredirect" || [401, 403, 404].indexOf(response.status) !== -1) {
         stopped = true;
+        window.clearInterval(beat);
         return null;
       }
-      return RETRY_MS;
+      resumeAt = Date.now() + RETRY_MS;
+      return null;
     }).catch(function () {
-      return RETRY_MS;
-    }).then(function (next) {
+      resumeAt = Date.now() + RETRY_MS;
+    }).then(function () {
       asking = false;
-      if (next) { later(next); }
     });
   }
 
   document.addEventListener("visibilitychange", function () {
-    if (document.visibilityState === "visible" && !stopped && !asking && timer === null) { ask(); }
+    if (document.visibilityState === "visible") { ask(); }  // a tab shown again asks at once
   });
-  later(POLL_MS);
+  var beat = window.setInterval(ask, POLL_MS);
 })();
