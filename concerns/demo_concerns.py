@@ -6,22 +6,24 @@ Every pupil, person and event here is invented. Loading again adds nothing: each
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
+from safeguarding import calendar
 from safeguarding.models import School, User
 
 from . import services
 from .models import Concern, Pupil, SourceType
 
 DEMO_NAMESPACE = uuid.UUID("6f1c2a3e-0b7d-4c59-9a61-2f4b8d0e7c11")
+OPEN_FOR = timedelta(minutes=30)
 
 DEMO_CONCERNS = [
     {
         "key": "bruise",
-        "days_ago": 0,
-        "hours_ago": 2,
+        "school_days_ago": 0,
+        "at": time(12, 5),  # the end of period 3
         "location": "Geography classroom G4",
         "people_present": "Priya Naylor (Teacher of Geography); the rest of the class was leaving the room.",
         "source_type": SourceType.FIRST_HAND,
@@ -33,8 +35,8 @@ DEMO_CONCERNS = [
     },
     {
         "key": "attendance",
-        "days_ago": 1,
-        "hours_ago": 0,
+        "school_days_ago": 1,
+        "at": time(8, 50),  # registration
         "location": "Form room 9W",
         "people_present": "Priya Naylor (form tutor cover); the form group.",
         "source_type": SourceType.SECOND_HAND,
@@ -48,6 +50,23 @@ DEMO_CONCERNS = [
 ]
 
 
+def demo_happened_at(school: School, *, school_days_ago: int, at: time, now: datetime) -> datetime:
+    """When a demo concern happened: in school hours of a school day, never at night and never in the future,
+    whatever the hour `load_demo` runs (issue 10). Day 0 is today when school has been open for half an hour,
+    otherwise the last school day before now; `school_days_ago` counts back from there."""
+    cal = calendar.school_calendar(school)
+    local = timezone.localtime(now)
+    today = local.date()
+    opened_a_while = cal.is_school_day(today) and local >= calendar.school_day_start(school, today) + OPEN_FOR
+    day = today if opened_a_while else cal.school_day_on_or_before(today - timedelta(days=1))
+    for _ in range(school_days_ago):
+        day = cal.school_day_on_or_before(day - timedelta(days=1))
+    opens, closes = calendar.school_day_start(school, day), calendar.school_day_end(school, day)
+    moment = timezone.make_aware(datetime.combine(day, at), timezone.get_default_timezone())
+    # Today, before the planned time: a quarter of an hour ago instead, still after the school day began.
+    return max(opens, min(moment, closes, now - timedelta(minutes=15)))
+
+
 def load_demo_concerns(*, school: School) -> int:
     author = User.objects.filter(username="staff").first()
     pupils = list(Pupil.objects.filter(school=school, on_roll=True).order_by("upn")[:10])
@@ -58,7 +77,7 @@ def load_demo_concerns(*, school: School) -> int:
         key = uuid.uuid5(DEMO_NAMESPACE, f"{school.pk}:{item['key']}")
         if Concern.objects.filter(idempotency_key=key).exists():
             continue
-        happened = timezone.now() - timedelta(days=item["days_ago"], hours=item["hours_ago"] + 1)
+        happened = demo_happened_at(school, school_days_ago=item["school_days_ago"], at=item["at"], now=timezone.now())
         subject = pupils[index * 3]
         quotes = [
             (words, subject.full_name if speaker == "the pupil" else speaker)

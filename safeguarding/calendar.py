@@ -112,6 +112,14 @@ class SchoolCalendar:
         day back)."""
         return day if self.is_school_day(day) else self.add_school_days(day, 1)
 
+    def school_day_on_or_before(self, day: date) -> date:
+        """`day` itself if it is a school day, otherwise the last one before it."""
+        for _ in range(MAX_DAYS_SEARCHED):
+            if self.is_school_day(day):
+                return day
+            day -= timedelta(days=1)
+        raise ValueError(f"no school day within {MAX_DAYS_SEARCHED} days before {day}")
+
     def add_school_days(self, start_day: date, n: int) -> date:
         """The nth school day after `start_day` (start_day itself is day 0)."""
         return _next_day_where(start_day, n, self.is_school_day)

@@ -77,10 +77,10 @@ def load_demo() -> dict[str, int]:
     ensure_levels_of_need(LevelOfNeed)
     added = _load_directory(school)
     pupils = load_demo_pupils(school=school)
-    concerns = load_demo_concerns(school=school)
     reports = load_demo_reports(
         school=school, trust=trust, dsl=User.objects.get(username="dsl"), email_domain=DEMO_EMAIL_DOMAIN
     )
+    concerns = load_demo_concerns(school=school)  # after the terms: they happen on a school day
     return {
         "accounts": len(DEMO_ACCOUNTS) + 1,
         "contacts_added": added,

@@ -89,3 +89,42 @@ def test_refuses_with_debug_off_unless_forced(settings):
     assert not User.objects.filter(username="dsl").exists()
     call_command("load_demo", "--force")
     assert User.objects.filter(username="dsl").exists()
+
+
+# Issue 10, item 3: whatever the hour load_demo runs, the demo's concerns happened in school hours on a school day,
+# never at night and never in the future.
+AWKWARD_INSTANTS = {
+    "monday-07:30": "2026-12-07 07:30",
+    "friday-16:59": "2026-12-04 16:59",
+    "summer-sunday": "2026-08-09 11:00",
+    "clocks-go-back-01:30": "2026-10-25 01:30",
+    "school-day-09:00": "2026-12-03 09:00",
+    "school-day-14:00": "2026-12-03 14:00",
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("instant", AWKWARD_INSTANTS.values(), ids=AWKWARD_INSTANTS.keys())
+def test_the_demo_concerns_happen_in_school_hours_before_now(settings, instant):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+    from django.utils import timezone
+
+    from concerns.models import Concern
+    from safeguarding import calendar
+
+    settings.DEBUG = True
+    now = datetime.fromisoformat(instant).replace(tzinfo=ZoneInfo("Europe/London"))
+    with time_machine.travel(now, tick=False):
+        call_command("load_demo")
+    school = School.objects.get(name="West Park School")
+    demo = Concern.objects.filter(school=school, author__username="staff")
+    assert demo.count() == 2
+    for concern in demo:
+        happened = timezone.localtime(concern.happened_at)
+        day = happened.date()
+        assert calendar.is_school_day(school, day), day
+        assert calendar.school_day_start(school, day) <= happened <= calendar.school_day_end(school, day)
+        assert happened <= now
