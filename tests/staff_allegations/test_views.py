@@ -2,9 +2,11 @@
 receipt that says who handles it and nothing more; /staff-concerns/ and the case page work for the case manager."""
 
 import uuid
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from auditlog.models import LogEntry
 from django.urls import reverse
 
@@ -14,6 +16,13 @@ from tests.conftest import sign_in
 from .conftest import report
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def wednesday_afternoon():
+    """The forms say "today at 10:15": before 10:15 that is still to come and rightly refused (issue 10)."""
+    with time_machine.travel(datetime(2026, 12, 2, 14, 0, tzinfo=ZoneInfo("Europe/London")), tick=False):
+        yield
 
 
 def _form(**overrides):
