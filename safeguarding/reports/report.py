@@ -24,6 +24,7 @@ from .selectors import (
     GROUPS,
     KEY_STAGE_UNKNOWN,
     KEY_STAGES,
+    LA_OUTCOMES,
     LADO,
     OPEN_FLAGS,
     REFERRAL_TYPES,
@@ -31,8 +32,8 @@ from .selectors import (
     TermCounts,
     active_levels,
     open_at_start,
+    schools_term_counts,
     staff_counts,
-    term_counts,
     waits,
 )
 from .suppression import Figure, Table
@@ -110,6 +111,7 @@ def _measures(levels, staff_available: bool) -> list[str]:
         "recorded_same_day",
         "recorded_late",
         "domestic_abuse_notifications",
+        "opened_by_allegation",
         "child_on_child",
         "deadlines_due",
         "deadlines_met",
@@ -123,6 +125,8 @@ def _measures(levels, staff_available: bool) -> list[str]:
         *(f"ks:{code}" for code, _ in KEY_STAGES),
         f"ks:{KEY_STAGE_UNKNOWN}",
         *(f"open:{kind}" for kind, _ in OPEN_FLAGS),
+        "la_decisions",
+        *(f"la_outcome:{code}" for code, _ in LA_OUTCOMES),
     ]
     for kind in REFERRAL_TYPES:
         measures += [f"referral:{kind.code}:{part}" for part in ("referred", "answered", "awaiting", "not_referred")]
@@ -148,7 +152,8 @@ def _relate_column(table: Table, column, levels, staff_available: bool) -> None:
     table.at_least(k("concerns"), [k(f"group:{code}") for code, _ in GROUPS])
     table.total(k("concerns"), [k(f"level:{code}") for code, _ in levels] + [k("level:none"), k("level:other")])
     table.total(k("concerns"), [k(f"ks:{code}") for code, _ in KEY_STAGES] + [k(f"ks:{KEY_STAGE_UNKNOWN}")])
-    table.total(k("concerns"), [k("recorded_by_staff"), k("domestic_abuse_notifications")])
+    # Every concern is a person's own account, a police notification or one an allegation about an adult opened.
+    table.total(k("concerns"), [k("recorded_by_staff"), k("domestic_abuse_notifications"), k("opened_by_allegation")])
     table.total(k("recorded_by_staff"), [k("recorded_same_day"), k("recorded_late")])
     table.at_least(k("child_on_child"), [k("concerns")])
     table.at_least(k("group:child_on_child"), [k("child_on_child")])
@@ -158,6 +163,7 @@ def _relate_column(table: Table, column, levels, staff_available: bool) -> None:
     for kind in REFERRAL_TYPES:
         code = kind.code
         table.total(k(f"referral:{code}:referred"), [k(f"referral:{code}:answered"), k(f"referral:{code}:awaiting")])
+    table.total(k("la_decisions"), [k(f"la_outcome:{code}") for code, _ in LA_OUTCOMES])
     if staff_available:
         table.total(k("allegations_concluded"), [k(f"allegation_outcome:{o}") for o in ALLEGATION_OUTCOMES])
         # Open at the start, plus opened, is concluded plus open at the end.
@@ -191,24 +197,30 @@ def _protect(counts: dict[int, TermCounts], levels, staff_available: bool) -> di
 
 
 def term_figures(key: TermKey, schools: tuple[School, ...], *, today: date, levels) -> TermFigures:
+    """Every school's counts for the term, protected together. The medians are not measured here: a report measures
+    only the ones it shows (`measure_waits`)."""
     periods = periods_for(list(schools), key, today=today)
-    counts = {
-        school_id: term_counts(period=period, levels=levels, today=today) for school_id, period in periods.items()
-    }
+    counts = schools_term_counts(periods=list(periods.values()), levels=levels, today=today)
     staff_available = bool(counts) and all(c.staff is not None for c in counts.values())
     if staff_available:
         for school_id, period in periods.items():
             counts[school_id].counts["allegations_open_at_start"] = open_at_start(period)
     figures = _protect(counts, levels, staff_available) if counts else {}
-    medians = {}
-    for school_id in periods:
-        medians[(school_id, "acknowledgement")] = counts[school_id].acknowledgement
-        medians[(school_id, "triage")] = counts[school_id].triage
-    if periods:
-        medians[(TRUST, "acknowledgement")], medians[(TRUST, "triage")] = waits(list(periods.values()))
     return TermFigures(
-        key=key, periods=periods, counts=counts, figures=figures, medians=medians, staff_available=staff_available
+        key=key, periods=periods, counts=counts, figures=figures, medians={}, staff_available=staff_available
     )
+
+
+def measure_waits(figures: TermFigures, column) -> None:
+    """R19–R20, R25: the two medians of one column (a school's, or the trust's over all its schools' concerns), for
+    a report that shows them. A median is not protected with the counts (rule 3 is about its own count), so a
+    school's report needs no other school's, and none is measured for a term the report only charts."""
+    if column == TRUST:
+        periods = list(figures.periods.values())
+    else:
+        periods = [figures.periods[column]] if column in figures.periods else []
+    if periods and (column, "acknowledgement") not in figures.medians:
+        figures.medians[(column, "acknowledgement")], figures.medians[(column, "triage")] = waits(periods)
 
 
 # --- Laying the report out ------------------------------------------------------------------------------------
@@ -311,6 +323,7 @@ class Report:
     levels: list[tuple[str, str]]
     sections: dict[str, list[Row]] = field(default_factory=dict)
     referrals: list[dict] = field(default_factory=list)
+    la_decisions: list[Row] = field(default_factory=list)
     timeliness: list[ShareRow] = field(default_factory=list)
     questions: list[Question] = field(default_factory=list)
     assurance: list[AssuranceLine] = field(default_factory=list)
@@ -410,6 +423,9 @@ def _lay_out(report: Report) -> None:
                 "not_referred": report.figure(f"referral:{kind.code}:not_referred") if kind.not_referred else None,
             }
         )
+    report.la_decisions = [_row(report, "la_decisions", "Decisions recorded this term")] + [
+        _row(report, f"la_outcome:{code}", f"… of which {label[0].lower()}{label[1:]}") for code, label in LA_OUTCOMES
+    ]
     if report.staff_available:
         report.referrals.append(
             {
@@ -545,6 +561,8 @@ def _side_by_side(report: Report) -> None:
         ("level:none", "Not yet triaged"),
         *((f"ks:{code}", label) for code, label in KEY_STAGES),
         *((f"referral:{kind.code}:referred", f"Referrals: {kind.label}") for kind in REFERRAL_TYPES),
+        ("la_decisions", "Local authority decisions recorded"),
+        *((f"la_outcome:{code}", f"Local authority decisions: {label}") for code, label in LA_OUTCOMES),
         *((f"open:{kind}", f"Open: {label}") for kind, label in OPEN_FLAGS),
         ("domestic_abuse_notifications", "Police domestic abuse notifications"),
         ("child_on_child", "Child-on-child incidents"),
@@ -581,6 +599,8 @@ def build_report(scope: Scope, key: TermKey, *, today: date | None = None) -> Re
         return cache[term]
 
     trend_keys = key.back(TREND_TERMS)
+    for compared in (key, key.previous(), key.year_before()):
+        measure_waits(figures_for(compared), scope.column)
     report = Report(
         scope=scope,
         key=key,

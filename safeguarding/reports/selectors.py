@@ -1,15 +1,24 @@
-"""The counts of one school's term (R87), read with a fixed number of queries however many records there are.
+"""The counts of one term for a school, or for every school of a trust at once (R87), read with a fixed number of
+queries however many schools there are and however many years of records they hold: each figure reads only the
+rows of the period, through an index, and counts every school's period in the same query.
 
 Every figure is a count of records or of children, never a record: nothing here returns a name, a date of birth, a
 form or a line of free text. What the figures mean:
 
 - A concern belongs to the term in which it was recorded. Its kinds are the DSL team's categories where they have
   re-categorised it, otherwise the reporter's; a concern about two kinds of harm counts under each.
+- Recorded on the day, recorded late, recorded by staff: a person's own account only (concerns.models
+  OWN_ACCOUNT_KINDS: raised by staff, given verbally, written on a paper form). A police domestic abuse
+  notification and the concern an allegation about an adult opens are never late (R12) and are counted apart, so
+  the concerns recorded are those three kinds added up.
 - Level of need: the latest triage by the end of the period. Key stage: the child's, from their year group then.
 - A referral belongs to the term in which it was decided or made (a decision to refer, or the referral action),
   whenever the concern was raised; a concern counts once for each agency. Its outcome is received when the
   agency's answer is recorded (for children's social care, the "LA decision received?" task done; for the
   others, the referral action done) or the concern has been closed.
+- The local authority's decisions (R30): the "LA decision received?" tasks done with the decision recorded, by
+  outcome, in the term of the decision's date (or of the day the task was done, when no date was given), whenever
+  the referral was made.
 - Children open on a plan or early help: children with that flag running on the last day counted.
 - Child-on-child: concerns naming an alleged perpetrator who is a pupil, or about a child-on-child category.
 - Statutory deadlines: actions whose due time the law, statutory guidance or the policy sets (created by the rules
@@ -22,12 +31,15 @@ form or a line of free text. What the figures mean:
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import reduce
 
 from django.db.models import (
     Case,
     Count,
+    DateTimeField,
     DurationField,
     Exists,
     ExpressionWrapper,
@@ -43,6 +55,7 @@ from django.db.models import (
 
 from concerns import categories
 from concerns.models import (
+    OWN_ACCOUNT_KINDS,
     Action,
     ActionKind,
     ActionStatus,
@@ -56,6 +69,7 @@ from concerns.models import (
     DecisionKind,
     FileTransfer,
     FlagKind,
+    LaOutcome,
     LevelOfNeed,
     PupilFlag,
     PupilRole,
@@ -132,6 +146,8 @@ REFERRAL_TYPES = (
 )
 # LADO referrals are about adults: they come from staff_allegations.reporting.
 LADO = ("lado", "LADO (allegations about adults)")
+# R30: what the local authority decided about a referral to children's social care, in the words of its task.
+LA_OUTCOMES = list(LaOutcome.choices)
 
 OPEN_FLAGS = [
     (FlagKind.CHILD_PROTECTION, "Child protection plan"),
@@ -167,17 +183,38 @@ class Median:
 
 @dataclass
 class TermCounts:
-    """One school's counts for one period: `counts` by measure key, the two medians, and the staff-case figures
-    (None until the register of concerns about adults can give them)."""
+    """One school's counts for one period: `counts` by measure key, the staff-case figures (None until the register
+    of concerns about adults can give them) and, where they were measured, the two medians."""
 
     counts: dict[str, int]
-    acknowledgement: Median
-    triage: Median
     staff: dict | None
     levels: list[tuple[str, str]]
+    acknowledgement: Median | None = None
+    triage: Median | None = None
 
 
 # --- Reading ----------------------------------------------------------------------------------------------------
+# Every function below takes the periods of several schools (one term, each school's own dates) and answers for each
+# school. A school's rows are picked by one condition per school, joined by OR, so each reads its own range of an
+# index on (school, date); nothing scans a school's history to find the few rows of one term.
+
+
+def _each(periods: list[Period], condition) -> Q:
+    """`condition(period)` for every school's period, joined by OR."""
+    return reduce(operator.or_, (condition(period) for period in periods))
+
+
+def _per_school(periods: list[Period], value, *, school: str, output_field) -> Case:
+    """A value that depends on the row's school (its period's end, its years since), for a correlated subquery."""
+    whens = [When(**{school: period.school.pk}, then=Value(value(period))) for period in periods]
+    return Case(*whens, output_field=output_field)
+
+
+def _by_school(periods: list[Period], rows, measures, *, school: str = "school_id") -> dict[int, dict[str, int]]:
+    """Rows of one grouped query, each a school's counts, as a dictionary by school with a nought for any count of a
+    school that had no row."""
+    found = {row.pop(school): row for row in rows}
+    return {period.school.pk: {m: found.get(period.school.pk, {}).get(m) or 0 for m in measures} for period in periods}
 
 
 def _effective_category_in(codes) -> Exists:
@@ -191,50 +228,75 @@ def _effective_category_in(codes) -> Exists:
     )
 
 
-def _concerns_recorded(period: Period) -> QuerySet:
-    return Concern.objects.filter(school=period.school, recorded_at__gte=period.start, recorded_at__lt=period.end)
+def _recorded_in(period: Period, prefix: str = "") -> Q:
+    return Q(
+        **{
+            f"{prefix}school": period.school,
+            f"{prefix}recorded_at__gte": period.start,
+            f"{prefix}recorded_at__lt": period.end,
+        }
+    )
 
 
-def _dated(field: str, period: Period) -> dict:
-    return {f"{field}__gte": period.start, f"{field}__lt": period.end}
+def _concerns_recorded(periods: list[Period]) -> QuerySet:
+    return Concern.objects.filter(_each(periods, _recorded_in)).order_by()
 
 
-def _concern_figures(period: Period) -> dict[str, int]:
+def _concern_figures(periods: list[Period]) -> dict[int, dict[str, int]]:
     """The concerns recorded in the period: totals, kinds, child-on-child, recording on the day. One query."""
-    staff_kinds = [ConcernKind.CONCERN, ConcernKind.VERBAL]
+    own_account = list(OWN_ACCOUNT_KINDS)
     perpetrator = ConcernPupil.objects.filter(concern=OuterRef("pk"), role=PupilRole.ALLEGED_PERPETRATOR)
     aggregates = {
         "concerns": Count("pk"),
         "domestic_abuse_notifications": Count("pk", filter=Q(kind=ConcernKind.DOMESTIC_ABUSE_NOTIFICATION)),
-        "recorded_same_day": Count("pk", filter=Q(kind__in=staff_kinds, is_late=False)),
-        "recorded_late": Count("pk", filter=Q(kind__in=staff_kinds, is_late=True)),
+        "opened_by_allegation": Count("pk", filter=Q(kind=ConcernKind.ALLEGATION_WELFARE)),
+        "recorded_same_day": Count("pk", filter=Q(kind__in=own_account, is_late=False)),
+        "recorded_late": Count("pk", filter=Q(kind__in=own_account, is_late=True)),
         "child_on_child": Count("pk", filter=Q(Exists(perpetrator)) | Q(_effective_category_in(CHILD_ON_CHILD_CODES))),
     }
     for group in categories.GROUPS:
         codes = [c.code for c in group.categories]
         aggregates[f"group:{group.code}"] = Count("pk", filter=Q(_effective_category_in(codes)))
-    return _concerns_recorded(period).aggregate(**aggregates)
+    rows = _concerns_recorded(periods).values("school_id").annotate(**aggregates)
+    return _by_school(periods, rows, aggregates)
 
 
-def _level_figures(period: Period, levels: list[tuple[str, str]]) -> dict[str, int]:
+def _level_figures(periods: list[Period], levels: list[tuple[str, str]]) -> dict[int, dict[str, int]]:
+    end = _per_school(periods, lambda p: p.end, school="school_id", output_field=DateTimeField())
     latest = (
-        Triage.objects.filter(concern=OuterRef("pk"), triaged_at__lt=period.end)
+        Triage.objects.filter(concern=OuterRef("pk"), triaged_at__lt=OuterRef("period_end"))
         .order_by("-triaged_at", "-pk")
         .values("level__code")[:1]
     )
-    rows = _concerns_recorded(period).annotate(level_code=Subquery(latest)).values("level_code").annotate(n=Count("pk"))
-    found = {row["level_code"]: row["n"] for row in rows}
-    figures = {f"level:{code}": found.pop(code, 0) for code, _ in levels}
-    # A level since retired still counts: its concerns stay "triaged" rather than vanish.
-    figures["level:none"] = found.pop(None, 0)
-    figures["level:other"] = sum(found.values())
+    rows = (
+        _concerns_recorded(periods)
+        .annotate(period_end=end, level_code=Subquery(latest))
+        .values("school_id", "level_code")
+        .annotate(n=Count("pk"))
+    )
+    found: dict[int, dict] = {period.school.pk: {} for period in periods}
+    for row in rows:
+        found[row["school_id"]][row["level_code"]] = row["n"]
+    figures = {}
+    for school_id, by_level in found.items():
+        school_figures = {f"level:{code}": by_level.pop(code, 0) for code, _ in levels}
+        # A level since retired still counts: its concerns stay "triaged" rather than vanish.
+        school_figures["level:none"] = by_level.pop(None, 0)
+        school_figures["level:other"] = sum(by_level.values())
+        figures[school_id] = school_figures
     return figures
 
 
-def _key_stage_figures(period: Period, *, today) -> dict[str, int]:
+def _key_stage_figures(periods: list[Period], *, today) -> dict[int, dict[str, int]]:
     """Key stage then: the year group now, less the academic years since (R88: never finer than key stage)."""
-    years_since = int(academic_year_on(today)[:4]) - int(period.term.academic_year[:4])
-    year_then = ExpressionWrapper(F("pupil__year_group") - Value(years_since), output_field=IntegerField())
+    this_year = int(academic_year_on(today)[:4])
+    years_since = _per_school(
+        periods,
+        lambda p: this_year - int(p.term.academic_year[:4]),
+        school="concern__school_id",
+        output_field=IntegerField(),
+    )
+    year_then = ExpressionWrapper(F("pupil__year_group") - years_since, output_field=IntegerField())
     stage = Case(
         When(year_then__lte=0, then=Value("eyfs")),
         When(year_then__lte=2, then=Value("ks1")),
@@ -245,128 +307,223 @@ def _key_stage_figures(period: Period, *, today) -> dict[str, int]:
         default=Value(KEY_STAGE_UNKNOWN),
     )
     rows = (
-        ConcernPupil.objects.filter(role=PupilRole.SUBJECT, concern__in=_concerns_recorded(period))
+        ConcernPupil.objects.filter(_each(periods, lambda p: _recorded_in(p, "concern__")), role=PupilRole.SUBJECT)
+        .order_by()
         .annotate(year_then=year_then)
         .annotate(stage=stage)
-        .values("stage")
+        .values("concern__school_id", "stage")
         .annotate(n=Count("concern", distinct=True))
     )
-    found = {row["stage"]: row["n"] for row in rows}
-    return {f"ks:{code}": found.get(code, 0) for code, _ in KEY_STAGES} | {
-        f"ks:{KEY_STAGE_UNKNOWN}": found.get(KEY_STAGE_UNKNOWN, 0)
+    found: dict[int, dict] = {period.school.pk: {} for period in periods}
+    for row in rows:
+        found[row["concern__school_id"]][row["stage"]] = row["n"]
+    return {
+        school_id: {f"ks:{code}": stages.get(code, 0) for code, _ in KEY_STAGES}
+        | {f"ks:{KEY_STAGE_UNKNOWN}": stages.get(KEY_STAGE_UNKNOWN, 0)}
+        for school_id, stages in found.items()
     }
 
 
-def _referral_figures(period: Period) -> dict[str, int]:
-    """Referrals decided or made in the period, by agency, with their answers. One query over the school's
-    concerns, and one over tasks about a child with no concern behind them."""
-    aggregates = {}
-    for kind in REFERRAL_TYPES:
-        referred = Q(
-            Exists(
-                Decision.objects.filter(concern=OuterRef("pk"), kind__in=kind.decisions, **_dated("decided_at", period))
+def _referral_figures(periods: list[Period]) -> dict[int, dict[str, int]]:
+    """Referrals decided or made in the period, by agency, with their answers. Three queries, each starting from
+    the rows dated in the period (decisions by when they were made, actions by when they were set) rather than from
+    the school's concerns: the decisions, the referral actions (with or without a concern behind them), and the
+    answers given to the concerns those touch. The sets are put together here: a concern counts once an agency."""
+    end_of = {period.school.pk: period.end for period in periods}
+    decision_agencies = {kind: t.code for t in REFERRAL_TYPES for kind in t.decisions}
+    not_referred_agencies = {kind: t.code for t in REFERRAL_TYPES for kind in t.not_referred}
+    action_agencies = {kind: t.code for t in REFERRAL_TYPES for kind in t.actions}
+    answering: dict[str, set[str]] = {}
+    for t in REFERRAL_TYPES:
+        for kind in t.answered_by:
+            answering.setdefault(kind, set()).add(t.code)
+
+    decisions = Decision.objects.filter(
+        _each(periods, lambda p: Q(concern__school=p.school, decided_at__gte=p.start, decided_at__lt=p.end)),
+        kind__in=[*decision_agencies, *not_referred_agencies],
+    ).order_by()
+    # An action's school is its concern's (concerns.services.action_add), so the actions are found by their own.
+    actions = Action.objects.filter(
+        _each(periods, lambda p: Q(school=p.school, created_at__gte=p.start, created_at__lt=p.end)),
+        kind__in=list(action_agencies),
+    ).order_by()
+
+    referred: dict[tuple[int, str], set[int]] = {}
+    not_referred: dict[tuple[int, str], set[int]] = {}
+    closed_by_end: set[int] = set()
+    loose: dict[tuple[int, str], list[int]] = {}  # tasks about a child with no concern behind them: [made, answered]
+
+    def concern_seen(school_id, concern_id, recorded_at, status, closed_at) -> bool:
+        end = end_of[school_id]
+        if status == ConcernStatus.CLOSED and closed_at is not None and closed_at < end:
+            closed_by_end.add(concern_id)
+        return recorded_at < end
+
+    for school_id, concern_id, kind, recorded_at, status, closed_at in decisions.values_list(
+        "concern__school_id", "concern_id", "kind", "concern__recorded_at", "concern__status", "concern__closed_at"
+    ):
+        if not concern_seen(school_id, concern_id, recorded_at, status, closed_at):
+            continue
+        if kind in decision_agencies:
+            referred.setdefault((school_id, decision_agencies[kind]), set()).add(concern_id)
+        else:
+            not_referred.setdefault((school_id, not_referred_agencies[kind]), set()).add(concern_id)
+    for school_id, concern_id, kind, done, completed_at, recorded_at, status, closed_at in actions.values_list(
+        "school_id",
+        "concern_id",
+        "kind",
+        "status",
+        "completed_at",
+        "concern__recorded_at",
+        "concern__status",
+        "concern__closed_at",
+    ):
+        agency = action_agencies[kind]
+        if concern_id is None:
+            counts = loose.setdefault((school_id, agency), [0, 0])
+            counts[0] += 1
+            counts[1] += done == ActionStatus.DONE and completed_at is not None and completed_at < end_of[school_id]
+        elif concern_seen(school_id, concern_id, recorded_at, status, closed_at):
+            referred.setdefault((school_id, agency), set()).add(concern_id)
+
+    # The agency's answer, given by the end of the period, for the concerns referred (whenever the task was set).
+    touched = Q(concern__in=decisions.values("concern_id")) | Q(concern__in=actions.values("concern_id"))
+    answered: set[tuple[int, str]] = set()
+    latest_end = max(period.end for period in periods)
+    answers = Action.objects.filter(
+        touched, kind__in=list(answering), status=ActionStatus.DONE, completed_at__lt=latest_end
+    ).order_by()
+    for school_id, concern_id, kind, completed_at in answers.values_list(
+        "concern__school_id", "concern_id", "kind", "completed_at"
+    ):
+        if school_id in end_of and completed_at < end_of[school_id]:
+            answered.update((concern_id, agency) for agency in answering[kind])
+
+    figures = {}
+    for period in periods:
+        school_id = period.school.pk
+        school_figures = {}
+        for t in REFERRAL_TYPES:
+            concerns = referred.get((school_id, t.code), set())
+            made, loose_answered = loose.get((school_id, t.code), (0, 0))
+            school_figures[f"referral:{t.code}:referred"] = len(concerns) + made
+            school_figures[f"referral:{t.code}:answered"] = (
+                sum(1 for c in concerns if c in closed_by_end or (c, t.code) in answered) + loose_answered
             )
-        ) | Q(
-            Exists(Action.objects.filter(concern=OuterRef("pk"), kind__in=kind.actions, **_dated("created_at", period)))
-        )
-        answered = Q(
-            Exists(
-                Action.objects.filter(
-                    concern=OuterRef("pk"),
-                    kind__in=kind.answered_by,
-                    status=ActionStatus.DONE,
-                    completed_at__lt=period.end,
-                )
+            school_figures[f"referral:{t.code}:awaiting"] = (
+                school_figures[f"referral:{t.code}:referred"] - school_figures[f"referral:{t.code}:answered"]
             )
-        ) | Q(status=ConcernStatus.CLOSED, closed_at__lt=period.end)
-        aggregates[f"referral:{kind.code}:referred"] = Count("pk", filter=referred)
-        aggregates[f"referral:{kind.code}:answered"] = Count("pk", filter=referred & answered)
-        aggregates[f"referral:{kind.code}:not_referred"] = Count(
-            "pk",
-            filter=Q(
-                Exists(
-                    Decision.objects.filter(
-                        concern=OuterRef("pk"), kind__in=kind.not_referred, **_dated("decided_at", period)
-                    )
-                )
-            ),
-        )
-    figures = Concern.objects.filter(school=period.school, recorded_at__lt=period.end).aggregate(**aggregates)
-    # A referral task about a child with no concern behind it counts too.
-    without_concern = Action.objects.filter(
-        school=period.school, concern__isnull=True, created_at__gte=period.start, created_at__lt=period.end
-    ).aggregate(
-        **{
-            f"{kind.code}:referred": Count("pk", filter=Q(kind__in=kind.actions))
-            for kind in REFERRAL_TYPES
-            if kind.actions
-        },
-        **{
-            f"{kind.code}:answered": Count(
-                "pk", filter=Q(kind__in=kind.actions, status=ActionStatus.DONE, completed_at__lt=period.end)
-            )
-            for kind in REFERRAL_TYPES
-            if kind.actions
-        },
-    )
-    for key, value in without_concern.items():
-        figures[f"referral:{key}"] += value
-    for kind in REFERRAL_TYPES:
-        figures[f"referral:{kind.code}:awaiting"] = (
-            figures[f"referral:{kind.code}:referred"] - figures[f"referral:{kind.code}:answered"]
-        )
+            school_figures[f"referral:{t.code}:not_referred"] = len(not_referred.get((school_id, t.code), ()))
+        figures[school_id] = school_figures
     return figures
 
 
-def _open_flag_figures(period: Period) -> dict[str, int]:
+def _la_decision_figures(periods: list[Period]) -> dict[int, dict[str, int]]:
+    """R30: the local authority's decisions recorded on the "LA decision received?" tasks, by the decision's date
+    (or, with no date, the day the task was done), by outcome. One query."""
+
+    def decided_in(period: Period) -> Q:
+        chase = Q(school=period.school, kind=ActionKind.CSC_DECISION_CHASE, status=ActionStatus.DONE)
+        dated = Q(la_decided_on__gte=period.starts_on, la_decided_on__lte=period.as_at)
+        undated = Q(la_decided_on__isnull=True, completed_at__gte=period.start, completed_at__lt=period.end)
+        return (chase & dated) | (chase & undated)
+
     rows = (
-        PupilFlag.objects.filter(
-            school=period.school, kind__in=[kind for kind, _ in OPEN_FLAGS], starts_on__lte=period.as_at
+        Action.objects.filter(_each(periods, decided_in), la_outcome__in=LaOutcome.values)
+        .order_by()
+        .values("school_id", "la_outcome")
+        .annotate(n=Count("pk"))
+    )
+    found: dict[int, dict] = {period.school.pk: {} for period in periods}
+    for row in rows:
+        found[row["school_id"]][row["la_outcome"]] = row["n"]
+    figures = {}
+    for school_id, outcomes in found.items():
+        school_figures = {f"la_outcome:{code}": outcomes.get(code, 0) for code, _ in LA_OUTCOMES}
+        school_figures["la_decisions"] = sum(school_figures.values())
+        figures[school_id] = school_figures
+    return figures
+
+
+def _open_flag_figures(periods: list[Period]) -> dict[int, dict[str, int]]:
+    def running(period: Period) -> Q:
+        return Q(school=period.school, starts_on__lte=period.as_at) & (
+            Q(ends_on__isnull=True) | Q(ends_on__gte=period.as_at)
         )
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=period.as_at))
-        .values("kind")
+
+    rows = (
+        PupilFlag.objects.filter(_each(periods, running), kind__in=[kind for kind, _ in OPEN_FLAGS])
+        .order_by()
+        .values("school_id", "kind")
         .annotate(n=Count("pupil", distinct=True))
     )
-    found = {row["kind"]: row["n"] for row in rows}
-    return {f"open:{kind}": found.get(kind, 0) for kind, _ in OPEN_FLAGS}
+    found: dict[int, dict] = {period.school.pk: {} for period in periods}
+    for row in rows:
+        found[row["school_id"]][row["kind"]] = row["n"]
+    return {
+        school_id: {f"open:{kind}": flags.get(kind, 0) for kind, _ in OPEN_FLAGS} for school_id, flags in found.items()
+    }
 
 
-def _action_figures(period: Period) -> dict[str, int]:
-    """Statutory deadlines that fell in the period, met or missed; actions overdue on the last day counted."""
-    actions = Action.objects.filter(school=period.school)
+def _action_figures(periods: list[Period]) -> dict[int, dict[str, int]]:
+    """Statutory deadlines that fell in the period, met or missed; actions overdue on the last day counted. One
+    query, over the actions due in the period and those still open (or done only after it) at its end."""
     met = Q(completed_at__isnull=False, completed_at__lte=F("due_at"))
-    statutory_due = Q(kind__in=STATUTORY_DEADLINE_KINDS, **_dated("due_at", period))
-    return actions.aggregate(
-        deadlines_met=Count("pk", filter=statutory_due & met),
-        deadlines_missed=Count("pk", filter=statutory_due & ~met),
-        overdue_actions=Count(
-            "pk",
-            filter=Q(created_at__lt=period.end, due_at__lt=period.end)
-            & (Q(completed_at__isnull=True) | Q(completed_at__gte=period.end)),
-        ),
-    )
+
+    def statutory_due(period: Period) -> Q:
+        return Q(
+            school=period.school, kind__in=STATUTORY_DEADLINE_KINDS, due_at__gte=period.start, due_at__lt=period.end
+        )
+
+    def overdue(period: Period) -> Q:
+        # Written as two branches, each with its own condition on completed_at, so each can use the index.
+        due_before = Q(school=period.school, created_at__lt=period.end, due_at__lt=period.end)
+        return (due_before & Q(completed_at__isnull=True)) | (due_before & Q(completed_at__gte=period.end))
+
+    due, late = _each(periods, statutory_due), _each(periods, overdue)
+    aggregates = {
+        "deadlines_met": Count("pk", filter=due & met),
+        "deadlines_missed": Count("pk", filter=due & ~met),
+        "overdue_actions": Count("pk", filter=late),
+    }
+    rows = Action.objects.filter(due | late).order_by().values("school_id").annotate(**aggregates)
+    return _by_school(periods, rows, aggregates)
 
 
-def _transfer_figures(period: Period) -> dict[str, int]:
+def _transfer_figures(periods: list[Period]) -> dict[int, dict[str, int]]:
     """CP files sent (on time or late) and received in the period, and transfers out overdue on its last day. One
     query."""
-    sent = Q(direction=TransferDirection.OUT, sent_on__gte=period.starts_on, sent_on__lte=period.as_at)
+
+    def sent_in(p: Period) -> Q:
+        return Q(school=p.school, direction=TransferDirection.OUT, sent_on__gte=p.starts_on, sent_on__lte=p.as_at)
+
+    def received_in(p: Period) -> Q:
+        return Q(
+            school=p.school, direction=TransferDirection.IN, received_on__gte=p.starts_on, received_on__lte=p.as_at
+        )
+
+    def overdue_at_end(p: Period) -> Q:
+        return Q(school=p.school, direction=TransferDirection.OUT, recorded_at__lt=p.end, due_on__lte=p.as_at) & (
+            Q(sent_on__isnull=True) | Q(sent_on__gt=p.as_at)
+        )
+
+    sent, received, overdue = (_each(periods, f) for f in (sent_in, received_in, overdue_at_end))
     on_time = Q(due_on__isnull=False, sent_on__lte=F("due_on"))
     late = Q(due_on__isnull=True) | Q(sent_on__gt=F("due_on"))
-    return FileTransfer.objects.filter(school=period.school).aggregate(
-        transfers_sent=Count("pk", filter=sent),
-        transfers_sent_on_time=Count("pk", filter=sent & on_time),
-        transfers_sent_late=Count("pk", filter=sent & late),
-        transfers_received=Count(
-            "pk",
-            filter=Q(direction=TransferDirection.IN, received_on__gte=period.starts_on, received_on__lte=period.as_at),
-        ),
-        transfers_overdue=Count(
-            "pk",
-            filter=Q(direction=TransferDirection.OUT, recorded_at__lt=period.end, due_on__lte=period.as_at)
-            & (Q(sent_on__isnull=True) | Q(sent_on__gt=period.as_at)),
-        ),
+    aggregates = {
+        "transfers_sent": Count("pk", filter=sent),
+        "transfers_sent_on_time": Count("pk", filter=sent & on_time),
+        "transfers_sent_late": Count("pk", filter=sent & late),
+        "transfers_received": Count("pk", filter=received),
+        "transfers_overdue": Count("pk", filter=overdue),
+    }
+    rows = (
+        FileTransfer.objects.filter(school__in=[p.school for p in periods])
+        .order_by()
+        .values("school_id")
+        .annotate(**aggregates)
     )
+    return _by_school(periods, rows, aggregates)
 
 
 def _median(queryset: QuerySet, field: str) -> Median:
@@ -381,11 +538,8 @@ def _median(queryset: QuerySet, field: str) -> Median:
 def waits(periods: list[Period]) -> tuple[Median, Median]:
     """R19–R20, R25: from a concern raised by a member of staff to its acknowledgement, and to its first triage,
     over one school's period or several schools' together (a trust's median is not a median of medians)."""
-    in_periods = Q(pk__in=[])
-    for period in periods:
-        in_periods |= Q(school=period.school, recorded_at__gte=period.start, recorded_at__lt=period.end)
     end = max(period.end for period in periods)
-    raised = Concern.objects.filter(in_periods, kind=ConcernKind.CONCERN)
+    raised = _concerns_recorded(periods).filter(kind=ConcernKind.CONCERN)
     # For a trust, "by the end" is the latest of its schools' ends: their periods end within days of each other.
     to_acknowledge = raised.filter(acknowledged_at__isnull=False, acknowledged_at__lt=end).annotate(
         wait=ExpressionWrapper(F("acknowledged_at") - F("recorded_at"), output_field=DurationField())
@@ -420,26 +574,47 @@ def active_levels() -> list[tuple[str, str]]:
     return list(LevelOfNeed.objects.filter(is_active=True).order_by("order").values_list("code", "label"))
 
 
+def schools_term_counts(*, periods: list[Period], levels: list[tuple[str, str]], today) -> dict[int, TermCounts]:
+    """Every count of the report for each school's period of one term, without the medians (which are measured only
+    for what a report shows: see `waits`). About a dozen queries whatever the number of schools, plus the register's
+    counts of adult cases, which it gives school by school."""
+    if not periods:
+        return {}
+    counts: dict[int, dict[str, int]] = {period.school.pk: {} for period in periods}
+    for figures in (
+        _concern_figures(periods),
+        _level_figures(periods, levels),
+        _key_stage_figures(periods, today=today),
+        _referral_figures(periods),
+        _la_decision_figures(periods),
+        _open_flag_figures(periods),
+        _action_figures(periods),
+        _transfer_figures(periods),
+    ):
+        for school_id, school_figures in figures.items():
+            counts[school_id].update(school_figures)
+    result = {}
+    for period in periods:
+        school_counts = counts[period.school.pk]
+        school_counts["deadlines_due"] = school_counts["deadlines_met"] + school_counts["deadlines_missed"]
+        school_counts["recorded_by_staff"] = school_counts["recorded_same_day"] + school_counts["recorded_late"]
+        staff = staff_counts(period)
+        if staff is not None:
+            school_counts["allegations_opened"] = staff["allegations_opened"]
+            school_counts["allegations_open_at_end"] = staff["allegations_open_at_end"]
+            for outcome in ALLEGATION_OUTCOMES:
+                school_counts[f"allegation_outcome:{outcome}"] = staff["allegations_by_outcome"].get(outcome, 0)
+            school_counts["allegations_concluded"] = sum(
+                school_counts[f"allegation_outcome:{o}"] for o in ALLEGATION_OUTCOMES
+            )
+            school_counts["low_level_concerns"] = staff["low_level_concerns"]
+            school_counts["referral:lado:referred"] = staff["lado_referrals"]
+        result[period.school.pk] = TermCounts(counts=school_counts, staff=staff, levels=levels)
+    return result
+
+
 def term_counts(*, period: Period, levels: list[tuple[str, str]], today) -> TermCounts:
-    """Every count of the report for one school's period (about a dozen queries, whatever the volume)."""
-    counts: dict[str, int] = {}
-    counts.update(_concern_figures(period))
-    counts.update(_level_figures(period, levels))
-    counts.update(_key_stage_figures(period, today=today))
-    counts.update(_referral_figures(period))
-    counts.update(_open_flag_figures(period))
-    counts.update(_action_figures(period))
-    counts.update(_transfer_figures(period))
-    counts["deadlines_due"] = counts["deadlines_met"] + counts["deadlines_missed"]
-    counts["recorded_by_staff"] = counts["recorded_same_day"] + counts["recorded_late"]
-    staff = staff_counts(period)
-    if staff is not None:
-        counts["allegations_opened"] = staff["allegations_opened"]
-        counts["allegations_open_at_end"] = staff["allegations_open_at_end"]
-        for outcome in ALLEGATION_OUTCOMES:
-            counts[f"allegation_outcome:{outcome}"] = staff["allegations_by_outcome"].get(outcome, 0)
-        counts["allegations_concluded"] = sum(counts[f"allegation_outcome:{o}"] for o in ALLEGATION_OUTCOMES)
-        counts["low_level_concerns"] = staff["low_level_concerns"]
-        counts["referral:lado:referred"] = staff["lado_referrals"]
-    acknowledgement, triage = waits([period])
-    return TermCounts(counts=counts, acknowledgement=acknowledgement, triage=triage, staff=staff, levels=levels)
+    """Every count of the report for one school's period, with its two medians."""
+    counted = schools_term_counts(periods=[period], levels=levels, today=today)[period.school.pk]
+    counted.acknowledgement, counted.triage = waits([period])
+    return counted

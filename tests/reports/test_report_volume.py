@@ -1,0 +1,88 @@
+"""Issue 18, item 11: one school's report at a trust of many schools and years of history. The report reads each
+term's rows through an index and counts all the trust's schools in the same queries, so what a reader waits for
+does not grow with the number of schools or the years behind the term.
+
+The data is generate_volume's (small schools, so the test stays quick): the queries, not the rows, are what is
+measured here. bench/ and the figures in the work's report measure the time at full volume.
+"""
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from safeguarding.management.commands.generate_volume import VOLUME_TRUST
+from safeguarding.models import Role, School, Term
+
+from ..conftest import sign_in
+
+pytestmark = pytest.mark.django_db
+
+# The clock is frozen on 3 December 2026 (conftest.py): the autumn term 2026-27 is going on, and the summer term
+# 2025-26 is the last full one, with five terms before it for the trend.
+PAGE = reverse("reports:term", args=["2025-26", "summer"])
+PDF = reverse("reports:term_pdf", args=["2025-26", "summer"])
+REGISTER = "staff_allegations_"  # the register of concerns about adults, asked school by school (see below)
+
+
+def generate(*, schools: int, years: int) -> None:
+    call_command("generate_volume", schools=schools, pupils=15, years=years, verbosity=0)
+
+
+def split(captured) -> tuple[list[str], list[str]]:
+    """The report's own queries, and those of the register of concerns about adults."""
+    sql = [query["sql"] for query in captured.captured_queries]
+    return [q for q in sql if REGISTER not in q], [q for q in sql if REGISTER in q]
+
+
+def measured(client, url):
+    client.get(url)  # the first request also fills the session and the caches of the person's roles
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return split(captured)
+
+
+@pytest.fixture
+def reader(settings, client, make_person):
+    """A trustee of the first volume school, which is in a trust of several."""
+    settings.DEBUG = True  # generate_volume refuses otherwise
+    generate(schools=2, years=3)
+    school = School.objects.get(name="Volume School 1 (fictional)")
+    sign_in(client, make_person(Role.TRUSTEE, school=school))
+    return school
+
+
+@pytest.mark.parametrize("url", [PAGE, PDF])
+def test_one_schools_report_costs_the_same_queries_with_more_schools_and_more_years(client, reader, url):
+    few_own, few_register = measured(client, url)
+    # Every term of the trend (the summer term and the five before it) is there already.
+    assert Term.objects.filter(school=reader, starts_on__lte="2026-04-30").count() == 6
+
+    # Three years more of history behind every term, at both schools: not one query more.
+    generate(schools=2, years=6)
+    assert Term.objects.filter(school=reader, starts_on__lte="2026-04-30").count() == 15
+    longer_own, longer_register = measured(client, url)
+    assert len(longer_own) == len(few_own) and len(longer_register) == len(few_register)
+
+    # Five schools in the trust instead of two: the report's own queries are the same.
+    generate(schools=5, years=6)
+    assert School.objects.filter(trust__name=VOLUME_TRUST).count() == 5
+    wider_own, wider_register = measured(client, url)
+    assert len(wider_own) == len(few_own)
+    # The register of concerns about adults (staff_allegations.reporting.term_counts) still counts one school at a
+    # time, its few queries for each school of the trust and each term the report reads: a known limit until it can
+    # count a trust's schools in one go.
+    per_school = len(few_register) / 2
+    assert per_school > 0 and len(wider_register) == 5 * per_school
+
+
+def test_the_reader_of_one_school_is_not_made_to_wait_for_the_other_schools_medians(client, reader):
+    """The medians are measured only for the column the page shows: adding schools adds no median query."""
+    few_own, _ = measured(client, PAGE)
+    medians = [q for q in few_own if "acknowledged_at" in q and "COUNT(" in q.upper()]
+    generate(schools=5, years=3)
+    wider_own, _ = measured(client, PAGE)
+    assert len([q for q in wider_own if "acknowledged_at" in q and "COUNT(" in q.upper()]) == len(medians)
+    assert len(medians) == 3  # this term, last term and the same term last year, for this school alone
