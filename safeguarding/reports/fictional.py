@@ -19,6 +19,8 @@ from django.utils import timezone
 from concerns import categories
 from concerns.demo_pupils import FIRST_NAMES, LAST_NAMES, upn_check_letter
 from concerns.models import (
+    LA_OUTCOMES_WITH_SOCIAL_WORKER,
+    OWN_ACCOUNT_KINDS,
     Action,
     ActionKind,
     CategoryChoice,
@@ -34,6 +36,7 @@ from concerns.models import (
     DomesticAbuseNotification,
     FileTransfer,
     FlagKind,
+    LaOutcome,
     LevelOfNeed,
     Pupil,
     PupilFlag,
@@ -64,6 +67,23 @@ GROUP_WEIGHTS = {
     "extremism": 2,
 }
 LEVEL_WEIGHTS = {"information_only": 14, "level_1": 34, "level_2": 26, "level_3": 16, "level_4": 10}
+# What the local authority decides about a referral to children's social care (R30), by the level it was made at.
+LA_OUTCOME_WEIGHTS = {
+    "level_4": {
+        LaOutcome.SECTION_47: 55,
+        LaOutcome.SECTION_17: 25,
+        LaOutcome.EARLY_HELP: 5,
+        LaOutcome.NO_FURTHER_ACTION: 10,
+        LaOutcome.OTHER: 5,
+    },
+    "level_3": {
+        LaOutcome.SECTION_47: 10,
+        LaOutcome.SECTION_17: 35,
+        LaOutcome.EARLY_HELP: 30,
+        LaOutcome.NO_FURTHER_ACTION: 20,
+        LaOutcome.OTHER: 5,
+    },
+}
 SEXUAL_CHILD_ON_CHILD = ("sexual_harassment", "harmful_sexual_behaviour", "sexual_violence")
 
 
@@ -218,7 +238,8 @@ class _Batch:
         self.categories: list[tuple[int, str, str]] = []
         self.triages: list[tuple[int, str, datetime]] = []
         self.decisions: list[tuple[int, str, datetime]] = []
-        self.actions: list[tuple[int, str, datetime, datetime | None, datetime | None]] = []
+        # (concern, kind, set, due, done, other fields)
+        self.actions: list[tuple[int, str, datetime, datetime | None, datetime | None, dict]] = []
         self.notifications: list[int] = []
         self.chronology: list[tuple[int, str, datetime, str]] = []
 
@@ -271,7 +292,12 @@ def _one_concern(batch, index, school, term, recorded_at, rng, pupils, people, l
         kind, codes = ConcernKind.DOMESTIC_ABUSE_NOTIFICATION, ["domestic_abuse"]
     elif rng.random() < 0.05:
         kind = ConcernKind.VERBAL
-    late = kind != ConcernKind.DOMESTIC_ABUSE_NOTIFICATION and rng.random() < 0.07
+    elif rng.random() < 0.04:
+        kind = ConcernKind.PAPER
+    # R12: only a person's own account can be late; a police notification never is.
+    late = kind in OWN_ACCOUNT_KINDS and rng.random() < 0.07
+    # A paper form is written first and entered by the DSL team later: lateness runs from when it was written.
+    written_at = recorded_at - timedelta(hours=rng.randint(1, 20)) if kind == ConcernKind.PAPER else recorded_at
     acknowledged_at = recorded_at + timedelta(minutes=rng.choice([4, 8, 12, 15, 20, 30, 45, 70, 120]))
     level_code = _pick(rng, LEVEL_WEIGHTS)
     if "fgm" in codes or kind == ConcernKind.DOMESTIC_ABUSE_NOTIFICATION:
@@ -283,10 +309,11 @@ def _one_concern(batch, index, school, term, recorded_at, rng, pupils, people, l
         author=people.author,
         author_name=people.author_name,
         author_role=people.author_role,
-        transcribed_by=people.dsl if kind == ConcernKind.VERBAL else None,
+        transcribed_by=people.dsl if kind in (ConcernKind.VERBAL, ConcernKind.PAPER) else None,
         recorded_at=recorded_at,
+        first_recorded_at=written_at if kind == ConcernKind.PAPER else None,
         idempotency_key=uuid.uuid5(NAMESPACE, f"{school.pk}:{term.academic_year}:{term.name}:{index}"),
-        happened_at=recorded_at - timedelta(hours=rng.randint(1, 30) if late else rng.randint(0, 3), minutes=15),
+        happened_at=written_at - timedelta(hours=rng.randint(1, 30) if late else rng.randint(0, 3), minutes=15),
         location="Fictional demo record",
         people_present="Fictional demo record: nobody real.",
         source_type=SourceType.FIRST_HAND,
@@ -325,7 +352,10 @@ def _one_concern(batch, index, school, term, recorded_at, rng, pupils, people, l
             batch.decisions.append((number, decision_kind, triaged_at))
         if kind_:
             done = done if done and done < now else None
-            batch.actions.append((number, kind_, triaged_at, due, done))
+            fields = {}
+            if kind_ == ActionKind.CSC_DECISION_CHASE and done is not None:
+                fields = _la_decision(rng, level_code, done)
+            batch.actions.append((number, kind_, triaged_at, due, done, fields))
             if done is None:
                 last_done = None
             elif last_done is not None:
@@ -340,6 +370,17 @@ def _one_concern(batch, index, school, term, recorded_at, rng, pupils, people, l
         batch.chronology.append((number, ChronologyKind.CLOSED, closing, "Concern closed (fictional)."))
     elif last_done is not None:
         concern.status = ConcernStatus.MONITORING
+
+
+def _la_decision(rng, level_code, done: datetime) -> dict:
+    """What the local authority decided, recorded when the "LA decision received?" task was done (R30): the decision
+    of the day it came, with a fictional social worker when it brings one."""
+    outcome = _pick(rng, LA_OUTCOME_WEIGHTS.get(level_code, LA_OUTCOME_WEIGHTS["level_3"]))
+    fields = {"la_outcome": outcome, "la_decided_on": timezone.localtime(done).date()}
+    if outcome in LA_OUTCOMES_WITH_SOCIAL_WORKER:
+        name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+        fields["social_worker"] = f"{name} (fictional), Children's Social Care"
+    return fields
 
 
 def _responses(rng, level_code, codes, group_code, at):
@@ -445,8 +486,9 @@ def _write(batch: _Batch, people: People, levels) -> None:
                 completed_by=people.dsl if done else None,
                 outcome="Fictional demo record." if done else "",
                 reassignable=kind != ActionKind.FGM_REPORT,
+                **fields,
             )
-            for n, kind, created, due, done in batch.actions
+            for n, kind, created, due, done, fields in batch.actions
         ],
         batch_size=500,
     )

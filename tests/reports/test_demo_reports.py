@@ -53,6 +53,8 @@ def test_the_current_terms_report_has_figures_above_5_and_below():
     # R87: CP files sent and received in the past terms, all finished, so no task waits in a queue.
     previous = report.previous.counts[west_park.pk].counts
     assert previous["transfers_sent"] > 0 and previous["transfers_received"] > 0
+    # R30: the local authority's decisions on the referrals to children's social care, by outcome.
+    assert previous["la_decisions"] > 0 and previous["la_outcome:section_47"] > 0
     assert not Action.objects.filter(kind__in=["send_cp_file", "confirm_cp_file_receipt"]).exists()
     trust = build_report(Scope((west_park, School.objects.get(name=SECOND_SCHOOL)), trust=west_park.trust), report.key)
     assert trust.current.get(TRUST, "concerns").value > report.figure("concerns").value
