@@ -289,6 +289,10 @@ def my_concerns(request):
     """R15: the person's own receipts, newest first, 25 a page (issue 18, item 12: loading every receipt a person
     ever wrote took 10 seconds at 27,833): when, which child, and whether the safeguarding team has received it.
     Their tasks, the notes shared with them and the files received are on the first page, where they land."""
+    return _my_concerns_page(request)
+
+
+def _my_concerns_page(request, *, bound_la=None, status=200):
     receipts = paging.paginate(request, selectors.my_concerns(user=request.user), per_page=paging.RECEIPTS_PAGE_SIZE)
     first_page = receipts["page"].number == 1
     my_actions = list(selectors.open_actions_owned_by(user=request.user)) if first_page else []
@@ -297,6 +301,9 @@ def my_concerns(request):
         action.file_link = action.pupil is not None and access.can_view_pupil_file(request.user, action.pupil)
         # R55, R58: a transfer's task closes from the child's file, not with "Done".
         action.closes_on_file = services.TRANSFER_TASKS.get(action.kind, "")
+        # R30: "LA decision received?" is answered with the decision itself, here as on the concern's page.
+        if action.kind == ActionKind.CSC_DECISION_CHASE:
+            action.la_form = bound_la[1] if bound_la and bound_la[0] == action.pk else _la_form(action)
     return render(
         request,
         "concerns/my_concerns.html",
@@ -308,6 +315,7 @@ def my_concerns(request):
             "file_arrivals": selectors.file_arrivals_for(user=request.user) if first_page else [],
             "complete_form": ActionCompleteForm(),
         },
+        status=status,
     )
 
 
@@ -721,9 +729,8 @@ def _record_la_decision(request, action):
             return _back_from_action(request, action)
     concern = selectors.concern_get_for_user(user=request.user, public_id=action.concern.public_id)
     if concern is None:
-        # The task's owner outside the DSL team: they record it from My concerns, where errors come as a message.
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-        return redirect("concerns:my_concerns")
+        # The task's owner outside the DSL team answers it under Tasks for you: the refusal comes back there.
+        return _my_concerns_page(request, bound_la=(action.pk, form), status=400)
     return _detail(request, concern, status=400, la_form=(action.pk, form))
 
 

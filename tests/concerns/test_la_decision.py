@@ -145,3 +145,22 @@ def test_only_the_chase_is_answered_this_way(dsl, chase):
         services.la_decision_record(
             user=dsl, action=follow_up, la_outcome=LaOutcome.OTHER, decided_on=date(2026, 12, 3)
         )
+
+
+@pytest.mark.django_db
+def test_an_owner_outside_the_dsl_team_answers_it_under_tasks_for_you(client, school, dsl, chase, make_person):
+    from safeguarding.models import Role
+
+    senior = make_person(Role.SENIOR_LEADER, school=school)
+    services.action_reassign(user=dsl, action=chase, owner=senior)
+    sign_in(client, senior)
+    page = client.get(reverse("concerns:my_concerns")).content.decode()
+    assert "Record the local authority's decision" in page
+    refused = client.post(complete_url(chase), decision(social_worker_name=""))
+    assert refused.status_code == 400
+    assert "Give the allocated social worker" in refused.content.decode()
+    assert "Strategy discussion held this morning" in refused.content.decode()
+    done = client.post(complete_url(chase), decision())
+    assert done.status_code == 302 and done.url == reverse("concerns:my_concerns")
+    chase.refresh_from_db()
+    assert chase.la_outcome == LaOutcome.SECTION_47
