@@ -6,6 +6,10 @@ a trustee of one school sees that school's column of the same protected table th
 beside the others, so nothing hidden in one view can be read from another. Each term is protected on its own (a
 comparison with last term shows last term's figures as its own report shows them); changes, shares and chart
 points are worked out only from figures that are shown.
+
+So a school's report counts every school of its trust: selectors.py does it in the same queries for all of them.
+What is not protected with the counts, the median waits, is measured only for the column the reader is shown and
+only for the three terms the report compares.
 """
 
 from __future__ import annotations

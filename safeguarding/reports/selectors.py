@@ -37,7 +37,9 @@ from datetime import timedelta
 from functools import reduce
 
 from django.db.models import (
+    BooleanField,
     Case,
+    CharField,
     Count,
     DateTimeField,
     DurationField,
@@ -195,18 +197,30 @@ class TermCounts:
 
 # --- Reading ----------------------------------------------------------------------------------------------------
 # Every function below takes the periods of several schools (one term, each school's own dates) and answers for each
-# school. A school's rows are picked by one condition per school, joined by OR, so each reads its own range of an
-# index on (school, date); nothing scans a school's history to find the few rows of one term.
+# school. The rows are picked by one condition for each set of schools counting the same days (most of a trust's
+# schools share their term dates), joined by OR, so each reads its own range of an index on (school, date): nothing
+# scans a school's history to find the rows of one term.
+
+
+def _alike(periods: list[Period]) -> list[tuple[list[int], Period]]:
+    """The schools whose periods count the same days, with one of those periods."""
+    groups: dict[tuple, list[Period]] = {}
+    for period in periods:
+        groups.setdefault((period.start, period.end), []).append(period)
+    return [([p.school.pk for p in group], group[0]) for group in groups.values()]
 
 
 def _each(periods: list[Period], condition) -> Q:
-    """`condition(period)` for every school's period, joined by OR."""
-    return reduce(operator.or_, (condition(period) for period in periods))
+    """`condition(schools, period)` for each set of schools counting the same days, joined by OR."""
+    return reduce(operator.or_, (condition(schools, period) for schools, period in _alike(periods)))
 
 
 def _per_school(periods: list[Period], value, *, school: str, output_field) -> Case:
     """A value that depends on the row's school (its period's end, its years since), for a correlated subquery."""
-    whens = [When(**{school: period.school.pk}, then=Value(value(period))) for period in periods]
+    schools_by_value: dict = {}
+    for period in periods:
+        schools_by_value.setdefault(value(period), []).append(period.school.pk)
+    whens = [When(**{f"{school}__in": schools}, then=Value(v)) for v, schools in schools_by_value.items()]
     return Case(*whens, output_field=output_field)
 
 
@@ -228,10 +242,10 @@ def _effective_category_in(codes) -> Exists:
     )
 
 
-def _recorded_in(period: Period, prefix: str = "") -> Q:
+def _recorded_in(schools: list[int], period: Period, prefix: str = "") -> Q:
     return Q(
         **{
-            f"{prefix}school": period.school,
+            f"{prefix}school__in": schools,
             f"{prefix}recorded_at__gte": period.start,
             f"{prefix}recorded_at__lt": period.end,
         }
@@ -243,7 +257,8 @@ def _concerns_recorded(periods: list[Period]) -> QuerySet:
 
 
 def _concern_figures(periods: list[Period]) -> dict[int, dict[str, int]]:
-    """The concerns recorded in the period: totals, kinds, child-on-child, recording on the day. One query."""
+    """The concerns recorded in the period: totals, police notifications, child-on-child, recording on the day. One
+    query."""
     own_account = list(OWN_ACCOUNT_KINDS)
     perpetrator = ConcernPupil.objects.filter(concern=OuterRef("pk"), role=PupilRole.ALLEGED_PERPETRATOR)
     aggregates = {
@@ -254,11 +269,32 @@ def _concern_figures(periods: list[Period]) -> dict[int, dict[str, int]]:
         "recorded_late": Count("pk", filter=Q(kind__in=own_account, is_late=True)),
         "child_on_child": Count("pk", filter=Q(Exists(perpetrator)) | Q(_effective_category_in(CHILD_ON_CHILD_CODES))),
     }
-    for group in categories.GROUPS:
-        codes = [c.code for c in group.categories]
-        aggregates[f"group:{group.code}"] = Count("pk", filter=Q(_effective_category_in(codes)))
     rows = _concerns_recorded(periods).values("school_id").annotate(**aggregates)
     return _by_school(periods, rows, aggregates)
+
+
+def _group_figures(periods: list[Period]) -> dict[int, dict[str, int]]:
+    """The concerns of each kind (group of categories), by their effective categories (R9). One query over the
+    categories of the period's concerns, rather than a test of every concern for every kind."""
+    dsl_chose = ConcernCategory.objects.filter(concern=OuterRef("concern"), chosen_by=CategoryChoice.DSL)
+    group = Case(
+        *(When(code__in=[c.code for c in g.categories], then=Value(g.code)) for g in categories.GROUPS),
+        output_field=CharField(),
+    )
+    rows = (
+        ConcernCategory.objects.filter(_each(periods, lambda schools, p: _recorded_in(schools, p, "concern__")))
+        .filter(Q(chosen_by=CategoryChoice.DSL) | ~Exists(dsl_chose))
+        .order_by()
+        .annotate(group=group)
+        .values("concern__school_id", "group")
+        .annotate(n=Count("concern", distinct=True))
+    )
+    found: dict[int, dict] = {period.school.pk: {} for period in periods}
+    for row in rows:
+        found[row["concern__school_id"]][row["group"]] = row["n"]
+    return {
+        school_id: {f"group:{code}": groups.get(code, 0) for code, _ in GROUPS} for school_id, groups in found.items()
+    }
 
 
 def _level_figures(periods: list[Period], levels: list[tuple[str, str]]) -> dict[int, dict[str, int]]:
@@ -307,7 +343,9 @@ def _key_stage_figures(periods: list[Period], *, today) -> dict[int, dict[str, i
         default=Value(KEY_STAGE_UNKNOWN),
     )
     rows = (
-        ConcernPupil.objects.filter(_each(periods, lambda p: _recorded_in(p, "concern__")), role=PupilRole.SUBJECT)
+        ConcernPupil.objects.filter(
+            _each(periods, lambda schools, p: _recorded_in(schools, p, "concern__")), role=PupilRole.SUBJECT
+        )
         .order_by()
         .annotate(year_then=year_then)
         .annotate(stage=stage)
@@ -328,8 +366,9 @@ def _referral_figures(periods: list[Period]) -> dict[int, dict[str, int]]:
     """Referrals decided or made in the period, by agency, with their answers. Three queries, each starting from
     the rows dated in the period (decisions by when they were made, actions by when they were set) rather than from
     the school's concerns: the decisions, the referral actions (with or without a concern behind them), and the
-    answers given to the concerns those touch. The sets are put together here: a concern counts once an agency."""
-    end_of = {period.school.pk: period.end for period in periods}
+    answers given to the concerns those touch. Each row says what the period's end makes of it (recorded by then,
+    closed by then, answered by then), so only numbers and codes come back; the sets are put together here, where a
+    concern counts once an agency."""
     decision_agencies = {kind: t.code for t in REFERRAL_TYPES for kind in t.decisions}
     not_referred_agencies = {kind: t.code for t in REFERRAL_TYPES for kind in t.not_referred}
     action_agencies = {kind: t.code for t in REFERRAL_TYPES for kind in t.actions}
@@ -338,66 +377,76 @@ def _referral_figures(periods: list[Period]) -> dict[int, dict[str, int]]:
         for kind in t.answered_by:
             answering.setdefault(kind, set()).add(t.code)
 
-    decisions = Decision.objects.filter(
-        _each(periods, lambda p: Q(concern__school=p.school, decided_at__gte=p.start, decided_at__lt=p.end)),
-        kind__in=[*decision_agencies, *not_referred_agencies],
-    ).order_by()
+    def end(school: str) -> Case:
+        return _per_school(periods, lambda p: p.end, school=school, output_field=DateTimeField())
+
+    def closed_by_end(school: str) -> ExpressionWrapper:
+        closed = Q(concern__status=ConcernStatus.CLOSED, concern__closed_at__lt=end(school))
+        return ExpressionWrapper(closed, output_field=BooleanField())
+
+    decisions = (
+        Decision.objects.filter(
+            _each(
+                periods,
+                lambda schools, p: Q(concern__school__in=schools, decided_at__gte=p.start, decided_at__lt=p.end),
+            ),
+            kind__in=[*decision_agencies, *not_referred_agencies],
+        )
+        .filter(concern__recorded_at__lt=end("concern__school_id"))
+        .order_by()
+    )
     # An action's school is its concern's (concerns.services.action_add), so the actions are found by their own.
-    actions = Action.objects.filter(
-        _each(periods, lambda p: Q(school=p.school, created_at__gte=p.start, created_at__lt=p.end)),
-        kind__in=list(action_agencies),
-    ).order_by()
+    actions = (
+        Action.objects.filter(
+            _each(periods, lambda schools, p: Q(school__in=schools, created_at__gte=p.start, created_at__lt=p.end)),
+            kind__in=list(action_agencies),
+        )
+        .filter(Q(concern__isnull=True) | Q(concern__recorded_at__lt=end("school_id")))
+        .order_by()
+    )
 
     referred: dict[tuple[int, str], set[int]] = {}
     not_referred: dict[tuple[int, str], set[int]] = {}
-    closed_by_end: set[int] = set()
+    closed: set[int] = set()
     loose: dict[tuple[int, str], list[int]] = {}  # tasks about a child with no concern behind them: [made, answered]
 
-    def concern_seen(school_id, concern_id, recorded_at, status, closed_at) -> bool:
-        end = end_of[school_id]
-        if status == ConcernStatus.CLOSED and closed_at is not None and closed_at < end:
-            closed_by_end.add(concern_id)
-        return recorded_at < end
-
-    for school_id, concern_id, kind, recorded_at, status, closed_at in decisions.values_list(
-        "concern__school_id", "concern_id", "kind", "concern__recorded_at", "concern__status", "concern__closed_at"
-    ):
-        if not concern_seen(school_id, concern_id, recorded_at, status, closed_at):
-            continue
+    rows = decisions.annotate(closed=closed_by_end("concern__school_id")).values_list(
+        "concern__school_id", "concern_id", "kind", "closed"
+    )
+    for school_id, concern_id, kind, is_closed in rows:
+        if is_closed:
+            closed.add(concern_id)
         if kind in decision_agencies:
             referred.setdefault((school_id, decision_agencies[kind]), set()).add(concern_id)
         else:
             not_referred.setdefault((school_id, not_referred_agencies[kind]), set()).add(concern_id)
-    for school_id, concern_id, kind, done, completed_at, recorded_at, status, closed_at in actions.values_list(
-        "school_id",
-        "concern_id",
-        "kind",
-        "status",
-        "completed_at",
-        "concern__recorded_at",
-        "concern__status",
-        "concern__closed_at",
-    ):
+    done_by_end = ExpressionWrapper(Q(status=ActionStatus.DONE, completed_at__lt=end("school_id")), BooleanField())
+    rows = actions.annotate(closed=closed_by_end("school_id"), done=done_by_end).values_list(
+        "school_id", "concern_id", "kind", "closed", "done"
+    )
+    for school_id, concern_id, kind, is_closed, done in rows:
         agency = action_agencies[kind]
         if concern_id is None:
             counts = loose.setdefault((school_id, agency), [0, 0])
             counts[0] += 1
-            counts[1] += done == ActionStatus.DONE and completed_at is not None and completed_at < end_of[school_id]
-        elif concern_seen(school_id, concern_id, recorded_at, status, closed_at):
+            counts[1] += bool(done)
+        else:
+            if is_closed:
+                closed.add(concern_id)
             referred.setdefault((school_id, agency), set()).add(concern_id)
 
     # The agency's answer, given by the end of the period, for the concerns referred (whenever the task was set).
-    touched = Q(concern__in=decisions.values("concern_id")) | Q(concern__in=actions.values("concern_id"))
-    answered: set[tuple[int, str]] = set()
-    latest_end = max(period.end for period in periods)
-    answers = Action.objects.filter(
-        touched, kind__in=list(answering), status=ActionStatus.DONE, completed_at__lt=latest_end
-    ).order_by()
-    for school_id, concern_id, kind, completed_at in answers.values_list(
-        "concern__school_id", "concern_id", "kind", "completed_at"
-    ):
-        if school_id in end_of and completed_at < end_of[school_id]:
-            answered.update((concern_id, agency) for agency in answering[kind])
+    # One set of concerns (a union, not two IN tests joined by OR), so the answers are read through the index on
+    # each concern's actions.
+    touched = decisions.values("concern_id").union(actions.values("concern_id"), all=True)
+    answers = (
+        Action.objects.filter(concern__in=touched, kind__in=list(answering), status=ActionStatus.DONE)
+        .filter(completed_at__lt=end("concern__school_id"))
+        .order_by()
+        .values_list("concern_id", "kind")
+        .distinct()
+    )
+    answered = {(concern_id, agency) for concern_id, kind in answers for agency in answering[kind]}
 
     figures = {}
     for period in periods:
@@ -408,7 +457,7 @@ def _referral_figures(periods: list[Period]) -> dict[int, dict[str, int]]:
             made, loose_answered = loose.get((school_id, t.code), (0, 0))
             school_figures[f"referral:{t.code}:referred"] = len(concerns) + made
             school_figures[f"referral:{t.code}:answered"] = (
-                sum(1 for c in concerns if c in closed_by_end or (c, t.code) in answered) + loose_answered
+                sum(1 for c in concerns if c in closed or (c, t.code) in answered) + loose_answered
             )
             school_figures[f"referral:{t.code}:awaiting"] = (
                 school_figures[f"referral:{t.code}:referred"] - school_figures[f"referral:{t.code}:answered"]
@@ -422,8 +471,8 @@ def _la_decision_figures(periods: list[Period]) -> dict[int, dict[str, int]]:
     """R30: the local authority's decisions recorded on the "LA decision received?" tasks, by the decision's date
     (or, with no date, the day the task was done), by outcome. One query."""
 
-    def decided_in(period: Period) -> Q:
-        chase = Q(school=period.school, kind=ActionKind.CSC_DECISION_CHASE, status=ActionStatus.DONE)
+    def decided_in(schools: list[int], period: Period) -> Q:
+        chase = Q(school__in=schools, kind=ActionKind.CSC_DECISION_CHASE, status=ActionStatus.DONE)
         dated = Q(la_decided_on__gte=period.starts_on, la_decided_on__lte=period.as_at)
         undated = Q(la_decided_on__isnull=True, completed_at__gte=period.start, completed_at__lt=period.end)
         return (chase & dated) | (chase & undated)
@@ -446,8 +495,8 @@ def _la_decision_figures(periods: list[Period]) -> dict[int, dict[str, int]]:
 
 
 def _open_flag_figures(periods: list[Period]) -> dict[int, dict[str, int]]:
-    def running(period: Period) -> Q:
-        return Q(school=period.school, starts_on__lte=period.as_at) & (
+    def running(schools: list[int], period: Period) -> Q:
+        return Q(school__in=schools, starts_on__lte=period.as_at) & (
             Q(ends_on__isnull=True) | Q(ends_on__gte=period.as_at)
         )
 
@@ -470,14 +519,12 @@ def _action_figures(periods: list[Period]) -> dict[int, dict[str, int]]:
     query, over the actions due in the period and those still open (or done only after it) at its end."""
     met = Q(completed_at__isnull=False, completed_at__lte=F("due_at"))
 
-    def statutory_due(period: Period) -> Q:
-        return Q(
-            school=period.school, kind__in=STATUTORY_DEADLINE_KINDS, due_at__gte=period.start, due_at__lt=period.end
-        )
+    def statutory_due(schools: list[int], period: Period) -> Q:
+        return Q(school__in=schools, kind__in=STATUTORY_DEADLINE_KINDS, due_at__gte=period.start, due_at__lt=period.end)
 
-    def overdue(period: Period) -> Q:
+    def overdue(schools: list[int], period: Period) -> Q:
         # Written as two branches, each with its own condition on completed_at, so each can use the index.
-        due_before = Q(school=period.school, created_at__lt=period.end, due_at__lt=period.end)
+        due_before = Q(school__in=schools, created_at__lt=period.end, due_at__lt=period.end)
         return (due_before & Q(completed_at__isnull=True)) | (due_before & Q(completed_at__gte=period.end))
 
     due, late = _each(periods, statutory_due), _each(periods, overdue)
@@ -494,16 +541,16 @@ def _transfer_figures(periods: list[Period]) -> dict[int, dict[str, int]]:
     """CP files sent (on time or late) and received in the period, and transfers out overdue on its last day. One
     query."""
 
-    def sent_in(p: Period) -> Q:
-        return Q(school=p.school, direction=TransferDirection.OUT, sent_on__gte=p.starts_on, sent_on__lte=p.as_at)
+    def sent_in(schools: list[int], p: Period) -> Q:
+        return Q(school__in=schools, direction=TransferDirection.OUT, sent_on__gte=p.starts_on, sent_on__lte=p.as_at)
 
-    def received_in(p: Period) -> Q:
+    def received_in(schools: list[int], p: Period) -> Q:
         return Q(
-            school=p.school, direction=TransferDirection.IN, received_on__gte=p.starts_on, received_on__lte=p.as_at
+            school__in=schools, direction=TransferDirection.IN, received_on__gte=p.starts_on, received_on__lte=p.as_at
         )
 
-    def overdue_at_end(p: Period) -> Q:
-        return Q(school=p.school, direction=TransferDirection.OUT, recorded_at__lt=p.end, due_on__lte=p.as_at) & (
+    def overdue_at_end(schools: list[int], p: Period) -> Q:
+        return Q(school__in=schools, direction=TransferDirection.OUT, recorded_at__lt=p.end, due_on__lte=p.as_at) & (
             Q(sent_on__isnull=True) | Q(sent_on__gt=p.as_at)
         )
 
@@ -583,6 +630,7 @@ def schools_term_counts(*, periods: list[Period], levels: list[tuple[str, str]],
     counts: dict[int, dict[str, int]] = {period.school.pk: {} for period in periods}
     for figures in (
         _concern_figures(periods),
+        _group_figures(periods),
         _level_figures(periods, levels),
         _key_stage_figures(periods, today=today),
         _referral_figures(periods),

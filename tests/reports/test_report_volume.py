@@ -2,8 +2,8 @@
 term's rows through an index and counts all the trust's schools in the same queries, so what a reader waits for
 does not grow with the number of schools or the years behind the term.
 
-The data is generate_volume's (small schools, so the test stays quick): the queries, not the rows, are what is
-measured here. bench/ and the figures in the work's report measure the time at full volume.
+The data is generate_volume's, with small schools so the test stays quick: the queries, not the rows, are what is
+measured here (the time at full volume is for bench/).
 """
 
 import pytest
