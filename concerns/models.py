@@ -161,7 +161,11 @@ class Concern(OwnSchoolAudit, models.Model):
 
     class Meta:
         ordering = ["-recorded_at"]
-        indexes = [models.Index(fields=["school", "status", "-recorded_at"])]
+        indexes = [
+            models.Index(fields=["school", "status", "-recorded_at"]),
+            # The trustees' report reads one term's concerns of each school (safeguarding/reports/selectors.py).
+            models.Index(fields=["school", "recorded_at"], name="concern_school_recorded_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"Concern recorded {timezone.localtime(self.recorded_at):%d %b %Y %H:%M}"
@@ -520,7 +524,15 @@ class Action(OwnSchoolAudit, models.Model):
                 name="action_about_concern_or_pupil",
             )
         ]
-        indexes = [models.Index(fields=["school", "status", "due_at"])]
+        indexes = [
+            models.Index(fields=["school", "status", "due_at"]),
+            # The trustees' report: referral tasks set in a term, tasks due in it, tasks still open (or done only
+            # later) at its end, and the local authority's decisions dated in it (safeguarding/reports/selectors.py).
+            models.Index(fields=["school", "kind", "created_at"], name="action_school_kind_created_idx"),
+            models.Index(fields=["school", "due_at"], name="action_school_due_idx"),
+            models.Index(fields=["school", "completed_at"], name="action_school_completed_idx"),
+            models.Index(fields=["school", "kind", "la_decided_on"], name="action_school_kind_la_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.get_kind_display()
@@ -610,6 +622,8 @@ class Decision(ConcernSchoolAudit, models.Model):
 
     class Meta:
         ordering = ["-decided_at"]
+        # The trustees' report reads the referral decisions of one term (safeguarding/reports/selectors.py).
+        indexes = [models.Index(fields=["kind", "decided_at"], name="decision_kind_decided_idx")]
 
     def __str__(self) -> str:
         return self.get_kind_display()
