@@ -207,8 +207,8 @@ def term_figures(key: TermKey, schools: tuple[School, ...], *, today: date, leve
     counts = schools_term_counts(periods=list(periods.values()), levels=levels, today=today)
     staff_available = bool(counts) and all(c.staff is not None for c in counts.values())
     if staff_available:
-        for school_id, period in periods.items():
-            counts[school_id].counts["allegations_open_at_start"] = open_at_start(period)
+        for school_id, open_then in open_at_start(list(periods.values())).items():
+            counts[school_id].counts["allegations_open_at_start"] = open_then
     figures = _protect(counts, levels, staff_available) if counts else {}
     return TermFigures(
         key=key, periods=periods, counts=counts, figures=figures, medians={}, staff_available=staff_available
@@ -625,12 +625,10 @@ def build_report(scope: Scope, key: TermKey, *, today: date | None = None) -> Re
 def head_cases_left_out(scope: Scope, key: TermKey, *, today: date | None = None) -> Figure | None:
     """R88: cases about the Head are left out of the pack; the Chair is told how many (small numbers hidden too)."""
     periods = periods_for(list(scope.schools), key, today=today or timezone.localdate())
-    total = 0
-    for period in periods.values():
-        staff = staff_counts(period)
-        if staff is None:
-            return None
-        total += staff["left_out_about_head"]
+    register = staff_counts(list(periods.values()))
+    if register is None:
+        return None
+    total = sum(staff["left_out_about_head"] for staff in register.values())
     return suppression.small_only(total) if total else None
 
 

@@ -600,21 +600,23 @@ def waits(periods: list[Period]) -> tuple[Median, Median]:
     return _median(to_acknowledge, "wait"), _median(to_triage, "wait")
 
 
-def staff_counts(period: Period) -> dict | None:
-    """Counts from the register of concerns about adults (cases about the Head left out and counted apart)."""
+def staff_counts(periods: list[Period]) -> dict[int, dict] | None:
+    """Counts from the register of concerns about adults for each school's period (cases about the Head left out and
+    counted apart), in a fixed number of queries however many schools; None where the register is not installed."""
     try:
-        from staff_allegations.reporting import term_counts as adult_term_counts
+        from staff_allegations.reporting import term_counts_by_school
     except ImportError:  # the register is not installed here
         return None
-    return adult_term_counts(school=period.school, starts_on=period.starts_on, ends_on=period.as_at)
+    return term_counts_by_school(spans={p.school.pk: (p.starts_on, p.as_at) for p in periods})
 
 
-def open_at_start(period: Period) -> int:
-    """Allegations open on the eve of the period: last term's "open at the end", whatever was entered before."""
-    from staff_allegations.reporting import term_counts as adult_term_counts
+def open_at_start(periods: list[Period]) -> dict[int, int]:
+    """Allegations open on the eve of each school's period: last term's "open at the end", whatever was entered
+    before."""
+    from staff_allegations.reporting import term_counts_by_school
 
-    eve = period.starts_on - timedelta(days=1)
-    return adult_term_counts(school=period.school, starts_on=eve, ends_on=eve)["allegations_open_at_end"]
+    eves = {p.school.pk: (p.starts_on - timedelta(days=1),) * 2 for p in periods}
+    return {school_id: c["allegations_open_at_end"] for school_id, c in term_counts_by_school(spans=eves).items()}
 
 
 def active_levels() -> list[tuple[str, str]]:
@@ -642,11 +644,12 @@ def schools_term_counts(*, periods: list[Period], levels: list[tuple[str, str]],
         for school_id, school_figures in figures.items():
             counts[school_id].update(school_figures)
     result = {}
+    register = staff_counts(periods)
     for period in periods:
         school_counts = counts[period.school.pk]
         school_counts["deadlines_due"] = school_counts["deadlines_met"] + school_counts["deadlines_missed"]
         school_counts["recorded_by_staff"] = school_counts["recorded_same_day"] + school_counts["recorded_late"]
-        staff = staff_counts(period)
+        staff = register[period.school.pk] if register is not None else None
         if staff is not None:
             school_counts["allegations_opened"] = staff["allegations_opened"]
             school_counts["allegations_open_at_end"] = staff["allegations_open_at_end"]

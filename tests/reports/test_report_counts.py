@@ -50,12 +50,18 @@ def staff_figures(monkeypatch):
         "left_out_about_head": 0,
     }
 
-    def counts(period):
+    def one(period):
         return STAFF_FIGURES if period.term.name == "autumn" and period.term.academic_year == "2025-26" else zero
+
+    def counts(periods):
+        return {period.school.pk: one(period) for period in periods}
+
+    def open_then(periods):
+        return {period.school.pk: 2 if period.term.name == "autumn" else 0 for period in periods}
 
     monkeypatch.setattr(selectors_module, "staff_counts", counts)
     monkeypatch.setattr(report_module, "staff_counts", counts)
-    monkeypatch.setattr(report_module, "open_at_start", lambda period: 2 if period.term.name == "autumn" else 0)
+    monkeypatch.setattr(report_module, "open_at_start", open_then)
 
 
 def pupil(school, year_then: int):

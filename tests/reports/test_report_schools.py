@@ -161,3 +161,32 @@ def test_an_answer_after_the_end_leaves_the_referral_awaiting(school, dsl, terms
     spring_period = periods_for([school], TermKey("2025-26", "spring"), today=TODAY.date())[school.pk]
     spring = term_counts(period=spring_period, levels=active_levels(), today=TODAY.date()).counts
     assert spring["referral:csc:referred"] == 0
+
+
+def test_the_register_counts_the_schools_together_each_on_its_own_dates(school, terms, riverside, make_person):
+    """An allegation raised on 8 January falls in Riverside's autumn term (to 11 January) and not in West Park's
+    (to 4 January): counted together, as counted alone."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    from staff_allegations.reporting import term_counts as register_term_counts
+    from staff_allegations.reporting import term_counts_by_school
+
+    from ..staff_allegations.conftest import report
+
+    other, _ = riverside
+    for where in (school, other):
+        make_person(Role.HEADTEACHER, school=where)
+        reporter = make_person(Role.STAFF, school=where)
+        with time_machine.travel(datetime(2026, 1, 8, 11, 0, tzinfo=ZoneInfo("Europe/London")), tick=False):
+            report(reporter, where, allegation=True)
+    periods = periods_for([school, other], AUTUMN, today=TODAY.date())
+    spans = {school_id: (p.starts_on, p.as_at) for school_id, p in periods.items()}
+    together = term_counts_by_school(spans=spans)
+    for school_id, (starts_on, ends_on) in spans.items():
+        where = school if school_id == school.pk else other
+        assert together[school_id] == register_term_counts(school=where, starts_on=starts_on, ends_on=ends_on)
+    assert together[other.pk]["allegations_opened"] == 1
+    assert together[school.pk]["allegations_opened"] == 0
