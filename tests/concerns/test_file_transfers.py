@@ -4,13 +4,13 @@ only when the receiving school's confirmation of receipt is recorded. A file rec
 on the chronology and sets a task to confirm receipt to the sender; the DSL, the deputies and the SENCo are told."""
 
 import html
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
 
 from concerns import services
 from concerns.models import (
@@ -31,6 +31,14 @@ from ..factories import PupilFactory, raise_concern
 from ..test_calendar import make_term
 
 DETAILS = "Moved to Leeds; the new school is Hawthorn Academy, Leeds."
+# A Wednesday morning in the autumn term below, after every date the tests type (the latest is 24 November).
+NOW = datetime(2026, 12, 2, 10, 30, tzinfo=LONDON)
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
 
 
 @pytest.fixture
@@ -273,7 +281,7 @@ def test_an_overdue_transfer_heads_the_queue_like_any_overdue_action(client, tra
     ("sent_on", "message"),
     [
         ("2026-02-27", "This is before the child left (2 March 2026)."),
-        ((timezone.localdate() + timedelta(days=1)).isoformat(), "This date is in the future."),
+        ("2026-12-03", "This date is in the future."),  # tomorrow
         ("2026-02-31", "That is not a real date."),
     ],
 )
@@ -331,18 +339,13 @@ def receive(client, pupil, **overrides):
 @pytest.mark.django_db
 def test_receiving_a_file_sets_the_confirm_task_and_a_chronology_line(client, school, dsl, deputy, senco, pupil):
     sign_in(client, dsl)
-    before = timezone.now()
     assert receive(client, pupil).status_code == 302
     transfer = FileTransfer.objects.get(pupil=pupil)
     assert transfer.direction == TransferDirection.IN and transfer.due_on is None
     assert transfer.received_on == date(2026, 11, 23) and transfer.method == "secure_email"
     task = transfer.action
     assert task.kind == ActionKind.CONFIRM_CP_FILE_RECEIPT and task.pupil == pupil and task.owner == dsl
-    from safeguarding import calendar
-
-    assert (
-        calendar.close_of_next_working_day(before) <= task.due_at <= calendar.close_of_next_working_day(timezone.now())
-    )
+    assert task.due_at == datetime(2026, 12, 3, 17, 0, tzinfo=LONDON)  # the close of the next working day
     assert lines(pupil, ChronologyKind.CP_FILE_RECEIVED) == [
         "CP file received from Fernhill Primary School, Derby (Owen Brightwater) by secure email on Monday 23 "
         "November 2026. Recorded by Helen Marsh (Designated Safeguarding Lead), who is to confirm receipt to the "
@@ -393,8 +396,7 @@ def test_confirming_receipt_to_the_sender_closes_the_task(client, dsl, pupil):
 @pytest.mark.django_db
 def test_a_file_received_in_the_future_is_refused_and_the_typing_kept(client, dsl, pupil):
     sign_in(client, dsl)
-    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
-    response = receive(client, pupil, received_on=tomorrow, other_school="Brook Lane Junior School")
+    response = receive(client, pupil, received_on="2026-12-03", other_school="Brook Lane Junior School")
     assert response.status_code == 400
     page = text(response)
     assert "This date is in the future." in page and 'value="Brook Lane Junior School"' in page

@@ -6,10 +6,11 @@ an unexplained absence, recording it on the child's file sets an "inform the soc
 import html
 import io
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pypdf
 import pytest
+import time_machine
 from django.conf import settings
 from django.core import mail
 from django.db import IntegrityError, connection, transaction
@@ -27,6 +28,7 @@ from concerns.models import (
     PupilEvent,
     PupilFlag,
 )
+from safeguarding.calendar import LONDON
 from safeguarding.models import Role
 from safeguarding.tasks import remind_action_due
 
@@ -35,6 +37,13 @@ from ..factories import PupilFactory, raise_concern
 from .helpers import jobs
 
 DETAILS = "Moved with her mother to Leeds; the new school is Hawthorn Primary, Leeds, according to the aunt."
+NOW = datetime(2026, 12, 2, 10, 30, tzinfo=LONDON)  # a Wednesday morning in term: the tasks are due at once
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
 
 
 @pytest.fixture
@@ -120,13 +129,12 @@ def task(client, dsl, on_cp_plan):
 def test_leaving_for_a_child_on_a_cp_plan_sets_a_task_due_now_naming_the_social_worker(client, school, dsl, on_cp_plan):
     """The recorder owns the task, due at once, and its notes say whom to call: name, team and phone."""
     sign_in(client, dsl)
-    before = timezone.now()
     response = record(client, on_cp_plan)
     assert response.status_code == 302 and response["Location"] == file_url(on_cp_plan)
     task = tasks_for(on_cp_plan).get()
     assert task.concern is None and task.pupil == on_cp_plan and task.school == school
     assert task.owner == dsl and task.created_by == dsl and task.is_open
-    assert before <= task.due_at <= timezone.now()
+    assert task.due_at == NOW
     assert "Sam Ortiz (Locality 2, Derby City Council, 01332 640000)" in task.notes
     assert "on a child protection plan" in task.notes
     # The reminder is queued for the due time, like any other action's.
@@ -369,7 +377,8 @@ def test_the_form_warns_that_a_task_will_be_set(client, dsl, on_cp_plan):
 
 
 @pytest.mark.django_db
-def test_the_task_heads_the_queues_overdue_list_linking_to_the_file(client, task, on_cp_plan):
+def test_the_task_heads_the_queues_overdue_list_linking_to_the_file(client, clock, task, on_cp_plan):
+    clock.shift(timedelta(minutes=5))  # due at once, so overdue by the time the DSL looks
     page = text(client.get(reverse("concerns:queue")))
     assert "Overdue actions (2)" in page  # and R56's: consider sharing with the new school
     assert (
@@ -379,7 +388,7 @@ def test_the_task_heads_the_queues_overdue_list_linking_to_the_file(client, task
 
 
 @pytest.mark.django_db
-def test_the_queue_costs_the_same_with_1_or_20_overdue_tasks(client, school, dsl, teacher):
+def test_the_queue_costs_the_same_with_1_or_20_overdue_tasks(client, clock, school, dsl, teacher):
     """The overdue list (tasks on concerns and about children) makes no query per row."""
     sign_in(client, dsl)
 
@@ -395,6 +404,7 @@ def test_the_queue_costs_the_same_with_1_or_20_overdue_tasks(client, school, dsl
             )
 
     def queries():
+        clock.shift(timedelta(minutes=5))  # the tasks due at once are overdue by the time the DSL looks
         client.get(reverse("concerns:queue"))
         with CaptureQueriesContext(connection) as captured:
             response = client.get(reverse("concerns:queue"))

@@ -1,14 +1,23 @@
 """R48–R50: flags with dates and a source, key people, for safeguarding roles only; no orientation or identity flag."""
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from concerns.models import FlagKind, KeyPerson, PupilFlag
+from safeguarding.calendar import LONDON
 
 from ..conftest import sign_in
 from ..factories import PupilFactory
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    """A Wednesday in the autumn term: a flag that started on 10 September is ended today, after it began."""
+    with time_machine.travel(datetime(2026, 12, 2, 10, 30, tzinfo=LONDON), tick=False) as traveller:
+        yield traveller
 
 
 @pytest.fixture

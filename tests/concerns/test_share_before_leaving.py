@@ -2,9 +2,10 @@
 information with the new school; and for a child-on-child case, what onward support needs and risks were passed on
 is recorded with the CP file sent."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from concerns import services
@@ -18,6 +19,7 @@ from concerns.models import (
     PupilRole,
 )
 from safeguarding import calendar
+from safeguarding.calendar import LONDON
 
 from ..conftest import sign_in
 from ..factories import PupilFactory, raise_concern
@@ -26,6 +28,15 @@ from .test_inform_social_worker import DETAILS, event_url, file_url, flag, socia
 
 pytestmark = pytest.mark.django_db
 CONSIDER = "consider sharing information with the new school before the child leaves"
+# A Tuesday morning in the autumn term: ten days on is Friday 11 December, and the child-on-child cases' child left
+# on Monday 23 November.
+NOW = datetime(2026, 12, 1, 10, 30, tzinfo=LONDON)
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
 
 
 @pytest.fixture
@@ -104,10 +115,9 @@ def test_the_day_itself_sets_no_second_prompt_but_still_r38s_task(client, dsl, o
 
 def test_a_leaving_not_known_ahead_prompts_at_once(client, dsl, on_cp_plan):
     sign_in(client, dsl)
-    before = timezone.now()
     record(client, on_cp_plan, "left", timezone.localdate() - timedelta(days=1))
     task = share_tasks(on_cp_plan).get()
-    assert before <= task.due_at <= timezone.now()
+    assert task.due_at == NOW
 
 
 def test_an_absence_sets_no_sharing_prompt(client, dsl, on_cp_plan):
@@ -226,12 +236,14 @@ def test_a_child_who_then_leaves_with_no_new_school_closes_the_prompt(client, ds
     assert task.status == "done" and task.outcome.startswith("Not needed: the child left the school on")
 
 
-def test_a_child_who_comes_back_and_leaves_again_is_prompted_again(client, dsl, on_cp_plan):
+def test_a_child_who_comes_back_and_leaves_again_is_prompted_again(client, clock, dsl, on_cp_plan):
     sign_in(client, dsl)
     record(client, on_cp_plan, "left", timezone.localdate())
     share_tasks(on_cp_plan).update(status="done", outcome="Shared with the new school.")
     on_cp_plan.on_roll, on_cp_plan.left_on = True, None  # back on roll (the pupil import does this)
     on_cp_plan.save()
+    clock.shift(timedelta(days=7))  # a week later: the DSL signs in again
+    sign_in(client, dsl)
     record(client, on_cp_plan, "leaving", in_ten_days())
     assert share_tasks(on_cp_plan).count() == 2
 
