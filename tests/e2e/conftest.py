@@ -1,3 +1,7 @@
+"""Browser tests. They run on the machine's real clock, never a frozen one: Chromium is another process, and a
+server whose clock was moved would hand it session cookies already expired by the browser's clock. CI runs them at
+Monday 07:30 under faketime, which moves both (.ci/run)."""
+
 import os
 
 import pytest

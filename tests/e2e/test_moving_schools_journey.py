@@ -105,7 +105,7 @@ def test_the_dsl_records_a_leaving_and_sends_the_cp_file_with_the_onward_support
         other_pupils=[(pupil, PupilRole.ALLEGED_PERPETRATOR)],
         account="At break the pupil sent another child sexual comments about her body, in front of others.",
     )
-    today = timezone.localdate()
+    today = timezone.localdate()  # real clock: the browser and the server it drives share the machine's clock
     leaving_on = today + timedelta(days=10)
     left_on = last_weekday(today)
 

@@ -30,7 +30,7 @@ def test_staff_raises_a_concern_with_the_keyboard_and_the_dsl_sees_it(page, brow
     page.keyboard.press("Enter")
     expect(page.locator(".pupil-chosen-label").first).to_contain_text("Jordan Smith, Year 10")
 
-    now = timezone.localtime() - timezone.timedelta(minutes=20)
+    now = timezone.localtime() - timezone.timedelta(minutes=20)  # real clock: the browser runs on the machine's
     # Native date and time pickers differ by platform; Playwright sets them as a person's picker would.
     page.get_by_label("Date it happened or was disclosed").fill(now.strftime("%Y-%m-%d"))
     page.locator("#id_happened_time").fill(now.strftime("%H:%M"))

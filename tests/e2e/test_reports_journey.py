@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def this_term(school):
-    today = timezone.localdate()
+    today = timezone.localdate()  # real clock: the browser and the server it drives share the machine's clock
     term = Term.objects.filter(school=school, starts_on__lte=today).order_by("-starts_on").first()
     return term_key(term.academic_year, term.name)
 
