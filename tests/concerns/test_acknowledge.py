@@ -1,16 +1,25 @@
 """concern_acknowledge: one click by the DSL team, or by a senior leader the concern was routed to (R20, R21)."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
 
 from concerns import services
 from concerns.models import Action, ActionKind, ActionStatus, Alert, AlertReason, ConcernStatus
+from safeguarding.calendar import LONDON
 from safeguarding.models import Role
 
 from ..factories import raise_concern
+
+NOW = datetime(2026, 12, 2, 10, 30, tzinfo=LONDON)  # a Wednesday morning in term, in school hours
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
 
 
 @pytest.fixture
@@ -42,12 +51,10 @@ def share_with_dsl_actions(concern):
 @pytest.mark.django_db
 def test_the_dsl_acknowledges_with_who_and_when(concern, team):
     """Acknowledging records who did it and when, and moves the concern to Acknowledged (R25)."""
-    before = timezone.now()
-
     services.concern_acknowledge(user=team["dsl"], concern=concern)
 
     concern.refresh_from_db()
-    assert before <= concern.acknowledged_at <= timezone.now()
+    assert concern.acknowledged_at == NOW
     assert concern.acknowledged_by == team["dsl"]
     assert concern.status == ConcernStatus.ACKNOWLEDGED
 
@@ -150,14 +157,12 @@ def test_the_dsl_acknowledging_afterwards_closes_the_heads_task(concern, team):
     """When the DSL then acknowledges, the share-with-DSL task is done, completed by the DSL (R21)."""
     escalate(concern)
     services.concern_acknowledge(user=team["head"], concern=concern)
-    before = timezone.now()
-
     services.concern_acknowledge(user=team["dsl"], concern=concern)
 
     [action] = share_with_dsl_actions(concern)
     assert action.status == ActionStatus.DONE
     assert action.completed_by == team["dsl"]
-    assert before <= action.completed_at <= timezone.now()
+    assert action.completed_at == NOW
 
 
 @pytest.mark.django_db

@@ -1,10 +1,11 @@
 """remind_action_due: at its due time an open action is reminded to its owner, once, by an email that says nothing
 about the child (R19, R39)."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.core import mail
 from django.urls import reverse
@@ -22,15 +23,12 @@ ACCOUNT = "Marmaduke said his stepfather Crowhurst locked him in the shed overni
 ACCOUNT_WORDS = ("Marmaduke", "Crowhurst", "stepfather", "shed", "overnight", "bruising", "wrist")
 
 
-@pytest.fixture
-def clock(monkeypatch):
-    """Sets the time the task and the services read (in UTC, as the real timezone.now() gives it)."""
-
-    def set_to(moment: datetime):
-        utc = moment.astimezone(UTC)
-        monkeypatch.setattr("django.utils.timezone.now", lambda: utc)
-
-    return set_to
+@pytest.fixture(autouse=True)
+def clock():
+    """The actions are set on the morning of DUE, a Wednesday in term; `clock(moment)` moves the clock (time-machine
+    gives timezone.now() in UTC, as the real clock does)."""
+    with time_machine.travel(datetime(2025, 10, 15, 9, 0, tzinfo=LONDON), tick=False) as traveller:
+        yield traveller.move_to
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -38,16 +39,12 @@ def london(*parts) -> datetime:
     return datetime(*parts, tzinfo=LONDON)
 
 
-@pytest.fixture
-def clock(monkeypatch):
-    """Sets the time the services read: `clock(moment)`. In UTC, as the real timezone.now() gives it: sums on a
-    London datetime would be wall-clock sums, and hide (or invent) a clock change."""
-
-    def set_to(moment: datetime):
-        utc = moment.astimezone(UTC)
-        monkeypatch.setattr("concerns.services.timezone.now", lambda: utc)
-
-    return set_to
+@pytest.fixture(autouse=True)
+def clock():
+    """Every test starts on a Tuesday morning in the autumn term, the week most of them set: `clock(moment)` moves
+    the clock (time-machine gives timezone.now() in UTC, as the real clock does)."""
+    with time_machine.travel(london(2025, 10, 7, 10, 0), tick=False) as traveller:
+        yield traveller.move_to
 
 
 def concern_about(school, author, *category_codes):

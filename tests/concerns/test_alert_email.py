@@ -5,9 +5,10 @@ import email
 import email.policy
 import re
 import socket
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
+import time_machine
 from aiosmtpd.controller import Controller
 from django.conf import settings as django_settings
 from django.utils import timezone
@@ -15,6 +16,7 @@ from django_tasks_db.models import DBTaskResult
 
 from concerns import categories, services
 from concerns.models import Alert, AlertReason, Concern
+from safeguarding.calendar import LONDON
 from safeguarding.models import Role
 from safeguarding.tasks import send_alert_email
 
@@ -25,6 +27,14 @@ ACCOUNT = (
     "homework, and showed purple bruising along his wrist."
 )
 CATEGORY = "physical_abuse"
+
+NOW = datetime(2026, 12, 2, 10, 30, tzinfo=LONDON)  # a Wednesday morning in term, in school hours
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
 
 
 class Mailbox:

@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -28,6 +29,14 @@ from ..factories import PDF_BYTES, PupilFactory, concern_input, raise_concern
 from .helpers import jobs
 
 LONDON = ZoneInfo("Europe/London")
+
+NOW = datetime(2026, 12, 2, 10, 30, tzinfo=LONDON)  # a Wednesday morning in term, in school hours
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
 
 
 @pytest.fixture
@@ -135,14 +144,11 @@ def test_the_authors_name_and_job_title_are_kept_as_they_were_that_day(school, t
 @pytest.mark.django_db
 def test_recorded_at_is_the_servers_time_not_when_it_happened(school, team):
     """The time of recording comes from the server, whatever time the reporter gives for the incident."""
-    happened_at = timezone.now() - timedelta(days=3)
-    before = timezone.now()
-
+    happened_at = NOW - timedelta(days=3)
     concern = raise_concern(author=team["teacher"], school=school, happened_at=happened_at)
 
-    after = timezone.now()
     concern.refresh_from_db()
-    assert before <= concern.recorded_at <= after
+    assert concern.recorded_at == NOW
     assert concern.happened_at == happened_at
 
 

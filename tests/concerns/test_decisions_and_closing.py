@@ -4,12 +4,13 @@ reopening with a reason, and a chronology that cannot be rewritten (R16, R25, R4
 import html
 import re
 from collections import Counter
+from datetime import datetime
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 
 from concerns import services
 from concerns.models import (
@@ -20,10 +21,20 @@ from concerns.models import (
     DecisionKind,
     LevelOfNeed,
 )
+from safeguarding.calendar import LONDON
 from safeguarding.models import Role
 
 from ..conftest import sign_in
 from ..factories import raise_concern
+
+NOW = datetime(2026, 12, 2, 10, 30, tzinfo=LONDON)  # a Wednesday morning in term, in school hours
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
 
 NOT_TELLING = "Telling the parents could put the child at greater risk: the police asked us to wait."
 OUTCOME = "Early help assessment completed; the family is working with the Team Around the Family."
@@ -87,7 +98,6 @@ def test_the_service_refuses_a_decision_without_its_reason(concern, dsl):
 def test_a_decision_not_to_tell_parents_keeps_its_reason_with_who_and_when(client, concern, dsl):
     """Not telling the parents or carers is a decision: it is recorded with its reason, the DSL and the time."""
     sign_in(client, dsl)
-    before = timezone.now()
     response = client.post(
         url("record_decision", concern),
         {"kind": DecisionKind.NOT_TELL_PARENTS, "details": "", "rationale": NOT_TELLING},
@@ -98,7 +108,7 @@ def test_a_decision_not_to_tell_parents_keeps_its_reason_with_who_and_when(clien
     assert decision.rationale == NOT_TELLING
     assert decision.decided_by == dsl
     assert (decision.decided_by_name, decision.decided_by_role) == ("Helen Marsh", "Designated Safeguarding Lead")
-    assert before <= decision.decided_at <= timezone.now()
+    assert decision.decided_at == NOW
     page = text(client.get(url("detail", concern)))
     assert f"Why: {NOT_TELLING}" in page
 
@@ -142,14 +152,13 @@ def test_the_service_refuses_to_close_with_a_blank_outcome(concern, dsl):
 def test_closing_records_the_outcome_who_and_when(client, concern, dsl):
     """Closing keeps the outcome, the DSL and the time, and the concern is Closed (R25)."""
     sign_in(client, dsl)
-    before = timezone.now()
     response = client.post(url("close", concern), {"version": "1", "outcome_summary": OUTCOME})
     assert response.status_code == 302
     concern.refresh_from_db()
     assert concern.status == ConcernStatus.CLOSED
     assert concern.outcome_summary == OUTCOME
     assert concern.closed_by == dsl
-    assert before <= concern.closed_at <= timezone.now()
+    assert concern.closed_at == NOW
     assert concern.version == 2
 
 

@@ -1,15 +1,17 @@
 """Drafts: what someone types is saved as they go, seen only by them, and gone once sent or after 30 days."""
 
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
+import time_machine
 from auditlog.models import LogEntry
 from django.urls import reverse
 from django.utils import timezone
 
 from concerns import services
 from concerns.models import Concern, ConcernDraft
+from safeguarding.calendar import LONDON
 from safeguarding.models import Role
 
 from ..conftest import sign_in
@@ -18,6 +20,15 @@ from .test_raise_view import ACCOUNT, is_checked, page_text, raise_form_data
 
 RAISE_URL = "/raise/"
 DRAFT_OFFER = "You have an unsent concern"
+
+# A Wednesday morning in term: what is typed happened an hour ago.
+NOW = datetime(2026, 12, 2, 10, 30, tzinfo=LONDON)
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
 
 
 @pytest.fixture

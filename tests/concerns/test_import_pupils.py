@@ -1,15 +1,17 @@
 """import_pupils_csv and the import_pupils command: the roll from a CSV export, all or nothing."""
 
 import io
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
+import time_machine
 from auditlog.models import LogEntry
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from concerns.models import Pupil
 from concerns.pupil_import import import_pupils_csv
+from safeguarding.calendar import LONDON
 from tests.factories import SchoolFactory
 
 HEADER = "UPN,Legal Surname,Legal Forename,Preferred Surname,Preferred Forename,Date of Birth,Year,Reg Group\n"
@@ -18,6 +20,15 @@ GOOD_ROWS = (
     "b999000111222,Hollis,Reuben,,,2011-11-02,Y10,10E\n"
     "999000111333C,Chen,Mei,Bramley,,01/09/2014,7,7S\n"
 )
+
+# A Wednesday in the autumn term: the rows' children are 12 to 15.
+NOW = datetime(2026, 12, 2, 10, 30, tzinfo=LONDON)
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
 
 
 def run_import(school, text):

@@ -1,9 +1,10 @@
 """R57, the "last known school" rule: where a child went decides whether this school keeps the whole record, and
 whether a CP file goes on (R55). A child who left for home education or missing education is reported to the LA."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from concerns.models import (
@@ -17,6 +18,7 @@ from concerns.models import (
     keeps_record,
 )
 from contacts.models import Purpose
+from safeguarding.calendar import LONDON
 
 from ..conftest import sign_in
 from ..factories import ContactFactory, PupilFactory, raise_concern
@@ -24,6 +26,13 @@ from .test_inform_social_worker import DETAILS, event_url, file_url, text
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 11, 23)
+NOW = datetime(2026, 11, 23, 10, 30, tzinfo=LONDON)  # TODAY, a Monday morning in the autumn term
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
 
 
 @pytest.mark.parametrize(
@@ -51,7 +60,7 @@ def test_a_child_who_leaves_at_16_or_over_leaves_the_record_here():
 @pytest.fixture
 def pupil(school, teacher):
     child = PupilFactory(school=school, legal_first_name="Esme", legal_last_name="Varga-Thornbury")
-    child.date_of_birth = timezone.localdate() - timedelta(days=13 * 365)  # 12 or 13, whatever the day
+    child.date_of_birth = date(2013, 5, 1)  # 13
     child.save()
     raise_concern(author=teacher, school=school, subject=child)  # a CP file
     return child

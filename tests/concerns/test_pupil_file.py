@@ -4,19 +4,19 @@ record a stranger can read decades from now (R52–R54, R85)."""
 import html
 import io
 import re
-from datetime import timedelta
-from unittest import mock
+from datetime import datetime, timedelta
 
 import pypdf
 import pytest
+import time_machine
 from auditlog.models import LogEntry
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from concerns import services
 from concerns.models import DecisionKind, LevelOfNeed
+from safeguarding.calendar import LONDON
 from safeguarding.models import Role
 
 from ..conftest import sign_in
@@ -24,6 +24,13 @@ from ..factories import PupilFactory, concern_input, raise_concern
 
 TRIAGE_REASON = "Significant harm is likely: the bruising and the words together meet the section 47 threshold."
 DECISION_REASON = "The police asked the school to wait, so the child is not put at further risk before they visit."
+NOW = datetime(2026, 12, 2, 10, 30, tzinfo=LONDON)  # a Wednesday morning in the autumn term
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
 
 
 @pytest.fixture
@@ -84,7 +91,7 @@ def worked_concern(*, teacher, dsl, school, pupil, number=0):
 def test_the_dsl_sees_the_chronology_newest_first(client, school, teacher, dsl, pupil):
     """The file lists the chronology by when things happened, newest first, whatever order they were typed in."""
     raise_concern(author=teacher, school=school, subject=pupil, location="Playground by the gate")
-    with mock.patch("django.utils.timezone.now", return_value=timezone.now() - timedelta(days=3)):
+    with time_machine.travel(NOW - timedelta(days=7), tick=False):  # made second, but a week earlier
         raise_concern(author=teacher, school=school, subject=pupil, location="Science lab S2")
     sign_in(client, dsl)
     response = client.get(file_url(pupil))

@@ -4,9 +4,10 @@ The rows are made with bulk_create: building 1,000 concerns through the services
 nothing more about the pages, which only read them."""
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -21,9 +22,18 @@ from concerns.models import (
     PupilRole,
     SourceType,
 )
+from safeguarding.calendar import LONDON
 
 from ..conftest import sign_in
 from ..factories import PupilFactory
+
+NOW = datetime(2026, 12, 2, 10, 30, tzinfo=LONDON)  # a Wednesday morning in term
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
 
 
 def make_concerns(*, school, author, pupil, count, acknowledged_by=None):

@@ -1,9 +1,10 @@
 """The DSL team's side (R19–R24): the alert queue, acknowledging, the concern page, being away, and recording
 concerns for others."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
+import time_machine
 from auditlog.models import LogEntry
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -12,11 +13,21 @@ from django.utils import timezone
 
 from concerns import services
 from concerns.models import Addendum, Alert, Concern, ConcernKind, ConcernStatus
+from safeguarding.calendar import LONDON
 from safeguarding.models import Role
 
 from ..conftest import sign_in
 from ..factories import PupilFactory, raise_concern
 from .test_raise_view import ACCOUNT, page_text, raise_form_data
+
+NOW = datetime(2026, 12, 2, 10, 30, tzinfo=LONDON)  # a Wednesday morning in term, in school hours
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
 
 QUEUE_URL = "/queue/"
 ACKNOWLEDGED_HEADING = '<h2 class="h5 mt-4">Acknowledged</h2>'
@@ -62,12 +73,11 @@ def test_acknowledging_records_who_and_when_and_moves_the_concern(client, school
     """One click records the DSL and the time, and the concern moves from waiting to acknowledged."""
     concern = raise_concern(author=teacher, school=school, subject=about(school, "Maya", "Okonjo"))
     sign_in(client, dsl)
-    before = timezone.now()
     response = client.post(reverse("concerns:acknowledge", kwargs={"public_id": concern.public_id}))
     assert response.status_code == 302 and response.url == detail_url(concern)
     concern.refresh_from_db()
     assert concern.acknowledged_by == dsl
-    assert before <= concern.acknowledged_at <= timezone.now()
+    assert concern.acknowledged_at == NOW
     assert concern.status == ConcernStatus.ACKNOWLEDGED
     page = page_text(client.get(QUEUE_URL))
     assert "Waiting for acknowledgement (0)" in page

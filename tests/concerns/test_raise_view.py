@@ -3,10 +3,11 @@
 import html
 import re
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import OperationalError, connection
@@ -16,6 +17,7 @@ from django.utils import timezone
 
 from concerns import services
 from concerns.models import Alert, Attachment, Concern, SourceType
+from safeguarding.calendar import LONDON
 from safeguarding.models import Role
 
 from ..factories import PDF_BYTES, PupilFactory
@@ -23,6 +25,14 @@ from ..factories import PDF_BYTES, PupilFactory
 RAISE_URL = "/raise/"
 PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 ACCOUNT = "At break the pupil said her stepfather hit her with a belt last night and showed a red mark on her arm."
+# A Wednesday morning in term: the incident an hour ago was in school hours, and yesterday was a school day.
+NOW = datetime(2026, 12, 2, 10, 30, tzinfo=LONDON)
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
 
 
 def raise_form_data(pupil, *, happened_at=None, **overrides):
@@ -114,7 +124,6 @@ def test_a_valid_concern_leads_to_its_receipt_and_belongs_to_the_signed_in_perso
     """A sent concern is the signed-in person's, recorded now, whatever author or time the POST claims."""
     impostor = make_person(Role.STAFF, school=school, first_name="Oliver", last_name="Grant")
     signed_in(teacher)
-    before = timezone.now()
     data = raise_form_data(pupil, author=str(impostor.pk), author_name="Oliver Grant", recorded_at="2020-01-06 09:00")
     response = client.post(RAISE_URL, data)
     concern = Concern.objects.get()
@@ -122,7 +131,7 @@ def test_a_valid_concern_leads_to_its_receipt_and_belongs_to_the_signed_in_perso
     assert response.url == reverse("concerns:receipt", kwargs={"public_id": concern.public_id})
     assert concern.author == teacher
     assert (concern.author_name, concern.author_role) == ("Priya Sharma", "Science teacher")
-    assert before <= concern.recorded_at <= timezone.now()
+    assert concern.recorded_at == NOW
     assert concern.subject == pupil
     assert concern.account == ACCOUNT
     assert list(concern.categories.values_list("code", flat=True)) == ["physical_abuse"]

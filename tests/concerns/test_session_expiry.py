@@ -1,18 +1,18 @@
 """A session that expires while someone types loses nothing: the form is kept through sign-in and sent once."""
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.contrib.sessions.models import Session
+import time_machine
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from concerns.models import Concern
+from safeguarding.calendar import LONDON
 from safeguarding.models import Role
 
 from ..conftest import TOTP_KEY_HEX, current_code, sign_in
@@ -23,6 +23,13 @@ PASSWORD = "correct-horse-battery"
 RAISE_URL = "/raise/"
 RESUME_URL = "/raise/?resume=1"
 RESTORED_BANNER = "You were signed out while typing"
+NOW = datetime(2026, 12, 2, 10, 30, tzinfo=LONDON)  # a Wednesday morning in term
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
 
 
 class RaiseFormValues(HTMLParser):
@@ -227,14 +234,14 @@ def test_a_post_without_a_valid_author_token_is_not_kept(client, teacher, typed)
 
 
 @pytest.mark.django_db
-def test_a_session_that_ran_out_on_the_server_keeps_the_form_with_csrf_checks_on(teacher, typed):
+def test_a_session_that_ran_out_on_the_server_keeps_the_form_with_csrf_checks_on(clock, settings, teacher, typed):
     """With CSRF enforced and the session expired on the server (not signed out), Send still keeps the form, and
     the form shown after sign-in sends once."""
     browser = Client(enforce_csrf_checks=True)
     sign_in(browser, teacher)
     page = form_values(browser.get(RAISE_URL))
     sent_before = {**typed, "csrfmiddlewaretoken": page["csrfmiddlewaretoken"], "author_token": page["author_token"]}
-    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+    clock.shift(timedelta(seconds=settings.SESSION_COOKIE_AGE + 1))  # idle past the timeout while typing
 
     response = browser.post(RAISE_URL, sent_before)
     assert response.status_code == 302

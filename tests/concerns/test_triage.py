@@ -3,12 +3,13 @@ choice, and two people triaging at once (R9, R25–R27)."""
 
 import html
 import re
+from datetime import datetime, timedelta
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from concerns import services
 from concerns.models import (
@@ -20,10 +21,20 @@ from concerns.models import (
     Triage,
 )
 from contacts.models import Purpose
+from safeguarding.calendar import LONDON
 from safeguarding.models import Role
 
 from ..conftest import sign_in
 from ..factories import ContactFactory, PupilFactory, raise_concern
+
+NOW = datetime(2026, 12, 2, 10, 30, tzinfo=LONDON)  # a Wednesday morning in term, in school hours
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
 
 LEVEL_2 = "Level 2: Emerging needs (early help)"
 LEVEL_3 = "Level 3: Complex needs (targeted support or child in need)"
@@ -88,26 +99,24 @@ def test_the_five_levels_of_need_are_there_after_the_migrations():
 @pytest.mark.django_db
 def test_a_triage_keeps_the_level_and_reason_with_the_dsls_name_and_role(concern, dsl):
     """The triage saves the level and why, with the DSL's full name and job title as they stood that day."""
-    before = timezone.now()
     saved = triage(dsl, concern, rationale="Mother asked for help with routines; early help fits.", version=1)
     saved.refresh_from_db()
     assert saved.level.label == LEVEL_2
     assert saved.rationale == "Mother asked for help with routines; early help fits."
     assert saved.triaged_by == dsl
     assert (saved.triaged_by_name, saved.triaged_by_role) == ("Helen Marsh", "Designated Safeguarding Lead")
-    assert before <= saved.triaged_at <= timezone.now()
+    assert saved.triaged_at == NOW
 
 
 @pytest.mark.django_db
 def test_triage_marks_the_concern_triaged_and_acknowledges_it(concern, dsl):
     """An unacknowledged concern, once triaged, is Triaged and acknowledged by the DSL who triaged it."""
     assert concern.acknowledged_at is None
-    before = timezone.now()
     triage(dsl, concern, version=1)
     concern.refresh_from_db()
     assert concern.status == ConcernStatus.TRIAGED
     assert concern.acknowledged_by == dsl
-    assert before <= concern.acknowledged_at <= timezone.now()
+    assert concern.acknowledged_at == NOW
 
 
 @pytest.mark.django_db
@@ -193,7 +202,7 @@ def test_a_stale_version_is_refused_and_saves_nothing(concern, dsl, deputy):
 
 
 @pytest.mark.django_db
-def test_two_dsls_triaging_at_once_the_second_sees_the_first_and_keeps_their_words(client, concern, dsl, deputy):
+def test_two_dsls_triaging_at_once_the_second_sees_the_first_and_keeps_their_words(client, clock, concern, dsl, deputy):
     """The second save from an older page gets a 409 showing the first person's triage, with the second person's
     reason still in the form and the new version ready; saving that again works."""
     first, second = sign_in(client, dsl), sign_in(Client(), deputy)
@@ -219,6 +228,7 @@ def test_two_dsls_triaging_at_once_the_second_sees_the_first_and_keeps_their_wor
     assert hidden_version(form) == "2"
     assert Triage.objects.count() == 1
 
+    clock.shift(timedelta(minutes=1))  # the deputy reads the first triage, then saves theirs
     again = second.post(triage_url(concern), {**mine, "version": hidden_version(form)})
     assert again.status_code == 302
     assert Triage.objects.latest("triaged_at").rationale == "Early help should be offered to the family."
