@@ -9,16 +9,16 @@ import uuid
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.utils import timezone
 
 from concerns.services import action_add, cover_shift_add
 from safeguarding.models import Role
 
 from .conftest import sign_in
 from .factories import ContactFactory, raise_concern
-from .reports.helpers import terms_2025_26
+from .reports.helpers import TODAY, terms_2025_26
 from .staff_allegations.conftest import report as report_adult_concern
 
 # Who is asked. "other_dsl" is the DSL of another school: they must reach nothing of this school's.
@@ -39,6 +39,13 @@ PEOPLE = {
 
 LOGIN = "login"  # redirected to the sign-in page
 ALL_SIGNED_IN = {p: 200 for p in PEOPLE if p != "anonymous"}
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    """The reports' today, a Thursday morning in term, after the terms of 2025-26 the reports are asked about."""
+    with time_machine.travel(TODAY, tick=False) as traveller:
+        yield traveller
 
 
 def expect(default, **per_person):
@@ -217,8 +224,8 @@ def world(school, other_school, make_person):
                 user=people["dsl"],
                 school=school,
                 person=people["pastoral"],
-                starts_at=timezone.now(),
-                ends_at=timezone.now() + timedelta(days=1),
+                starts_at=TODAY - timedelta(hours=1),  # on cover since nine
+                ends_at=TODAY + timedelta(days=1),
             ).public_id,
         },
     }

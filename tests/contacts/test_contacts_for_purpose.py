@@ -1,14 +1,25 @@
 """contacts_for_purpose: the current entries for a purpose, for pages that show "who to call" in context (R91)."""
 
+from datetime import datetime
+
 import pytest
+import time_machine
 from django.utils import timezone
 
 from contacts.models import Purpose
 from contacts.selectors import contacts_for_purpose
+from safeguarding.calendar import LONDON
 
 from ..factories import ContactFactory
 
 pytestmark = pytest.mark.django_db
+NOW = datetime(2026, 12, 2, 10, 30, tzinfo=LONDON)  # a Wednesday morning in term
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
 
 
 def test_entries_come_in_the_order_of_the_purposes_asked_for(school):

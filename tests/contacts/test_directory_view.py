@@ -1,15 +1,17 @@
 """The key-contacts directory page (/contacts/): what each person sees of their school's directory."""
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from contacts.models import Area, Contact
+from safeguarding.calendar import LONDON
 from safeguarding.demo import DEMO_SCHOOL, load_demo
 from safeguarding.models import Role, School, User
 
@@ -17,6 +19,14 @@ from ..conftest import sign_in
 from ..factories import ContactFactory, MembershipFactory, SchoolFactory
 
 pytestmark = pytest.mark.django_db
+NOW = datetime(2026, 12, 2, 10, 30, tzinfo=LONDON)  # a Wednesday morning in term
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
 
 URL = reverse("contacts:directory")
 

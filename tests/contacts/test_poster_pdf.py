@@ -1,13 +1,16 @@
 """The printable "who to talk to" poster (/contacts/poster.pdf)."""
 
 import io
+from datetime import datetime
 
 import pypdf
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
 from contacts.models import Contact
+from safeguarding.calendar import LONDON
 from safeguarding.demo import DEMO_ACCOUNTS, DEMO_SCHOOL, load_demo
 from safeguarding.models import Role, School, User
 
@@ -15,6 +18,14 @@ from ..conftest import sign_in
 from ..factories import ContactFactory
 
 pytestmark = pytest.mark.django_db
+NOW = datetime(2026, 12, 2, 10, 30, tzinfo=LONDON)  # a Wednesday morning in term
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
 
 URL = reverse("contacts:poster")
 

@@ -1,10 +1,11 @@
 """The life of a case: deadlines on the calendar (R63, R75), the LADO record, decisions (R73), escalation with its
 history (R74), patterns (R76), closing with KCSIE's outcomes (R66–R70) and the retention date (R80, R81)."""
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
@@ -27,13 +28,16 @@ pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
 
 
-def _at(monkeypatch, moment):
-    monkeypatch.setattr(timezone, "now", lambda: moment)
+@pytest.fixture(autouse=True)
+def clock():
+    """A Tuesday morning in the summer term, a week or two after the "1 May" the cases speak of."""
+    with time_machine.travel(datetime(2026, 5, 12, 10, 30, tzinfo=LONDON), tick=False) as traveller:
+        yield traveller
 
 
-def test_lado_consultation_is_due_by_the_close_of_the_next_working_day(monkeypatch, school, teacher, colleague, head):
+def test_lado_consultation_is_due_by_the_close_of_the_next_working_day(clock, school, teacher, colleague, head):
     """Raised on Friday 22 May 2026 at 15:00: Monday 25 May is the late-May bank holiday, so Tuesday 26 May 17:00."""
-    _at(monkeypatch, datetime(2026, 5, 22, 15, 0, tzinfo=LONDON).astimezone(UTC))
+    clock.move_to(datetime(2026, 5, 22, 15, 0, tzinfo=LONDON))
     case = report(teacher, school, subject=colleague, allegation=True)
     task = case.tasks.get(kind=TaskKind.LADO_CONSULTATION)
     assert task.owner == head

@@ -2,20 +2,31 @@
 form, gone once sent or after 30 days, and kept behind the register's wall in the audit log."""
 
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
+import time_machine
 from auditlog.models import LogEntry
 from django.urls import reverse
 from django.utils import timezone
 
 from concerns.models import ConcernDraft
+from safeguarding.calendar import LONDON
 from safeguarding.models import Role
 from staff_allegations import services
 from staff_allegations.models import AdultCase, AdultConcernDraft
 from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
+NOW = datetime(2026, 12, 2, 10, 30, tzinfo=LONDON)  # a Wednesday morning in term
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
 SAVE = reverse("staff_allegations:draft_save")
 DISCARD = reverse("staff_allegations:draft_discard")
 ADULT = reverse("staff_allegations:raise")

@@ -1,19 +1,30 @@
 """R64: an allegation naming a child opens a child-welfare concern for the DSL team. It names no adult, and the
 adult it is about never sees it, even from the DSL team (R61)."""
 
+from datetime import datetime
+
 import pytest
+import time_machine
 from django.urls import reverse
 
 from concerns import selectors as concern_selectors
 from concerns.models import Alert, ChronologyEntry, Concern
 from concerns.services import overdue_actions
 from safeguarding import access
+from safeguarding.calendar import LONDON
 from tests.conftest import sign_in
 from tests.factories import PupilFactory
 
 from .conftest import report
 
 pytestmark = pytest.mark.django_db
+NOW = datetime(2026, 12, 2, 10, 30, tzinfo=LONDON)  # a Wednesday morning in term
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
 
 
 def test_an_allegation_naming_a_child_opens_a_welfare_concern_for_the_dsl_team(school, teacher, colleague, leadership):

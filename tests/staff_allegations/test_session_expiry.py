@@ -2,17 +2,28 @@
 what was typed, for that person only (the promise Raise a Concern makes, kept here too)."""
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 
 import pytest
+import time_machine
 from django.urls import reverse
 
+from safeguarding.calendar import LONDON
 from safeguarding.models import Role
 from staff_allegations.models import AdultCase
 from tests.concerns.test_session_expiry import author_token, real_sign_in
 from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
+NOW = datetime(2026, 12, 2, 10, 30, tzinfo=LONDON)  # a Wednesday morning in term
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
 URL = reverse("staff_allegations:raise")
 RESUME = URL + "?resume=1"
 WITNESSED = "Saw the coach lock the changing room with a pupil inside for a joke."
