@@ -101,7 +101,7 @@ def concern_input(*, subject, **overrides):
     values = {
         "idempotency_key": uuid.uuid4(),
         "subject": subject,
-        "happened_at": timezone.now() - timedelta(minutes=30),
+        "happened_at": timezone.now() - timedelta(minutes=30),  # real clock: the caller's, frozen if it matters
         "location": "Science lab S2",
         "people_present": "Sam Patel (teaching assistant)",
         "source_type": SourceType.FIRST_HAND,
