@@ -4,6 +4,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from concerns import services
 from concerns.models import Alert, AlertReason, Concern
@@ -24,6 +25,13 @@ def london(*parts) -> datetime:
 
 def due(school, raised_at: datetime, *, immediate: bool) -> datetime:
     return services.escalation_due(school=school, recorded_at=raised_at, is_immediate=immediate)
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    """The concerns below are raised on a Wednesday morning in school hours, like the fixed datetimes here."""
+    with time_machine.travel(london(2025, 10, 8, 10, 0), tick=False) as traveller:
+        yield traveller
 
 
 # --- The clock (fixed datetimes, Europe/London, school hours 08:30–15:30) --------------------------------------
