@@ -484,7 +484,8 @@ def cover_shift_end(*, user: User, shift: CoverShift) -> None:
     if not access.is_dsl_team(user, shift.school):
         raise PermissionDenied
     now = timezone.now()
-    if shift.starts_at > now:
+    if shift.starts_at >= now:
+        # Not begun (or beginning this very instant, when ending it would leave it no time at all): off the rota.
         shift.delete()
         return
     shift.ends_at = min(shift.ends_at, now)

@@ -397,3 +397,16 @@ def test_the_late_flag_is_saved_when_the_concern_is_raised(school, team):
 
     concern.refresh_from_db()
     assert concern.is_late is True
+
+
+@pytest.mark.django_db
+def test_a_shift_ended_the_instant_it_starts_is_taken_off_the_rota(school, team, make_person):
+    """Ending it then used to leave it ending when it began, which the database refuses (a 500 for the DSL)."""
+    from concerns.models import CoverShift
+
+    person = make_person(Role.PASTORAL, school=school)
+    shift = services.cover_shift_add(
+        user=team["dsl"], school=school, person=person, starts_at=NOW, ends_at=NOW + timedelta(hours=8)
+    )
+    services.cover_shift_end(user=team["dsl"], shift=shift)
+    assert not CoverShift.objects.filter(pk=shift.pk).exists()

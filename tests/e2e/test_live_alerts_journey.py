@@ -35,7 +35,7 @@ def test_a_new_concern_reaches_the_badge_and_the_queue_within_five_seconds(page,
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Alert queue")).to_be_visible()
 
-    start = datetime.now(LONDON)
+    start = datetime.now(LONDON)  # real clock: the pages' clock starts at the server's, which sets the cookies
     page.clock.install(time=start)
     page.clock.pause_at(start + timedelta(seconds=1))  # every page of the context, from its first line on
 
