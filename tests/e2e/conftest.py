@@ -3,6 +3,8 @@ server whose clock was moved would hand it session cookies already expired by th
 Monday 07:30 under faketime, which moves both (.ci/run)."""
 
 import os
+import threading
+import time
 
 import pytest
 
@@ -22,7 +24,14 @@ LAUNCH_ARGS = [
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(live_server):
+    """One Chromium for the session, closed before the live server stops (hence `live_server` here).
+
+    Chromium keeps idle keep-alive connections to the live server open until the browser closes, and the server
+    serves each in a thread that, when its connection ends, closes its database connection. On SQLite that is the
+    test run's in-memory database, which the live server shares with its threads only while it runs: closed after
+    the server, each such thread failed ("DatabaseWrapper objects created in a thread can only be used in that same
+    thread", issue 10). So the browser closes first, and its connections' threads are waited for."""
     path = chromium_path()
     if not path:
         pytest.fail("E2E_REQUIRED=1 but no Chromium was found (install chromium or set CHROMIUM_PATH)")
@@ -32,6 +41,15 @@ def browser():
         browser = playwright.chromium.launch(executable_path=path, headless=True, args=LAUNCH_ARGS)
         yield browser
         browser.close()
+    _wait_for_request_threads()
+
+
+def _wait_for_request_threads(timeout: float = 10.0) -> None:
+    """Waits for the live server's request threads (socketserver names them after process_request_thread)."""
+    deadline = time.monotonic() + timeout
+    for thread in threading.enumerate():
+        if "process_request_thread" in thread.name and thread is not threading.current_thread():
+            thread.join(max(0.0, deadline - time.monotonic()))
 
 
 @pytest.fixture(scope="session", autouse=True)
