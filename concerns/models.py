@@ -202,6 +202,13 @@ class Concern(OwnSchoolAudit, models.Model):
         return self.kind in OWN_ACCOUNT_KINDS
 
     @property
+    def entry_words(self) -> str:
+        """How a record the DSL team entered for its author reached them, as the words before "by <who entered it>"."""
+        if self.kind == ConcernKind.PAPER:
+            return "written on a paper form and entered"
+        return "given verbally and written down"
+
+    @property
     def written_at(self):
         """When the account was first written down or given: the paper form's time for a back-entered record."""
         return self.first_recorded_at or self.recorded_at

@@ -310,9 +310,7 @@ def _raise_summary(concern: Concern, data: ConcernInput) -> str:
     who = f"{concern.author_name} ({concern.author_role})"
     if concern.transcribed_by_id:
         transcriber, role = _name_and_role(concern.transcribed_by, concern.school)
-        paper = concern.kind == ConcernKind.PAPER
-        how = "written on a paper form and entered" if paper else "given verbally and written down"
-        who += f", {how} by {transcriber} ({role})"
+        who += f", {concern.entry_words} by {transcriber} ({role})"
     parts = [
         f"Concern recorded by {who} about {happened:%-d %B %Y at %H:%M} at {concern.location}: "
         f"{_category_labels(data.category_codes)}.",
