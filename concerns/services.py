@@ -148,7 +148,7 @@ def senior_leaders(*, school: School) -> list[User]:
 
 
 def _alert(concern: Concern, recipient: User, reason: str) -> Alert | None:
-    from safeguarding.tasks import send_alert_email
+    from concerns.tasks import send_alert_email
 
     if concern.withheld_from_id is not None and concern.withheld_from_id == recipient.pk:
         return None  # R61: never to the adult the allegation is about
@@ -333,7 +333,7 @@ def _raise_summary(concern: Concern, data: ConcernInput) -> str:
 
 def _alert_on_raise(concern: Concern) -> None:
     """R19: the DSL and every deputy at once; R21: if all of them are away, the senior leaders instead."""
-    from safeguarding.tasks import escalate_if_unacknowledged
+    from concerns.tasks import escalate_if_unacknowledged
 
     team = [u for u in available_dsl_team(school=concern.school) if u.pk != concern.author_id]
     if team:
@@ -354,7 +354,7 @@ def concern_escalate_if_unacknowledged(*, concern_id: int, now: datetime | None 
         return []
     if concern.escalation_due_at and now < concern.escalation_due_at:
         # Run early (a worker clock ahead of the database's): check again when it is due.
-        from safeguarding.tasks import escalate_if_unacknowledged
+        from concerns.tasks import escalate_if_unacknowledged
 
         escalate_if_unacknowledged.using(run_after=concern.escalation_due_at).enqueue(concern.pk)
         return []
@@ -729,7 +729,7 @@ def _open_action(
             f"{when}.",
         )
     if due_at is not None:
-        from safeguarding.tasks import remind_action_due
+        from concerns.tasks import remind_action_due
 
         remind_action_due.using(run_after=due_at).enqueue(action.pk)
     return action
@@ -1487,7 +1487,7 @@ def _share_before_leaving(
             task.due_at = due_at if moved else task.due_at
             task.save(update_fields=["due_at", "notes"])
             if moved:
-                from safeguarding.tasks import remind_action_due
+                from concerns.tasks import remind_action_due
 
                 remind_action_due.using(run_after=due_at).enqueue(task.pk)
         return None

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from concerns import services
 from concerns.models import ActionKind, LevelOfNeed
-from safeguarding.tasks import remind_action_due
+from concerns.tasks import remind_action_due
 
 from ..factories import PupilFactory, raise_concern
 from .helpers import jobs

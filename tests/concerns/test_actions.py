@@ -23,7 +23,7 @@ from concerns.models import (
 )
 from safeguarding import calendar
 from safeguarding.models import Role
-from safeguarding.tasks import remind_action_due
+from concerns.tasks import remind_action_due
 
 from ..conftest import sign_in
 from ..factories import PupilFactory, raise_concern

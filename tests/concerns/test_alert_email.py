@@ -18,7 +18,7 @@ from concerns import categories, services
 from concerns.models import Alert, AlertReason, Concern
 from safeguarding.calendar import LONDON
 from safeguarding.models import Role
-from safeguarding.tasks import send_alert_email
+from concerns.tasks import send_alert_email
 
 from ..factories import PupilFactory, raise_concern
 

@@ -23,7 +23,7 @@ from concerns.models import (
     Quote,
 )
 from safeguarding.models import Role
-from safeguarding.tasks import escalate_if_unacknowledged, send_alert_email
+from concerns.tasks import escalate_if_unacknowledged, send_alert_email
 
 from ..factories import PDF_BYTES, PupilFactory, concern_input, raise_concern
 from .helpers import jobs

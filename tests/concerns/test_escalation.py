@@ -10,7 +10,7 @@ from concerns import services
 from concerns.models import Alert, AlertReason, Concern
 from safeguarding.calendar import add_school_minutes
 from safeguarding.models import Role
-from safeguarding.tasks import escalate_if_unacknowledged, send_alert_email
+from concerns.tasks import escalate_if_unacknowledged, send_alert_email
 
 from ..factories import raise_concern
 from .helpers import jobs

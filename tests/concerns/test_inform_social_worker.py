@@ -30,7 +30,7 @@ from concerns.models import (
 )
 from safeguarding.calendar import LONDON
 from safeguarding.models import Role
-from safeguarding.tasks import remind_action_due
+from concerns.tasks import remind_action_due
 
 from ..conftest import sign_in
 from ..factories import PupilFactory, raise_concern
