@@ -10,8 +10,8 @@ from django import forms
 from django.forms import formset_factory
 from django.utils import timezone
 
-from . import categories
-from .models import (
+from .. import categories
+from ..models import (
     LA_OUTCOMES_WITH_SOCIAL_WORKER,
     ActionKind,
     ChildVoice,
