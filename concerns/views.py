@@ -27,7 +27,6 @@ from safeguarding.views import draft_saved_response
 
 from . import categories, live, paging, selectors, services
 from .forms import (
-    INITIALS,
     ActionAddForm,
     ActionCompleteForm,
     AddendumForm,
@@ -59,6 +58,7 @@ from .forms import (
     check_back_entry,
     new_key,
 )
+from .forms.checks import INITIALS
 from .models import ActionKind, ConcernKind, ConcernStatus, PupilEventKind, SourceType
 
 # Where an expired session's form is kept, in the (anonymous) session, until its author signs in again.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import datetime, timedelta
 
@@ -32,46 +31,7 @@ from ..models import (
     SourceType,
     TransferMethod,
 )
-
-MAX_ATTACHMENTS = 5
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-# Allowed file types, checked by extension AND by the first bytes of the file.
-FILE_SIGNATURES = {
-    "pdf": (b"%PDF-", "application/pdf"),
-    "jpg": (b"\xff\xd8\xff", "image/jpeg"),
-    "jpeg": (b"\xff\xd8\xff", "image/jpeg"),
-    "png": (b"\x89PNG\r\n\x1a\n", "image/png"),
-}
-
-# Capitals that are not somebody's initials: the school's and the agencies' usual abbreviations, police ranks, and
-# short words a child's quoted words may shout ("NO"). Words of four capitals or more are never taken for initials.
-NOT_INITIALS = (  # noqa: SIM905 (a list of words reads better as words)
-    "DSL DPO TA LSA SLT SMT HOY PE RE IT ICT DT RSE SEN EAL CP CIN LAC EHA TAF FGM CSE CCE HSB LA CSC NHS GP "
-    "PC DC DS DI DCI CID UK TV ID OK AM PM BST GMT BBC PTA HR CEO MP ASD OCD ED PPE USB SMS YOT VSH PA DBS KS "
-    "NFA SGO CAO CME EHE AP PRU SAR DPA PPA FYI NB PS AKA OMG LOL IDK TBH "
-    "NO OH HI YES THE AND NOT YOU ME MY WE US HE SHE HIM HER IS TO DO GO SO UP ON IN AT OF OR BE BY AN AS IF"
-).split()
-
-# R8: initials standing for a name. "J Smith", "J. Smith", "Mr S", "J.S." and "J.S", and bare capitals such as "JS"
-# or "KMB" that are not a known abbreviation. One pattern for the server and for the form's warning (raise.js reads
-# it from the page), written so that Python and JavaScript read it alike.
-INITIALS = re.compile(
-    r"(?<![\w.])(?:[A-Z]\.){2,}"
-    r"|(?<![\w.])[A-Z]\.[A-Z](?![\w.])"
-    r"|(?<![\w.])(?!I\b)[A-Z]\.?(?=\s+[A-Z][a-z])"
-    r"|\b(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+[A-Z]\b\.?"
-    r"|(?<![\w.&'])(?!(?:" + "|".join(NOT_INITIALS) + r")(?![\w&]))[A-Z]{2,3}(?![\w&'])"
-)
-
-
-def looks_like_initials(text: str) -> bool:
-    return bool(INITIALS.search(text or ""))
-
-
-def _no_initials(value: str) -> str:
-    if looks_like_initials(value):
-        raise forms.ValidationError("Write full names (first name and surname), not initials.")
-    return value
+from .checks import MAX_ATTACHMENTS, check_upload, no_initials, not_in_future
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -86,22 +46,6 @@ class MultipleFileField(forms.FileField):
     def clean(self, data, initial=None):
         files = data if isinstance(data, list | tuple) else ([data] if data else [])
         return [super(MultipleFileField, self).clean(f, initial) for f in files]
-
-
-def check_upload(upload) -> str:
-    """Returns the file's real content type, or raises if its name or its bytes are not an allowed type."""
-    extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
-    if extension not in FILE_SIGNATURES:
-        raise forms.ValidationError(f"“{upload.name}” is not a PDF, JPEG or PNG file.")
-    if upload.size > MAX_ATTACHMENT_BYTES:
-        raise forms.ValidationError(f"“{upload.name}” is larger than 10 MB.")
-    signature, content_type = FILE_SIGNATURES[extension]
-    upload.seek(0)
-    head = upload.read(len(signature))
-    upload.seek(0)
-    if head != signature:
-        raise forms.ValidationError(f"“{upload.name}” is not really a {extension.upper()} file.")
-    return content_type
 
 
 def combine_happened_at(form: forms.Form, cleaned: dict) -> None:
@@ -183,10 +127,10 @@ class RaiseConcernForm(forms.Form):
         self.content_types: list[str] = []
 
     def clean_source_name(self):
-        return _no_initials(self.cleaned_data["source_name"])
+        return no_initials(self.cleaned_data["source_name"])
 
     def clean_opinion_owner(self):
-        return _no_initials(self.cleaned_data["opinion_owner"])
+        return no_initials(self.cleaned_data["opinion_owner"])
 
     def clean_attachments(self):
         files = self.cleaned_data.get("attachments") or []
@@ -225,7 +169,7 @@ class QuoteForm(forms.Form):
     speaker = forms.CharField(label="Who said them (full name)", max_length=200, required=False)
 
     def clean_speaker(self):
-        return _no_initials(self.cleaned_data["speaker"])
+        return no_initials(self.cleaned_data["speaker"])
 
     def clean(self):
         cleaned = super().clean()
@@ -290,7 +234,7 @@ class PoliceNotificationForm(forms.Form):
     account = forms.CharField(label="What the police said", widget=forms.Textarea(attrs={"rows": 5}))
 
     def clean_officer(self):
-        return _no_initials(self.cleaned_data["officer"])
+        return no_initials(self.cleaned_data["officer"])
 
     def clean(self):
         cleaned = super().clean()
@@ -497,10 +441,10 @@ class LaDecisionForm(forms.Form):
     )
 
     def clean_social_worker_name(self):
-        return _no_initials(self.cleaned_data["social_worker_name"])
+        return no_initials(self.cleaned_data["social_worker_name"])
 
     def clean_la_decided_on(self):
-        return _not_in_future(self.cleaned_data["la_decided_on"])
+        return not_in_future(self.cleaned_data["la_decided_on"])
 
     def clean(self):
         cleaned = super().clean()
@@ -613,7 +557,7 @@ class InformationShareForm(forms.ModelForm):
         }
 
     def clean_recipient_name(self):
-        return _no_initials(self.cleaned_data["recipient_name"])
+        return no_initials(self.cleaned_data["recipient_name"])
 
 
 class MeetingForm(forms.ModelForm):
@@ -677,7 +621,7 @@ class KeyPersonForm(forms.ModelForm):
         widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
 
     def clean_name(self):
-        return _no_initials(self.cleaned_data["name"])
+        return no_initials(self.cleaned_data["name"])
 
 
 class PupilEventForm(forms.ModelForm):
@@ -722,12 +666,6 @@ class PupilEventForm(forms.ModelForm):
 # --- Moving schools: the CP file sent and received (R55, R58) ----------------------------------------------------
 
 
-def _not_in_future(value):
-    if value and value > timezone.localdate():
-        raise forms.ValidationError("This date is in the future. Give the date it happened.")
-    return value
-
-
 def _date_field(label, required_message):
     return forms.DateField(
         label=label,
@@ -761,7 +699,7 @@ class FileTransferSentForm(forms.Form):
     )
 
     def clean_sent_on(self):
-        return _not_in_future(self.cleaned_data["sent_on"])
+        return not_in_future(self.cleaned_data["sent_on"])
 
 
 class FileTransferReceiptForm(forms.Form):
@@ -775,10 +713,10 @@ class FileTransferReceiptForm(forms.Form):
     receipt_confirmed_on = _date_field("Date receipt was confirmed", "Give the date receipt was confirmed.")
 
     def clean_receipt_confirmed_by(self):
-        return _no_initials(self.cleaned_data["receipt_confirmed_by"])
+        return no_initials(self.cleaned_data["receipt_confirmed_by"])
 
     def clean_receipt_confirmed_on(self):
-        return _not_in_future(self.cleaned_data["receipt_confirmed_on"])
+        return not_in_future(self.cleaned_data["receipt_confirmed_on"])
 
 
 class FileTransferInForm(forms.ModelForm):
@@ -811,7 +749,7 @@ class FileTransferInForm(forms.ModelForm):
         self.fields["received_on"].error_messages["required"] = "Give the date the file was received."
 
     def clean_received_on(self):
-        return _not_in_future(self.cleaned_data["received_on"])
+        return not_in_future(self.cleaned_data["received_on"])
 
 
 class FileTransferConfirmationForm(forms.Form):
@@ -822,4 +760,4 @@ class FileTransferConfirmationForm(forms.Form):
     )
 
     def clean_confirmation_sent_on(self):
-        return _not_in_future(self.cleaned_data["confirmation_sent_on"])
+        return not_in_future(self.cleaned_data["confirmation_sent_on"])

@@ -4,7 +4,7 @@ from the page)."""
 
 import pytest
 
-from concerns.forms import INITIALS, looks_like_initials
+from concerns.forms.checks import INITIALS, looks_like_initials
 from safeguarding.models import Role
 
 from ..conftest import sign_in
