@@ -29,7 +29,6 @@ from . import categories, live, paging, selectors, services
 from .forms import (
     ActionAddForm,
     ActionCompleteForm,
-    AddendumForm,
     ChildVoiceForm,
     CloseForm,
     CoverShiftForm,
@@ -44,21 +43,24 @@ from .forms import (
     KeyPersonForm,
     LaDecisionForm,
     MeetingForm,
-    OtherPupilFormSet,
     ParentContactForm,
-    PoliceNotificationForm,
     PupilEventForm,
     PupilFlagForm,
-    QuoteFormSet,
-    RaiseConcernForm,
     ReopenForm,
     StaffNoteForm,
     TriageForm,
+)
+from .forms.checks import INITIALS
+from .forms.raising import (
+    AddendumForm,
+    OtherPupilFormSet,
+    PoliceNotificationForm,
+    QuoteFormSet,
+    RaiseConcernForm,
     VerbalReporterForm,
     check_back_entry,
     new_key,
 )
-from .forms.checks import INITIALS
 from .models import ActionKind, ConcernKind, ConcernStatus, PupilEventKind, SourceType
 
 # Where an expired session's form is kept, in the (anonymous) session, until its author signs in again.
