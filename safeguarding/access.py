@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from . import plugins
 from .models import TRUST_ROLES, Membership, Role, School
 
 DSL_TEAM = frozenset({Role.DSL, Role.DEPUTY_DSL})
@@ -166,10 +167,9 @@ def can_record_for_others(user, school: School) -> bool:
 
 
 def is_on_cover(user, school: School) -> bool:
-    """R22: someone on the school's cover rota (now or to come) watches the queue for their shifts."""
-    from concerns.models import CoverShift
-
-    return CoverShift.objects.filter(user=user, school=school, ends_at__gt=timezone.now()).exists()
+    """R22: someone on the school's cover rota (now or to come) watches the queue for their shifts. The rota is the
+    concerns app's record, asked through plugins.py; where no app keeps one, nobody is on cover."""
+    return plugins.has_cover_shift(user=user, school=school, ending_after=timezone.now())
 
 
 def can_view_queue(user, school: School) -> bool:
@@ -358,37 +358,31 @@ class NavItem:
     label: str
     url: str
     badge: int = 0
+    poll_url: str = ""  # where static/js/live-alerts.js keeps the badge up to date, for a live badge
+
+
+# The core's own links; the apps add theirs through plugins.py (which lists the whole menu's order).
+CORE_MENU = (
+    plugins.MenuEntry(
+        60,
+        "Audit log",
+        "audit_log",
+        lambda user: plugins.offered_if(any(can_view_audit_log(user, s) for s in schools_for(user))),
+    ),
+    plugins.MenuEntry(70, "Reports", "reports:index", lambda user: plugins.offered_if(can_view_any_report(user))),
+    plugins.MenuEntry(80, "Administration", "admin:index", lambda user: plugins.offered_if(can_use_admin(user))),
+)
 
 
 def navigation(user) -> list[NavItem]:
-    """What the person may use, in the order the navigation shows it."""
+    """What the person may use, in the order the navigation shows it: the apps' links and the core's, each offered
+    only to whom the functions above allow, so nobody is offered a link they cannot open."""
     if not getattr(user, "is_authenticated", False):
         return []
     items: list[NavItem] = []
-    school = current_school(user)
-    queue_school = next((s for s in schools_for(user) if can_view_queue(user, s)), None)
-    if queue_school:
-        from concerns.selectors import unacknowledged_count
-
-        # R19: the alert shows in the app on every page, not only by email.
-        waiting = unacknowledged_count(user=user, school=queue_school)
-        items.append(NavItem("Alert queue", reverse("concerns:queue"), badge=waiting))
-    if raise_schools_for(user):
-        items.append(NavItem("My concerns", reverse("concerns:my_concerns")))
-    adult_school = next((s for s in schools_for(user) if can_use_adult_register(user, s)), None)
-    if adult_school:
-        from staff_allegations.selectors import open_case_count
-
-        # Only the person's own open cases: never a count that includes a case about them (R61).
-        items.append(NavItem("Staff concerns", reverse("staff_allegations:list"), badge=open_case_count(user=user)))
-    if any(can_see_file_held(user, s) for s in schools_for(user)):
-        items.append(NavItem("Pupils", reverse("concerns:pupil_lookup")))
-    if school and can_view_contacts(user, school):
-        items.append(NavItem("Key contacts", reverse("contacts:directory")))
-    if any(can_view_audit_log(user, s) for s in schools_for(user)):
-        items.append(NavItem("Audit log", reverse("audit_log")))
-    if can_view_any_report(user):
-        items.append(NavItem("Reports", reverse("reports:index")))
-    if can_use_admin(user):
-        items.append(NavItem("Administration", reverse("admin:index")))
+    for entry in sorted((*plugins.menu_entries(), *CORE_MENU), key=lambda entry: entry.position):
+        badge = entry.offer(user)
+        if badge is not None:
+            poll_url = reverse(entry.poll_url_name) if entry.poll_url_name else ""
+            items.append(NavItem(entry.label, reverse(entry.url_name), badge=badge, poll_url=poll_url))
     return items

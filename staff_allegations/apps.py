@@ -5,3 +5,9 @@ class StaffAllegationsConfig(AppConfig):
     name = "staff_allegations"
     verbose_name = "Concerns about adults"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import plugins
+
+        # What the core asks of this app (its links in the menu and the rest): safeguarding/plugins.py.
+        plugins.register()
