@@ -31,7 +31,6 @@ from .forms import (
     ActionCompleteForm,
     ChildVoiceForm,
     CloseForm,
-    CoverShiftForm,
     DecisionForm,
     DisagreementForm,
     DslAttachmentForm,
@@ -51,6 +50,7 @@ from .forms import (
     TriageForm,
 )
 from .forms.checks import INITIALS
+from .forms.queue import CoverShiftForm
 from .forms.raising import (
     AddendumForm,
     OtherPupilFormSet,
