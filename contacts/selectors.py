@@ -63,7 +63,7 @@ def contacts_for_purpose(*, school: School, purposes: Iterable[str]) -> list[Con
     """R91: the current entries for a purpose (e.g. Purpose.LADO), to show "who to call" where it is needed."""
     wanted = [Purpose(p) for p in purposes]
     found = Contact.objects.filter(school=school, purpose__in=wanted, retired_at__isnull=True)
-    order = {purpose: index for index, purpose in enumerate(wanted)}
+    order: dict[str, int] = {purpose: index for index, purpose in enumerate(wanted)}
     return sorted(found, key=lambda c: (order[c.purpose], c.sort_order, c.role))
 
 

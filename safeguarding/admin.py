@@ -43,13 +43,6 @@ class MembershipForm(forms.ModelForm):
         fields = ["school", "trust", "role"]
 
 
-class MembershipInline(admin.TabularInline):
-    model = Membership
-    form = MembershipForm
-    extra = 1
-    fk_name = "user"
-
-
 class NoSelfGrantFormSet(forms.BaseInlineFormSet):
     """An administrator cannot give themselves a role: a grant of access always needs a second person."""
 
@@ -63,7 +56,12 @@ class NoSelfGrantFormSet(forms.BaseInlineFormSet):
                 raise ValidationError("You cannot change your own roles. Ask another administrator.")
 
 
-MembershipInline.formset = NoSelfGrantFormSet
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    form = MembershipForm
+    extra = 1
+    fk_name = "user"
+    formset = NoSelfGrantFormSet
 
 
 @admin.register(User)

@@ -18,6 +18,9 @@ triggers, not bolted on here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from django.core.exceptions import PermissionDenied
 from django.db import models
 
@@ -42,6 +45,21 @@ def refuse_delete(model):
     raise PermissionDenied(f"{rows_name(model)} cannot be deleted: the record is append-only.")
 
 
+_Method = TypeVar("_Method", bound=Callable)
+
+
+def _marked(**flags: bool) -> Callable[[_Method], _Method]:
+    """Sets on a queryset method the attributes Django reads: `alters_data` (templates never call it) and
+    `queryset_only` (True keeps it off a manager built from the queryset; False copies it there though private)."""
+
+    def mark(method: _Method) -> _Method:
+        for name, value in flags.items():
+            setattr(method, name, value)
+        return method
+
+    return mark
+
+
 class AppendOnlyQuerySet(models.QuerySet):
     """A queryset that reads and creates, and refuses every bulk change or deletion before it reaches the database.
 
@@ -49,35 +67,33 @@ class AppendOnlyQuerySet(models.QuerySet):
     cannot fast-delete), so the guard in `safeguarding.signals` cannot see them; this refuses them outright.
     """
 
+    @_marked(alters_data=True)
     def update(self, **kwargs):
         refuse_change(self.model)
 
-    update.alters_data = True
-
+    @_marked(alters_data=True, queryset_only=False)
     def _update(self, values):
         refuse_change(self.model)
 
-    _update.alters_data = True
-    _update.queryset_only = False
-
+    @_marked(alters_data=True)
     def bulk_update(self, objs, fields, batch_size=None):
         refuse_change(self.model)
 
-    bulk_update.alters_data = True
-
+    @_marked(alters_data=True, queryset_only=True)
     def delete(self):
         refuse_delete(self.model)
 
-    delete.alters_data = True
-    delete.queryset_only = True
-
+    @_marked(alters_data=True)
     def _raw_delete(self, using):
         refuse_delete(self.model)
 
-    _raw_delete.alters_data = True
+
+# Named first: the type checker's Django plugin builds the manager's methods from the queryset only for a named
+# `from_queryset()` (mypy cannot see a base class made by a call).
+_AppendOnlyManagerBase = models.Manager.from_queryset(AppendOnlyQuerySet)
 
 
-class AppendOnlyManager(models.Manager.from_queryset(AppendOnlyQuerySet)):
+class AppendOnlyManager(_AppendOnlyManagerBase):
     """The default manager of an append-only model of this project (`objects = AppendOnlyManager()`).
 
     Reverse relations (`pupil.chronology`, `case.entries`) are built from the default manager's class, so they

@@ -1,5 +1,7 @@
 """Audit-log helpers shared by every app: whole-value redaction and access entries for reads (R85)."""
 
+from typing import Protocol
+
 from auditlog.signals import accessed
 
 
@@ -60,17 +62,33 @@ def log_list_access(instances, how: str) -> None:
 
 
 # Audit-log rows carry the school they belong to, so each school's /audit/ shows only its own (auditlog reads
-# `get_additional_data()` when it writes a row). One mixin per path from a record to its school.
+# `get_additional_data()` when it writes a row). One mixin per path from a record to its school; the protocols say
+# what each mixin needs of the model it is mixed into.
+class _OfSchool(Protocol):
+    @property
+    def school_id(self) -> int | None: ...
+
+
+class _OfConcern(Protocol):
+    @property
+    def concern(self) -> _OfSchool: ...
+
+
+class _OfPupil(Protocol):
+    @property
+    def pupil(self) -> _OfSchool: ...
+
+
 class OwnSchoolAudit:
-    def get_additional_data(self) -> dict:
+    def get_additional_data(self: _OfSchool) -> dict:
         return {"school": self.school_id}
 
 
 class ConcernSchoolAudit:
-    def get_additional_data(self) -> dict:
+    def get_additional_data(self: _OfConcern) -> dict:
         return {"school": self.concern.school_id}
 
 
 class PupilSchoolAudit:
-    def get_additional_data(self) -> dict:
+    def get_additional_data(self: _OfPupil) -> dict:
         return {"school": self.pupil.school_id}

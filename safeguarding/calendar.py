@@ -105,7 +105,8 @@ class SchoolCalendar:
         if term is None:
             return False
         half_start, half_end = term.half_term_starts_on, term.half_term_ends_on
-        return not (half_start is not None and half_start <= day <= half_end)
+        # Both or neither: the database holds a term to it (half_term_inside_term).
+        return not (half_start is not None and half_end is not None and half_start <= day <= half_end)
 
     def school_day_on_or_after(self, day: date) -> date:
         """`day` itself if it is a school day, otherwise the next one (a review set for a holiday moves to the first

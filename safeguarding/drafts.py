@@ -66,7 +66,7 @@ def purge(*, now: datetime | None = None) -> int:
     removed = 0
     for model in apps.get_models():
         if issubclass(model, Draft):
-            old = list(model.objects.filter(updated_at__lt=cutoff))
+            old = list(model._default_manager.filter(updated_at__lt=cutoff))
             for draft in old:
                 draft.delete()
             removed += len(old)

@@ -6,6 +6,7 @@ first, so a developer can keep their settings there; real environment variables 
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -231,7 +232,7 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "django_tasks_database",
     "auditlog",
 )
-AUDITLOG_INCLUDE_TRACKING_MODELS = (
+AUDITLOG_INCLUDE_TRACKING_MODELS: tuple[dict[str, Any], ...] = (
     # The password hash is masked, not left out, so the log shows that a password was changed and by whom.
     {"model": "safeguarding.user", "exclude_fields": ["last_login"], "mask_fields": ["password"]},
     {

@@ -4,6 +4,7 @@ request. Every error keeps what was typed."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from django import forms
 from django.utils import timezone
@@ -37,8 +38,14 @@ class PersonChoiceField(forms.ModelChoiceField):
         return obj.name_and_role
 
 
+class _AddsErrors(Protocol):
+    def add_error(self, field: str | None, error: str) -> None: ...
+
+
 class WhenMixin:
-    def _clean_when(self, cleaned: dict) -> None:
+    """For a form (`forms.Form`) with the fields `happened_on` and `happened_time`."""
+
+    def _clean_when(self: _AddsErrors, cleaned: dict) -> None:
         day, at = cleaned.get("happened_on"), cleaned.get("happened_time")
         if day is None:
             return

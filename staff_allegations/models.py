@@ -79,7 +79,7 @@ class Outcome(models.TextChoices):
     UNFOUNDED = "unfounded", "Unfounded"
 
 
-OUTCOME_DEFINITIONS = {
+OUTCOME_DEFINITIONS: dict[str, str] = {
     Outcome.SUBSTANTIATED: "There is sufficient evidence to prove the allegation.",
     Outcome.MALICIOUS: "There is sufficient evidence to disprove the allegation and there has been a deliberate act "
     "to deceive.",

@@ -38,7 +38,7 @@ def term_counts_by_school(*, spans: dict[int, tuple[date, date]]) -> dict[int, d
     return result
 
 
-def _per_school(queryset, key: str = "school_id", **aggregates) -> dict[int, dict]:
+def _per_school(queryset, key: str = "school_id", /, **aggregates) -> dict[int, dict]:
     return {row[key]: row for row in queryset.values(key).annotate(**aggregates).order_by()}
 
 
