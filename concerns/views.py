@@ -30,8 +30,6 @@ from .forms import (
     ActionAddForm,
     ActionCompleteForm,
     ChildVoiceForm,
-    CloseForm,
-    DecisionForm,
     DisagreementForm,
     DslAttachmentForm,
     FileTransferConfirmationForm,
@@ -45,11 +43,10 @@ from .forms import (
     ParentContactForm,
     PupilEventForm,
     PupilFlagForm,
-    ReopenForm,
     StaffNoteForm,
-    TriageForm,
 )
 from .forms.checks import INITIALS
+from .forms.concern import CloseForm, DecisionForm, ReopenForm, TriageForm
 from .forms.queue import CoverShiftForm
 from .forms.raising import (
     AddendumForm,

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from django import forms
 
-from .. import categories
 from ..models import (
     LA_OUTCOMES_WITH_SOCIAL_WORKER,
     ActionKind,
     ChildVoice,
-    DecisionKind,
     Destination,
     Disagreement,
     FileTransfer,
@@ -24,58 +22,6 @@ from ..models import (
     TransferMethod,
 )
 from .checks import check_upload, no_initials, not_in_future
-
-
-class TriageForm(forms.Form):
-    """R26, R27, R9: the DSL team's triage. `version` is the concern's version when the page was opened."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput)
-    level = forms.ModelChoiceField(
-        label="Level of need",
-        queryset=None,
-        widget=forms.RadioSelect,
-        empty_label=None,
-        error_messages={"required": "Choose the level of need."},
-    )
-    rationale = forms.CharField(label="Why this level", widget=forms.Textarea(attrs={"rows": 3}))
-    immediate_needs = forms.CharField(
-        label="Urgent medical or safety needs", required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    presentation = forms.CharField(
-        label="How the child presented today", required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    known_already = forms.CharField(
-        label="What is already known", required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    checks_needed = forms.CharField(label="Checks needed", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    known_fgm = forms.BooleanField(
-        label="Known FGM case: the girl disclosed it, or signs were seen",
-        required=False,
-        help_text="Creates the mandatory police report for the person who found it, due by the close of the next "
-        "working day (R32). Suspected or at-risk cases take the normal route.",
-    )
-    categories = forms.MultipleChoiceField(
-        label="Categories (the reporter's choice is kept whatever you choose)",
-        choices=categories.CHOICES,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
-
-    def __init__(self, *args, levels=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["level"].queryset = levels
-
-
-class DecisionForm(forms.Form):
-    """R40: what was decided, and why. Not referring is a decision too."""
-
-    kind = forms.ChoiceField(label="Decision", choices=[("", "Choose…"), *DecisionKind.choices])
-    details = forms.CharField(label="Details (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    rationale = forms.CharField(
-        label="Why",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Every decision needs its reason, including a decision not to refer."},
-    )
 
 
 class ActionAddForm(forms.Form):
@@ -180,25 +126,6 @@ class DslAttachmentForm(forms.Form):
                 "This concern is about nude or semi-nude images: record why this file must be kept, then attach it.",
             )
         return cleaned
-
-
-class CloseForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
-    outcome_summary = forms.CharField(
-        label="Outcome",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="How the concern was followed up and resolved.",
-        error_messages={"required": "Write the outcome before closing the concern."},
-    )
-
-
-class ReopenForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
-    reason = forms.CharField(
-        label="Why reopen it",
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "Say why the concern is being reopened."},
-    )
 
 
 class ParentContactForm(forms.ModelForm):
