@@ -27,26 +27,28 @@ from safeguarding.views import draft_saved_response
 
 from . import categories, live, paging, selectors, services
 from .forms import (
+    FileTransferConfirmationForm,
+    FileTransferInForm,
+    FileTransferReceiptForm,
+    FileTransferSentForm,
+    KeyPersonForm,
+    PupilEventForm,
+    PupilFlagForm,
+)
+from .forms.checks import INITIALS
+from .forms.concern import CloseForm, DecisionForm, ReopenForm, TriageForm
+from .forms.dsl_desk import (
     ActionAddForm,
     ActionCompleteForm,
     ChildVoiceForm,
     DisagreementForm,
     DslAttachmentForm,
-    FileTransferConfirmationForm,
-    FileTransferInForm,
-    FileTransferReceiptForm,
-    FileTransferSentForm,
     InformationShareForm,
-    KeyPersonForm,
     LaDecisionForm,
     MeetingForm,
     ParentContactForm,
-    PupilEventForm,
-    PupilFlagForm,
     StaffNoteForm,
 )
-from .forms.checks import INITIALS
-from .forms.concern import CloseForm, DecisionForm, ReopenForm, TriageForm
 from .forms.queue import CoverShiftForm
 from .forms.raising import (
     AddendumForm,
