@@ -1,26 +1,24 @@
-from django.urls import reverse
-
 from . import access
 
 
 def navigation(request):
     """The navigation each person sees: only what access.py lets them use, and nothing before the second factor.
 
-    For someone who watches an alert queue, `live_queue_url` marks the menu's queue link, whose badge
-    static/js/live-alerts.js keeps up to date from `live_poll_url` on every page (R19; issue 18, item 9)."""
+    For someone offered a link with a live badge (the alert queue's, from the concerns app), `live_queue_url` marks
+    that link, whose badge static/js/live-alerts.js keeps up to date from `live_poll_url` on every page (R19;
+    issue 18, item 9)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": [], "signed_in": False}
     if access.requires_two_factor(user) and not user.is_verified():
         return {"nav_items": [], "signed_in": False}
     nav_items = access.navigation(user)
-    queue_url = reverse("concerns:queue")
-    watches_queue = any(item.url == queue_url for item in nav_items)
+    live = next((item for item in nav_items if item.poll_url), None)
     return {
         "nav_items": nav_items,
         "nav_school": access.current_school(user),
         "signed_in": True,
         "can_raise": bool(access.raise_schools_for(user)),
-        "live_queue_url": queue_url if watches_queue else "",
-        "live_poll_url": reverse("concerns:queue_poll") if watches_queue else "",
+        "live_queue_url": live.url if live else "",
+        "live_poll_url": live.poll_url if live else "",
     }
