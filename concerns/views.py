@@ -26,15 +26,7 @@ from safeguarding.pdf import render_pdf
 from safeguarding.views import draft_saved_response
 
 from . import categories, live, paging, selectors, services
-from .forms import (
-    FileTransferConfirmationForm,
-    FileTransferInForm,
-    FileTransferReceiptForm,
-    FileTransferSentForm,
-    KeyPersonForm,
-    PupilEventForm,
-    PupilFlagForm,
-)
+from .forms import FileTransferConfirmationForm, FileTransferInForm, FileTransferReceiptForm, FileTransferSentForm
 from .forms.checks import INITIALS
 from .forms.concern import CloseForm, DecisionForm, ReopenForm, TriageForm
 from .forms.dsl_desk import (
@@ -49,6 +41,7 @@ from .forms.dsl_desk import (
     ParentContactForm,
     StaffNoteForm,
 )
+from .forms.pupil_file import KeyPersonForm, PupilEventForm, PupilFlagForm
 from .forms.queue import CoverShiftForm
 from .forms.raising import (
     AddendumForm,
