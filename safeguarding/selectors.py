@@ -9,12 +9,12 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from . import access
-from .models import Role, School
+from .models import Role, School, User
 
 
 def audit_entries_for_user(
     *,
-    user,
+    user: User,
     school: School,
     query: str = "",
     action: int | None = None,

@@ -3,8 +3,10 @@ left out before anything is counted, so no number can point at a case about them
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -22,6 +24,9 @@ from .models import (
     CaseTask,
     RecordsReview,
 )
+
+if TYPE_CHECKING:
+    from auditlog.models import LogEntry
 
 # The access-log note on a case seen in the register's list (views._list_page, safeguarding.audit.log_list_access).
 LISTED = "listed in the register"
@@ -61,7 +66,7 @@ def open_case_count(*, user: User) -> int:
     return visible_cases(user).filter(status=CaseStatus.OPEN).count()
 
 
-def case_for_user(*, user: User, public_id) -> AdultCase | None:
+def case_for_user(*, user: User, public_id: uuid.UUID) -> AdultCase | None:
     case = (
         AdultCase.objects.select_related("school", "case_manager", "subject_user", "linked_concern")
         .filter(public_id=public_id)
@@ -72,7 +77,7 @@ def case_for_user(*, user: User, public_id) -> AdultCase | None:
     return case
 
 
-def task_for_user(*, user: User, public_id) -> CaseTask | None:
+def task_for_user(*, user: User, public_id: uuid.UUID) -> CaseTask | None:
     task = CaseTask.objects.select_related("case__school", "owner").filter(public_id=public_id).first()
     if task is None or not access.can_view_adult_case(user, task.case):
         return None
@@ -101,14 +106,14 @@ def patterns_for_user(*, user: User) -> list[Pattern]:
     return found
 
 
-def _person(case: AdultCase):
+def _person(case: AdultCase) -> int | str:
     return case.subject_user_id or case.subject_name.strip().lower()
 
 
 def find_patterns(cases: list[AdultCase], settings: AdultCaseSettings) -> list[Pattern]:
     """R76 over one school's low-level concerns inside its window: one person with enough of them, or one theme
     raised about enough different people. The one rule, for the register page and for the alert on a new case."""
-    people: dict[object, list[AdultCase]] = {}
+    people: dict[int | str, list[AdultCase]] = {}
     themes: dict[str, list[AdultCase]] = {}
     for case in cases:
         people.setdefault(_person(case), []).append(case)
@@ -136,7 +141,7 @@ def register_school(user: User) -> School | None:
     return next((s for s in access.schools_for(user) if access.can_use_adult_register(user, s)), None)
 
 
-def case_access_log(case: AdultCase):
+def case_access_log(case: AdultCase) -> QuerySet[LogEntry]:
     """Who opened or changed this case: for its case manager, so the wall can be checked (R85). Seeing it listed
     on the register is logged too (LISTED), but left out here, so the openings and changes are not crowded out."""
     from auditlog.models import LogEntry
@@ -150,7 +155,7 @@ def case_access_log(case: AdultCase):
     )
 
 
-def task_counts(user: User) -> dict:
+def task_counts(user: User) -> dict[str, int]:
     now = timezone.now()
     open_tasks = CaseTask.objects.filter(case__in=visible_cases(user), completed_at__isnull=True)
     return open_tasks.aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=now)))
@@ -161,5 +166,5 @@ def latest_draft(*, user: User, form: str) -> AdultConcernDraft | None:
     return drafts.live(AdultConcernDraft).filter(author=user, form=form).first()
 
 
-def draft_for(*, user: User, form: str, idempotency_key) -> AdultConcernDraft | None:
+def draft_for(*, user: User, form: str, idempotency_key: uuid.UUID) -> AdultConcernDraft | None:
     return drafts.live(AdultConcernDraft).filter(author=user, form=form, idempotency_key=idempotency_key).first()

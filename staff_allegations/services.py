@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -33,6 +34,9 @@ from .models import (
 from .routing import route_case, subject_roles
 from .selectors import find_patterns
 from .tasks import remind_case_task, send_case_email
+
+if TYPE_CHECKING:
+    from concerns.models import Concern, Pupil
 
 
 @dataclass
@@ -61,14 +65,14 @@ class AdultConcernInput:
     unsuitable: bool = False
     conflict_of_interest: bool = False
     conflict_details: str = ""
-    child: object | None = None  # a concerns.Pupil, for the linked welfare concern (R64)
+    child: Pupil | None = None  # for the linked welfare concern (R64)
 
 
 def name_and_role(user: User, school: School) -> tuple[str, str]:
     return user.name_and_role_at(school)
 
 
-def _entry(case: AdultCase, user: User, kind: str, details: str, **fields) -> CaseEntry:
+def _entry(case: AdultCase, user: User, kind: str, details: str, **fields: Any) -> CaseEntry:
     name, role = name_and_role(user, case.school)
     return CaseEntry.objects.create(
         case=case, kind=kind, details=details, author=user, author_name=name, author_role=role, **fields
@@ -214,7 +218,7 @@ def draft_discard(*, user: User, idempotency_key: uuid.UUID) -> None:
     drafts.discard(AdultConcernDraft, user=user, idempotency_key=idempotency_key)
 
 
-def _open_welfare_concern(*, case: AdultCase, reporter: User, child, data: AdultConcernInput):
+def _open_welfare_concern(*, case: AdultCase, reporter: User, child: Pupil, data: AdultConcernInput) -> Concern:
     """R64: the child's safety is the DSL's, so an allegation naming a child opens a concern on the DSL's queue.
     It names no adult and does not link back: the details stay behind the wall with the case manager."""
     from concerns import services as concern_services
@@ -278,7 +282,9 @@ def _refuse_if_closed(case: AdultCase) -> None:
 
 
 @transaction.atomic
-def entry_add(*, user: User, case: AdultCase, kind: str, details: str, on: date, reference="", person="") -> CaseEntry:
+def entry_add(
+    *, user: User, case: AdultCase, kind: str, details: str, on: date, reference: str = "", person: str = ""
+) -> CaseEntry:
     """R63, R65, R67: the case manager's dated record of what was done."""
     _refuse_unless_manager(user, case)
     _refuse_if_closed(case)
@@ -391,7 +397,9 @@ def member_add(*, user: User, case: AdultCase, person: User) -> CaseMember:
 
 
 @transaction.atomic
-def retention_set(*, user: User, case: AdultCase, retirement_on: date | None, left_employment_on: date | None):
+def retention_set(
+    *, user: User, case: AdultCase, retirement_on: date | None, left_employment_on: date | None
+) -> AdultCase:
     """R80, R81: the dates the review date is computed from."""
     _refuse_unless_manager(user, case)
     case.retirement_on, case.left_employment_on = retirement_on, left_employment_on
