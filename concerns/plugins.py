@@ -12,6 +12,10 @@ def register() -> None:
     plugins.add_menu_entry(plugins.MenuEntry(20, "My concerns", "concerns:my_concerns", _my_concerns))
     plugins.add_menu_entry(plugins.MenuEntry(40, "Pupils", "concerns:pupil_lookup", _pupil_lookup))
     plugins.register_cover_rota(_has_cover_shift)
+    plugins.add_demo_step(plugins.DemoStep(10, "levels of need", _demo_levels_of_need))
+    plugins.add_demo_step(plugins.DemoStep(30, "pupils", _demo_pupils))
+    # After the core's terms (40): the demo concerns happen on a school day.
+    plugins.add_demo_step(plugins.DemoStep(50, "concerns", _demo_concerns))
 
 
 def _alert_queue(user) -> int | None:
@@ -37,3 +41,23 @@ def _has_cover_shift(*, user, school, ending_after) -> bool:
     from .models import CoverShift
 
     return CoverShift.objects.filter(user=user, school=school, ends_at__gt=ending_after).exists()
+
+
+def _demo_levels_of_need(site: plugins.DemoSite) -> dict[str, int]:
+    from .models import LevelOfNeed
+    from .reference_data import ensure_levels_of_need
+
+    ensure_levels_of_need(LevelOfNeed)
+    return {}
+
+
+def _demo_pupils(site: plugins.DemoSite) -> dict[str, int]:
+    from .demo_pupils import load_demo_pupils
+
+    return {"pupils_added": load_demo_pupils(school=site.school)}
+
+
+def _demo_concerns(site: plugins.DemoSite) -> dict[str, int]:
+    from .demo_concerns import load_demo_concerns
+
+    return {"concerns_added": load_demo_concerns(school=site.school)}

@@ -8,20 +8,11 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass
-from datetime import date
 
 from django.db import transaction
-from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from concerns.demo_concerns import load_demo_concerns
-from concerns.demo_pupils import load_demo_pupils
-from concerns.models import LevelOfNeed
-from concerns.reference_data import ensure_levels_of_need
-from contacts.directory_data import WEST_PARK_DIRECTORY
-from contacts.models import Contact
-
-from . import access
+from . import access, plugins
 from .models import Membership, Role, School, Trust, User
 from .reports.demo import load_demo_reports
 
@@ -29,8 +20,6 @@ DEMO_PASSWORD = "safeguarding-demo"  # noqa: S105 (published in CONTRACT.md; dem
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXP"  # noqa: S105 (published in CONTRACT.md; demo only)
 DEMO_TRUST = "Peak and Derwent Learning Trust"
 DEMO_SCHOOL = "West Park School"
-# The policy's publication date: entries nobody has checked since carry it as their review date.
-POLICY_PUBLISHED_ON = date(2024, 9, 1)
 
 # Demo accounts carry this email domain; load_demo never touches an account without it (a real person's).
 DEMO_EMAIL_DOMAIN = "demo.invalid"
@@ -66,7 +55,9 @@ DEMO_TRUST_ACCOUNT = DemoAccount(
 
 @transaction.atomic
 def load_demo() -> dict[str, int]:
-    """Creates or refreshes the demo school. Running it again changes nothing that is already there."""
+    """Creates or refreshes the demo school. Running it again changes nothing that is already there.
+
+    The school and its accounts first; then each app's steps and the core's own, in the order plugins.py lists."""
     trust, _ = Trust.objects.get_or_create(name=DEMO_TRUST)
     school, _ = School.objects.get_or_create(
         name=DEMO_SCHOOL, local_authority="Derby", defaults={"trust": trust, "urn": "138000"}
@@ -74,20 +65,21 @@ def load_demo() -> dict[str, int]:
     for account in DEMO_ACCOUNTS:
         _demo_account(account, school)
     _demo_account(DEMO_TRUST_ACCOUNT, school, trust=trust)
-    ensure_levels_of_need(LevelOfNeed)
-    added = _load_directory(school)
-    pupils = load_demo_pupils(school=school)
-    reports = load_demo_reports(
-        school=school, trust=trust, dsl=User.objects.get(username="dsl"), email_domain=DEMO_EMAIL_DOMAIN
+    site = plugins.DemoSite(school=school, trust=trust, email_domain=DEMO_EMAIL_DOMAIN)
+    added = {"accounts": len(DEMO_ACCOUNTS) + 1}
+    for step in sorted((*plugins.demo_steps(), *CORE_DEMO_STEPS), key=lambda step: step.position):
+        added.update(step.run(site))
+    return added
+
+
+def _demo_reports(site: plugins.DemoSite) -> dict[str, int]:
+    """The terms of two academic years, a second school and the past terms' history, for the trustees' reports."""
+    return load_demo_reports(
+        school=site.school, trust=site.trust, dsl=User.objects.get(username="dsl"), email_domain=site.email_domain
     )
-    concerns = load_demo_concerns(school=school)  # after the terms: they happen on a school day
-    return {
-        "accounts": len(DEMO_ACCOUNTS) + 1,
-        "contacts_added": added,
-        "pupils_added": pupils,
-        "concerns_added": concerns,
-        **reports,
-    }
+
+
+CORE_DEMO_STEPS = (plugins.DemoStep(40, "terms and reports", _demo_reports),)
 
 
 class NotADemoAccount(Exception):
@@ -124,15 +116,3 @@ def _demo_totp_device(user: User) -> None:
     elif device.key != key or not device.confirmed:
         device.key, device.confirmed = key, True
         device.save()
-
-
-def _load_directory(school: School) -> int:
-    """The school's directory as published; only into an empty directory, so edits by the DSL are never undone."""
-    if Contact.objects.filter(school=school).exists():
-        return 0
-    for order, row in enumerate(WEST_PARK_DIRECTORY):
-        reviewed_on = POLICY_PUBLISHED_ON if row["data_warning"] else timezone.localdate()
-        contact = Contact(school=school, sort_order=order * 10, reviewed_on=reviewed_on, **row)
-        contact.full_clean()
-        contact.save()
-    return len(WEST_PARK_DIRECTORY)

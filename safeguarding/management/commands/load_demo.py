@@ -31,8 +31,8 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo school ready: {result['accounts']} demo accounts; added {result['contacts_added']} contacts, "
-                f"{result['pupils_added']} pupils and {result['concerns_added']} concerns, and "
+                f"Demo school ready: {result['accounts']} demo accounts; added {result.get('contacts_added', 0)} "
+                f"contacts, {result.get('pupils_added', 0)} pupils and {result.get('concerns_added', 0)} concerns, and "
                 f"{result['history_concerns_added']} fictional past concerns for the trustees' reports."
             )
         )
