@@ -26,7 +26,6 @@ from safeguarding.pdf import render_pdf
 from safeguarding.views import draft_saved_response
 
 from . import categories, live, paging, selectors, services
-from .forms import FileTransferConfirmationForm, FileTransferInForm, FileTransferReceiptForm, FileTransferSentForm
 from .forms.checks import INITIALS
 from .forms.concern import CloseForm, DecisionForm, ReopenForm, TriageForm
 from .forms.dsl_desk import (
@@ -52,6 +51,12 @@ from .forms.raising import (
     VerbalReporterForm,
     check_back_entry,
     new_key,
+)
+from .forms.transfers import (
+    FileTransferConfirmationForm,
+    FileTransferInForm,
+    FileTransferReceiptForm,
+    FileTransferSentForm,
 )
 from .models import ActionKind, ConcernKind, ConcernStatus, PupilEventKind, SourceType
 
