@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from safeguarding.management.commands.generate_volume import VOLUME_TRUST
+from concerns.management.commands.generate_volume import VOLUME_TRUST
 from safeguarding.models import Role, School, Term
 
 from ..conftest import sign_in
