@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test test-at lint format worker clean-venv
+.PHONY: run test test-at lint mypy format worker clean-venv
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -39,9 +39,14 @@ test-at: $(VENV)/.installed
 	@command -v faketime >/dev/null || { echo "faketime is not installed (Debian: apt-get install faketime)"; exit 1; }
 	TZ=Europe/London faketime -m "$(AT)" $(PY) -m pytest $(PYTEST_ARGS)
 
+# Lint, formatting and types; CI runs it first. mypy reads what to check from [tool.mypy] in pyproject.toml.
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+mypy: $(VENV)/.installed
+	$(VENV)/bin/mypy
 
 format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .
