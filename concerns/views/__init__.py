@@ -25,10 +25,10 @@ from safeguarding.models import User
 from safeguarding.pdf import render_pdf
 from safeguarding.views import draft_saved_response
 
-from . import categories, live, paging, selectors, services
-from .forms.checks import INITIALS
-from .forms.concern import CloseForm, DecisionForm, ReopenForm, TriageForm
-from .forms.dsl_desk import (
+from .. import categories, live, paging, selectors, services
+from ..forms.checks import INITIALS
+from ..forms.concern import CloseForm, DecisionForm, ReopenForm, TriageForm
+from ..forms.dsl_desk import (
     ActionAddForm,
     ActionCompleteForm,
     ChildVoiceForm,
@@ -40,9 +40,9 @@ from .forms.dsl_desk import (
     ParentContactForm,
     StaffNoteForm,
 )
-from .forms.pupil_file import KeyPersonForm, PupilEventForm, PupilFlagForm
-from .forms.queue import CoverShiftForm
-from .forms.raising import (
+from ..forms.pupil_file import KeyPersonForm, PupilEventForm, PupilFlagForm
+from ..forms.queue import CoverShiftForm
+from ..forms.raising import (
     AddendumForm,
     OtherPupilFormSet,
     PoliceNotificationForm,
@@ -52,13 +52,13 @@ from .forms.raising import (
     check_back_entry,
     new_key,
 )
-from .forms.transfers import (
+from ..forms.transfers import (
     FileTransferConfirmationForm,
     FileTransferInForm,
     FileTransferReceiptForm,
     FileTransferSentForm,
 )
-from .models import ActionKind, ConcernKind, ConcernStatus, PupilEventKind, SourceType
+from ..models import ActionKind, ConcernKind, ConcernStatus, PupilEventKind, SourceType
 
 # Where an expired session's form is kept, in the (anonymous) session, until its author signs in again.
 PENDING_KEY = "pending_concern"
