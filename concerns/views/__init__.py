@@ -35,7 +35,6 @@ from ..forms.dsl_desk import (
     DisagreementForm,
     DslAttachmentForm,
     InformationShareForm,
-    LaDecisionForm,
     MeetingForm,
     ParentContactForm,
     StaffNoteForm,
@@ -59,6 +58,7 @@ from ..forms.transfers import (
     FileTransferSentForm,
 )
 from ..models import ActionKind, ConcernKind, ConcernStatus, PupilEventKind, SourceType
+from ._common import add_errors, concern_or_404, dsl_school, la_form, school_people, triage_owner_or_404
 
 # Where an expired session's form is kept, in the (anonymous) session, until its author signs in again.
 PENDING_KEY = "pending_concern"
@@ -302,7 +302,7 @@ def _my_concerns_page(request, *, bound_la=None, status=200):
         action.closes_on_file = services.TRANSFER_TASKS.get(action.kind, "")
         # R30: "LA decision received?" is answered with the decision itself, here as on the concern's page.
         if action.kind == ActionKind.CSC_DECISION_CHASE:
-            action.la_form = bound_la[1] if bound_la and bound_la[0] == action.pk else _la_form(action)
+            action.la_form = bound_la[1] if bound_la and bound_la[0] == action.pk else la_form(action)
     return render(
         request,
         "concerns/my_concerns.html",
@@ -376,7 +376,7 @@ def queue(request):
             "groups": categories.GROUPS,
             "years": range(7, 14),
             "statuses": ConcernStatus.choices,
-            "dsl_team": [u for u in _school_people(school) if access.is_dsl_team(u, school)],
+            "dsl_team": [u for u in school_people(school) if access.is_dsl_team(u, school)],
             "school": school,
             "waiting": waiting,
             "acknowledged": pager["page"],
@@ -407,13 +407,13 @@ def _queue_filters(request) -> selectors.QueueFilters:
 @require_POST
 def assign(request, public_id):
     """Gives the concern to someone in the DSL team (or to nobody); "take it" assigns it to oneself."""
-    concern = _triage_owner_or_404(request, public_id)
+    concern = triage_owner_or_404(request, public_id)
     wanted = request.POST.get("assignee", "")
     assignee = None
     if wanted == "me":
         assignee = request.user
     elif wanted:
-        assignee = _school_people(concern.school).filter(pk=wanted if wanted.isdigit() else 0).first()
+        assignee = school_people(concern.school).filter(pk=wanted if wanted.isdigit() else 0).first()
         if assignee is None:
             raise Http404
     try:
@@ -461,7 +461,7 @@ def _detail(request, concern, *, status=200, conflict=None, **forms):
     for action in concern.actions.all():
         # R30: each open "LA decision received?" is answered with its own form (the one just posted, if refused).
         if action.kind == ActionKind.CSC_DECISION_CHASE and action.is_open:
-            action.la_form = bound_la[1] if bound_la and bound_la[0] == action.pk else _la_form(action)
+            action.la_form = bound_la[1] if bound_la and bound_la[0] == action.pk else la_form(action)
     context = {
         "concern": concern,
         "subject": subject,
@@ -492,14 +492,14 @@ def _detail(request, concern, *, status=200, conflict=None, **forms):
                 ),
                 "decision_form": forms.get("decision_form") or DecisionForm(auto_id="decision_%s"),
                 "action_form": forms.get("action_form")
-                or ActionAddForm(auto_id="action_%s", people=_school_people(concern.school)),
-                "school_people": _school_people(concern.school),
+                or ActionAddForm(auto_id="action_%s", people=school_people(concern.school)),
+                "school_people": school_people(concern.school),
                 "mirrors": [
                     (m, services.mirror_default_summary(m) if m.status == "proposed" else "")
                     for m in concern.mirror_records.all()
                 ],
                 "staff_note_form": forms.get("staff_note_form")
-                or StaffNoteForm(auto_id="staffnote_%s", people=_school_people(concern.school)),
+                or StaffNoteForm(auto_id="staffnote_%s", people=school_people(concern.school)),
                 **{
                     name: forms.get(name) or form_class(auto_id=f"{key}_%s")
                     for key, (form_class, name, _, _) in CONCERN_RECORDS.items()
@@ -527,10 +527,6 @@ def _detail(request, concern, *, status=200, conflict=None, **forms):
     return render(request, "concerns/detail.html", context, status=status)
 
 
-def _school_people(school):
-    return User.objects.filter(memberships__school=school, is_active=True).distinct().order_by("last_name")
-
-
 # R41, R45, R46: records the DSL team writes on a concern, each a form and the service that saves it.
 CONCERN_RECORDS = {
     "parents": (ParentContactForm, "parent_form", services.parent_contact_record, "Recorded: parents or carers."),
@@ -550,7 +546,7 @@ CONCERN_RECORDS = {
 @require_POST
 def add_record(request, public_id, record):
     """Parents told or not (R45), the child's wishes and feelings (R46), information shared or refused (R41)."""
-    concern = _triage_owner_or_404(request, public_id)
+    concern = triage_owner_or_404(request, public_id)
     if record not in CONCERN_RECORDS:
         raise Http404
     form_class, name, service, done = CONCERN_RECORDS[record]
@@ -570,7 +566,7 @@ def add_record(request, public_id, record):
 @require_POST
 def decide_mirror(request, public_id, mirror_id):
     """R10: confirm the other child's record (with what it says) or decline it with a reason."""
-    concern = _triage_owner_or_404(request, public_id)
+    concern = triage_owner_or_404(request, public_id)
     mirror = next((m for m in concern.mirror_records.all() if m.public_id == mirror_id), None)
     if mirror is None:
         raise Http404
@@ -593,8 +589,8 @@ def decide_mirror(request, public_id, mirror_id):
 @require_POST
 def add_staff_note(request, public_id):
     """R47: tell named staff what they need to know, in a short note they see on My concerns."""
-    concern = _triage_owner_or_404(request, public_id)
-    form = StaffNoteForm(request.POST, auto_id="staffnote_%s", people=_school_people(concern.school))
+    concern = triage_owner_or_404(request, public_id)
+    form = StaffNoteForm(request.POST, auto_id="staffnote_%s", people=school_people(concern.school))
     if form.is_valid():
         try:
             services.staff_note_share(
@@ -615,7 +611,7 @@ def add_staff_note(request, public_id):
 @require_POST
 def add_attachment(request, public_id):
     """R11: the DSL team attaches a file; on a nudes concern only with a recorded reason."""
-    concern = _triage_owner_or_404(request, public_id)
+    concern = triage_owner_or_404(request, public_id)
     nudes = any(c.code == categories.NUDES for c in concern.categories.all())
     form = DslAttachmentForm(request.POST, request.FILES, nudes=nudes, auto_id="attach_%s")
     if form.is_valid():
@@ -637,8 +633,8 @@ def add_attachment(request, public_id):
 @require_POST
 def add_action(request, public_id):
     """R28–R30: an action with an owner; referrals and FGM reports bring their own deadlines and follow-ups."""
-    concern = _triage_owner_or_404(request, public_id)
-    form = ActionAddForm(request.POST, auto_id="action_%s", people=_school_people(concern.school))
+    concern = triage_owner_or_404(request, public_id)
+    form = ActionAddForm(request.POST, auto_id="action_%s", people=school_people(concern.school))
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -702,13 +698,9 @@ def complete_action(request, action_id):
     return _back_from_action(request, action)
 
 
-def _la_form(action, data=None) -> LaDecisionForm:
-    return LaDecisionForm(data, auto_id=f"la-{action.public_id}-%s")
-
-
 def _record_la_decision(request, action):
     """R30: a bad answer comes back on the concern's page with everything typed and the reason, never lost."""
-    form = _la_form(action, request.POST)
+    form = la_form(action, request.POST)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -722,7 +714,7 @@ def _record_la_decision(request, action):
                 notes=data["outcome"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, "The local authority's decision is recorded.")
             return _back_from_action(request, action)
@@ -739,7 +731,7 @@ def reassign_action(request, action_id):
     action = _action_or_404(request, action_id)
     if not access.can_triage(request.user, action.school):
         raise Http404
-    owner = _school_people(action.school).filter(pk=request.POST.get("owner") or 0).first()
+    owner = school_people(action.school).filter(pk=request.POST.get("owner") or 0).first()
     if owner is None:
         messages.error(request, "Choose someone who works at this school.")
     else:
@@ -752,26 +744,12 @@ def reassign_action(request, action_id):
     return _back_from_action(request, action)
 
 
-def _concern_or_404(request, public_id):
-    concern = selectors.concern_get_for_user(user=request.user, public_id=public_id)
-    if concern is None:
-        raise Http404
-    return concern
-
-
 @login_required
 def concern_detail(request, public_id):
     """One concern, for the DSL team (and a senior leader it was routed to). Every view is audit-logged (R85)."""
-    concern = _concern_or_404(request, public_id)
+    concern = concern_or_404(request, public_id)
     log_access(concern)
     return _detail(request, concern)
-
-
-def _triage_owner_or_404(request, public_id):
-    concern = _concern_or_404(request, public_id)
-    if not access.can_triage(request.user, concern.school):
-        raise Http404
-    return concern
 
 
 def _conflict_message(concern) -> str:
@@ -785,7 +763,7 @@ def _conflict_message(concern) -> str:
 @require_POST
 def triage(request, public_id):
     """R26, R27: the level of need, its reason, and re-categorising that keeps the reporter's choice (R9)."""
-    concern = _triage_owner_or_404(request, public_id)
+    concern = triage_owner_or_404(request, public_id)
     form = TriageForm(request.POST, auto_id="triage_%s", levels=selectors.levels_of_need())
     if form.is_valid():
         data = form.cleaned_data
@@ -815,7 +793,7 @@ def triage(request, public_id):
 def _resubmittable(request, public_id, name, form, conflict):
     """After a conflicting change: the fresh concern, and the person's own entries in a form carrying the new
     version, so saving again is a deliberate choice made with the other change in view."""
-    concern = _concern_or_404(request, public_id)
+    concern = concern_or_404(request, public_id)
     data = request.POST.copy()
     data["version"] = str(conflict.concern.version)
     extra = {"levels": selectors.levels_of_need()} if name == "triage_form" else {}
@@ -828,7 +806,7 @@ def _resubmittable(request, public_id, name, form, conflict):
 @require_POST
 def record_decision(request, public_id):
     """R40: a decision with its reason; "not to refer" is a decision too."""
-    concern = _triage_owner_or_404(request, public_id)
+    concern = triage_owner_or_404(request, public_id)
     form = DecisionForm(request.POST, auto_id="decision_%s")
     if form.is_valid():
         data = form.cleaned_data
@@ -851,7 +829,7 @@ def record_decision(request, public_id):
 def _change_with_version(request, public_id, *, form_class, name, apply, done):
     """A POSTed change that carries the concern's version (closing, reopening): on a conflict the person sees what
     changed with their entries kept; a refused change comes back with its reason; otherwise back to the concern."""
-    concern = _triage_owner_or_404(request, public_id)
+    concern = triage_owner_or_404(request, public_id)
     form = form_class(request.POST, auto_id=f"{name.removesuffix('_form')}_%s")
     if form.is_valid():
         try:
@@ -982,7 +960,7 @@ def _pupil_file_page(request, pupil, *, status=200, bound_step=None, **forms):
             "events": list(pupil.events.all()),
             "open_tasks": open_tasks,
             "social_worker_task_open": any(a.kind == ActionKind.INFORM_SOCIAL_WORKER for a in open_tasks),
-            "school_people": _school_people(pupil.school) if open_tasks else [],
+            "school_people": school_people(pupil.school) if open_tasks else [],
             # R38: leaving or going missing sets a task to tell the social worker of a child on a plan or looked
             # after; the form says so beforehand.
             "informs_social_worker": [
@@ -1038,20 +1016,11 @@ def add_profile(request, public_id, record):
                 services.pupil_profile_add(user=request.user, pupil=pupil, record=form.save(commit=False))
                 done = "Added to the file."
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, done)
             return redirect("concerns:pupil_file", public_id=public_id)
     return _pupil_file_page(request, pupil, status=400, **{name: form})
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    """A service's refusal on the form: under the field it names when the form has that field, else at the top."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _transfer_step(request, pupil, record):
@@ -1085,7 +1054,7 @@ def _transfer_step(request, pupil, record):
                 )
                 done = "Recorded: receipt confirmed to the sending school. The task is done."
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, done)
             return redirect("concerns:pupil_file", public_id=pupil.public_id)
@@ -1173,7 +1142,7 @@ def pupil_file_pdf(request, public_id):
 @require_POST
 def acknowledge(request, public_id):
     """One click, recorded with who and when; stops the escalation (R20)."""
-    concern = _concern_or_404(request, public_id)
+    concern = concern_or_404(request, public_id)
     services.concern_acknowledge(user=request.user, concern=concern)
     messages.success(request, "Acknowledged. The escalation to senior leaders is stopped.")
     return redirect("concerns:detail", public_id=public_id)
@@ -1182,7 +1151,7 @@ def acknowledge(request, public_id):
 @login_required
 @require_POST
 def add_addendum(request, public_id):
-    concern = _concern_or_404(request, public_id)
+    concern = concern_or_404(request, public_id)
     form = AddendumForm(request.POST)
     if form.is_valid():
         services.addendum_add(user=request.user, concern=concern, text=form.cleaned_data["text"])
@@ -1212,7 +1181,7 @@ def attachment_download(request, public_id, attachment_id):
 @login_required
 def cover_rota(request):
     """R22: the holiday and out-of-hours cover rota: who gets alerts, and when."""
-    school = _dsl_school(request)
+    school = dsl_school(request)
     people = User.objects.filter(memberships__school=school, is_active=True).distinct().order_by("last_name")
     form = CoverShiftForm(request.POST or None, people=people)
     if request.method == "POST" and form.is_valid():
@@ -1251,17 +1220,10 @@ def cover_shift_end(request, shift_id):
     return redirect("concerns:cover_rota")
 
 
-def _dsl_school(request):
-    school = next((s for s in access.schools_for(request.user) if access.can_record_for_others(request.user, s)), None)
-    if school is None:
-        raise PermissionDenied
-    return school
-
-
 @login_required
 def record_verbal(request):
     """R23: the DSL team writes down a concern someone gave them verbally; it is theirs, marked as transcribed."""
-    school = _dsl_school(request)
+    school = dsl_school(request)
     reporters = User.objects.filter(memberships__school=school, is_active=True).distinct().order_by("last_name")
     reporter_form = VerbalReporterForm(request.POST or None, reporters=reporters)
     status = 200
@@ -1300,7 +1262,7 @@ def record_verbal(request):
 @login_required
 def record_police_notification(request):
     """R24: a police domestic-abuse notification, with the rule: no questions to the child or parent about it."""
-    school = _dsl_school(request)
+    school = dsl_school(request)
     form = PoliceNotificationForm(request.POST or None, initial={"idempotency_key": new_key()})
     chosen = _pupil_labels(school, {"subject": request.POST.get("subject") or ""}, [])
     if request.method == "POST" and form.is_valid():
