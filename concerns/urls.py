@@ -1,16 +1,17 @@
 from django.urls import path
 
 from . import live, views
+from .views import raising
 
 app_name = "concerns"
 
 urlpatterns = [
-    path("raise/", views.raise_concern, name="raise"),
-    path("raise/pupils/", views.pupil_search, name="pupil_search"),
-    path("raise/draft/", views.draft_save, name="draft_save"),
-    path("raise/draft/discard/", views.draft_discard, name="draft_discard"),
-    path("raise/verbal/", views.record_verbal, name="record_verbal"),
-    path("raise/police-notification/", views.record_police_notification, name="record_police_notification"),
+    path("raise/", raising.raise_concern, name="raise"),
+    path("raise/pupils/", raising.pupil_search, name="pupil_search"),
+    path("raise/draft/", raising.draft_save, name="draft_save"),
+    path("raise/draft/discard/", raising.draft_discard, name="draft_discard"),
+    path("raise/verbal/", raising.record_verbal, name="record_verbal"),
+    path("raise/police-notification/", raising.record_police_notification, name="record_police_notification"),
     path("my-concerns/", views.my_concerns, name="my_concerns"),
     path("my-concerns/<uuid:public_id>/", views.receipt, name="receipt"),
     path("queue/", views.queue, name="queue"),
