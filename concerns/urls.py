@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import live, views
-from .views import raising
+from .views import queue, raising
 
 app_name = "concerns"
 
@@ -14,14 +14,14 @@ urlpatterns = [
     path("raise/police-notification/", raising.record_police_notification, name="record_police_notification"),
     path("my-concerns/", views.my_concerns, name="my_concerns"),
     path("my-concerns/<uuid:public_id>/", views.receipt, name="receipt"),
-    path("queue/", views.queue, name="queue"),
+    path("queue/", queue.queue, name="queue"),
     path("queue/poll/", live.queue_poll, name="queue_poll"),
-    path("queue/availability/", views.set_availability, name="set_availability"),
-    path("queue/cover/", views.cover_rota, name="cover_rota"),
-    path("queue/cover/<uuid:shift_id>/end/", views.cover_shift_end, name="cover_shift_end"),
+    path("queue/availability/", queue.set_availability, name="set_availability"),
+    path("queue/cover/", queue.cover_rota, name="cover_rota"),
+    path("queue/cover/<uuid:shift_id>/end/", queue.cover_shift_end, name="cover_shift_end"),
     path("concerns/<uuid:public_id>/", views.concern_detail, name="detail"),
     path("concerns/<uuid:public_id>/acknowledge/", views.acknowledge, name="acknowledge"),
-    path("concerns/<uuid:public_id>/assign/", views.assign, name="assign"),
+    path("concerns/<uuid:public_id>/assign/", queue.assign, name="assign"),
     path("concerns/<uuid:public_id>/addenda/", views.add_addendum, name="add_addendum"),
     path("concerns/<uuid:public_id>/triage/", views.triage, name="triage"),
     path("concerns/<uuid:public_id>/decisions/", views.record_decision, name="record_decision"),
