@@ -33,14 +33,10 @@ from ..forms.dsl_desk import (
 )
 from ..forms.pupil_file import KeyPersonForm, PupilEventForm, PupilFlagForm
 from ..forms.raising import AddendumForm
-from ..forms.transfers import (
-    FileTransferConfirmationForm,
-    FileTransferInForm,
-    FileTransferReceiptForm,
-    FileTransferSentForm,
-)
+from ..forms.transfers import FileTransferInForm
 from ..models import ActionKind, PupilEventKind
 from ._common import add_errors, concern_or_404, la_form, school_people, triage_owner_or_404
+from .transfers import TRANSFER_STEPS, transfer_step, transfers_with_forms
 
 
 @login_required
@@ -566,35 +562,6 @@ PROFILE_FORMS = {
     "transfer_in": (FileTransferInForm, "transfer_in_form"),  # R58: a CP file received from the previous school
 }
 
-# R55, R58: the next step of a transfer already on the file, named by its public id in the form.
-TRANSFER_STEPS = {
-    "transfer_sent": FileTransferSentForm,
-    "transfer_receipt": FileTransferReceiptForm,
-    "transfer_confirmed": FileTransferConfirmationForm,
-}
-
-
-def _next_step(transfer) -> str | None:
-    if transfer.is_complete:
-        return None
-    if not transfer.is_out:
-        return "transfer_confirmed"
-    return "transfer_receipt" if transfer.sent_on else "transfer_sent"
-
-
-def _transfers_with_forms(pupil, bound=None):
-    """Each transfer on the file, newest first, with the form for its next step (the posted one when it failed)."""
-    transfers = list(pupil.file_transfers.all())
-    for index, transfer in enumerate(transfers):
-        transfer.step = _next_step(transfer)
-        if bound is not None and bound[0].pk == transfer.pk:
-            transfer.step_form = bound[1]
-        elif transfer.step:
-            transfer.step_form = TRANSFER_STEPS[transfer.step](auto_id=f"transfer{index}_%s")
-        else:
-            transfer.step_form = None
-    return transfers
-
 
 def _pupil_file_page(request, pupil, *, status=200, bound_step=None, **forms):
     people = list(pupil.key_people.all())
@@ -625,7 +592,7 @@ def _pupil_file_page(request, pupil, *, status=200, bound_step=None, **forms):
             "informs_social_worker": [
                 f for f in flags if f.kind in services.SOCIAL_WORKER_FLAGS and f.is_current(today)
             ],
-            "transfers": _transfers_with_forms(pupil, bound_step),
+            "transfers": transfers_with_forms(pupil, bound_step),
             # R55: leaving sets the task to send the CP file when there is one; the form says so beforehand.
             "has_cp_file": bool(concerns) or any(f.is_current(today) for f in flags),
             "child_on_child": services.is_child_on_child_case(pupil),  # R56: the file goes with onward support
@@ -657,7 +624,10 @@ def add_profile(request, public_id, record):
     if pupil is None or record not in (*PROFILE_FORMS, *TRANSFER_STEPS):
         raise Http404
     if record in TRANSFER_STEPS:
-        return _transfer_step(request, pupil, record)
+        refused = transfer_step(request, pupil, record)
+        if refused is None:
+            return redirect("concerns:pupil_file", public_id=public_id)
+        return _pupil_file_page(request, pupil, status=400, bound_step=refused)
     form_class, name = PROFILE_FORMS[record]
     form = form_class(request.POST, auto_id=f"{record}_%s")
     if form.is_valid():
@@ -680,44 +650,6 @@ def add_profile(request, public_id, record):
             messages.success(request, done)
             return redirect("concerns:pupil_file", public_id=public_id)
     return _pupil_file_page(request, pupil, status=400, **{name: form})
-
-
-def _transfer_step(request, pupil, record):
-    """R55, R58: the next step of a transfer on this child's file: sent, receipt confirmed, or receipt confirmed to
-    the sender. The transfer is named by its public id, looked up among this child's transfers only."""
-    try:
-        transfer = pupil.file_transfers.filter(public_id=request.POST.get("transfer", "")).first()
-    except ValidationError:  # not a UUID
-        transfer = None
-    if transfer is None or _next_step(transfer) != record:
-        raise Http404
-    index = next(i for i, t in enumerate(pupil.file_transfers.all()) if t.pk == transfer.pk)
-    form = TRANSFER_STEPS[record](request.POST, auto_id=f"transfer{index}_%s")
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            if record == "transfer_sent":
-                services.file_transfer_sent(user=request.user, transfer=transfer, **data)
-                done = "Recorded: the CP file is sent. The task stays open until the receiving school confirms receipt."
-            elif record == "transfer_receipt":
-                services.file_transfer_receipt_confirmed(
-                    user=request.user,
-                    transfer=transfer,
-                    confirmed_by=data["receipt_confirmed_by"],
-                    confirmed_on=data["receipt_confirmed_on"],
-                )
-                done = "Recorded: receipt confirmed. The task to send the CP file is done."
-            else:
-                services.file_transfer_confirmation_sent(
-                    user=request.user, transfer=transfer, confirmation_sent_on=data["confirmation_sent_on"]
-                )
-                done = "Recorded: receipt confirmed to the sending school. The task is done."
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, done)
-            return redirect("concerns:pupil_file", public_id=pupil.public_id)
-    return _pupil_file_page(request, pupil, status=400, bound_step=(transfer, form))
 
 
 def _event_message(result: services.PupilEventResult) -> str:
