@@ -4,13 +4,13 @@ same (None / Http404), so nothing reveals which records exist."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db.models import Case, DateTimeField, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from safeguarding import access, drafts
-from safeguarding.models import School
+from safeguarding.models import School, User
 
 from . import categories
 from .models import (
@@ -29,6 +29,7 @@ from .models import (
     Pupil,
     PupilRole,
     Triage,
+    Unavailability,
 )
 
 PUPIL_SEARCH_LIMIT = 12
@@ -349,3 +350,71 @@ def concerns_about(*, user, pupil: Pupil, full: bool = False) -> QuerySet[Concer
 def other_concerns_about(*, user, pupil: Pupil, concern: Concern) -> list[Concern]:
     """R26: the child's earlier concerns, beside the one being triaged."""
     return list(concerns_about(user=user, pupil=pupil).exclude(pk=concern.pk)[:20])
+
+
+# --- Who is at the school, and what is open (reads the services and views share) ---------------------------------
+
+
+def people_at(school: School, roles) -> list[User]:
+    return list(
+        User.objects.filter(is_active=True, memberships__school=school, memberships__role__in=list(roles))
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def available_dsl_team(*, school: School, at: datetime | None = None) -> list[User]:
+    """R21, R22: the DSL and deputies who have not marked themselves away, plus whoever is on the cover rota now."""
+    at = at or timezone.now()
+    away = set(
+        Unavailability.objects.filter(school=school, starts_at__lte=at)
+        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=at))
+        .values_list("user_id", flat=True)
+    )
+    team = [u for u in people_at(school, access.DSL_TEAM) if u.pk not in away]
+    on_cover = User.objects.filter(
+        is_active=True, cover_shifts__school=school, cover_shifts__starts_at__lte=at, cover_shifts__ends_at__gt=at
+    ).distinct()
+    return team + [u for u in on_cover if u not in team]
+
+
+def senior_leaders(*, school: School) -> list[User]:
+    return people_at(school, access.SENIOR_LEADERS)
+
+
+def is_away(*, user: User, school: School) -> bool:
+    return Unavailability.objects.filter(user=user, school=school, ends_at__isnull=True).exists()
+
+
+def overdue_actions(*, school: School, now: datetime | None = None, user: User | None = None):
+    """R39: open actions past their due time, for the DSL team's queue: those on concerns and the pupil-level tasks
+    (R38); never those on a concern withheld from `user` (R61)."""
+    overdue = Action.objects.filter(school=school, status="open", due_at__lt=now or timezone.now())
+    if user is not None:
+        overdue = overdue.exclude(concern__withheld_from=user)
+    return overdue.select_related("owner", "concern", "pupil").order_by("due_at")
+
+
+# R56: the parts in a child-on-child case whose onward support and risks go with the file (not a witness's).
+CHILD_ON_CHILD_PARTS = (PupilRole.SUBJECT, PupilRole.ALLEGED_VICTIM, PupilRole.ALLEGED_PERPETRATOR)
+
+
+def is_child_on_child_case(pupil: Pupil) -> bool:
+    """R56: the child was the subject, alleged victim or alleged perpetrator of a concern whose categories are
+    child-on-child abuse: the DSL team's categories where they re-categorised it, otherwise the reporter's (R9)."""
+    chosen: dict[int, dict[str, set[str]]] = {}
+    for concern_id, code, by in ConcernCategory.objects.filter(
+        concern__pupil_links__pupil=pupil, concern__pupil_links__role__in=CHILD_ON_CHILD_PARTS
+    ).values_list("concern_id", "code", "chosen_by"):
+        chosen.setdefault(concern_id, {}).setdefault(by, set()).add(code)
+    wanted = set(categories.codes_in_group("child_on_child"))
+    return any(wanted & (codes.get("dsl") or codes.get("reporter", set())) for codes in chosen.values())
+
+
+def has_cp_file(pupil: Pupil, *, day=None) -> bool:
+    """The child has a CP file to pass on: a concern about them (as its subject), or a flag current today or on
+    `day` (R52, R55)."""
+    if ConcernPupil.objects.filter(pupil=pupil, role=PupilRole.SUBJECT).exists():
+        return True
+    today = timezone.localdate()
+    return any(f.is_current(today) or (day is not None and f.is_current(day)) for f in pupil.flags.all())

@@ -439,7 +439,7 @@ def test_a_teacher_cannot_post_the_forms(client, teacher, terms, with_file, dsl,
         recorded_by_name="Helen Marsh",
         recorded_by_role="DSL",
     )
-    transfer = services._transfer_out_open(user=dsl, pupil=with_file, event=event)
+    transfer = services.transfer_out_open(user=dsl, pupil=with_file, event=event)
     sign_in(client, teacher)
     data = {
         "transfer": str(transfer.public_id),

@@ -1,6 +1,7 @@
 """R47: staff told on a need-to-know basis see a short note, never the file."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from concerns import services
@@ -60,5 +61,5 @@ def test_a_note_needs_someone_to_tell(client, concern, dsl):
 def test_staff_of_another_school_cannot_be_told(concern, dsl, other_school, make_person):
     """The note goes only to people who work at the child's school."""
     stranger = make_person(Role.STAFF, school=other_school)
-    with pytest.raises(services.ValidationError):
+    with pytest.raises(ValidationError):
         services.staff_note_share(user=dsl, concern=concern, staff=[stranger], note=NOTE)

@@ -1,0 +1,45 @@
+"""The child's profile on their CP file (R48–R50): flags (looked after, child protection plan, Prevent and the
+rest) with their dates, and the key people around the child.
+
+Proved by tests/concerns/test_pupil_profile.py.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from concerns.models import (
+    Pupil,
+)
+from concerns.services.chronology import name_and_role
+from safeguarding import access
+from safeguarding.models import User
+
+
+@transaction.atomic
+def pupil_profile_add(*, user: User, pupil: Pupil, record):
+    """Adds a flag (R48) or a key person (R50) to a child's file; the DSL team only."""
+    if not access.can_view_pupil_file(user, pupil):
+        raise PermissionDenied
+    return save_profile_record(user=user, pupil=pupil, record=record)
+
+
+def save_profile_record(*, user: User, pupil: Pupil, record):
+    record.school = pupil.school
+    record.pupil = pupil
+    record.recorded_by = user
+    record.recorded_by_name, record.recorded_by_role = name_and_role(user, pupil.school)
+    record.full_clean()
+    record.save()
+    return record
+
+
+@transaction.atomic
+def flag_end(*, user: User, flag, ends_on) -> None:
+    """A flag is ended, never deleted: its history stays on the file."""
+    if not access.can_view_pupil_file(user, flag.pupil):
+        raise PermissionDenied
+    flag.ends_on = ends_on
+    flag.full_clean()
+    flag.save(update_fields=["ends_on"])
