@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -38,7 +39,7 @@ def term_counts_by_school(*, spans: dict[int, tuple[date, date]]) -> dict[int, d
     return result
 
 
-def _per_school(queryset, key: str = "school_id", /, **aggregates) -> dict[int, dict]:
+def _per_school(queryset, key: str = "school_id", **aggregates) -> dict[int, dict]:
     return {row[key]: row for row in queryset.values(key).annotate(**aggregates).order_by()}
 
 
@@ -48,6 +49,11 @@ def _counts_over(school_ids: list[int], *, starts_on: date, ends_on: date) -> di
     about_head = cases.filter(subject_is_head=True)
     counted = cases.filter(subject_is_head=False).exclude(kind=CaseKind.PRACTICE)
     raised_in_term = Q(raised_at__gte=start, raised_at__lt=end)
+    # Typed Any, not Count: unpacked into _per_school, a dict of Counts could (to mypy) be filling its `key`.
+    closed_as: dict[str, Any] = {
+        outcome.value: Count("pk", filter=Q(outcome=outcome.value, closed_at__gte=start, closed_at__lt=end))
+        for outcome in Outcome
+    }
     allegations = _per_school(
         counted.filter(kind=CaseKind.ALLEGATION),
         opened=Count("pk", filter=raised_in_term),
@@ -55,10 +61,7 @@ def _counts_over(school_ids: list[int], *, starts_on: date, ends_on: date) -> di
             "pk",
             filter=Q(raised_at__lt=end) & (Q(status=CaseStatus.OPEN) | Q(closed_at__gte=end)),
         ),
-        **{
-            outcome.value: Count("pk", filter=Q(outcome=outcome.value, closed_at__gte=start, closed_at__lt=end))
-            for outcome in Outcome
-        },
+        **closed_as,
     )
     low_level = _per_school(counted.filter(raised_in_term, kind=CaseKind.LOW_LEVEL), n=Count("pk"))
     lado = _per_school(
