@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import live, views
-from .views import queue, raising
+from .views import pupil_file, queue, raising
 
 app_name = "concerns"
 
@@ -34,11 +34,11 @@ urlpatterns = [
     path("actions/<uuid:action_id>/complete/", views.complete_action, name="complete_action"),
     path("actions/<uuid:action_id>/reassign/", views.reassign_action, name="reassign_action"),
     path("concerns/<uuid:public_id>/reopen/", views.reopen, name="reopen"),
-    path("pupils/", views.pupil_lookup, name="pupil_lookup"),
-    path("pupils/<uuid:public_id>/", views.pupil_file, name="pupil_file"),
-    path("pupils/<uuid:public_id>/file.pdf", views.pupil_file_pdf, name="pupil_file_pdf"),
-    path("pupils/<uuid:public_id>/add/<slug:record>/", views.add_profile, name="add_profile"),
-    path("pupils/<uuid:public_id>/flags/<int:flag_id>/end/", views.end_flag, name="end_flag"),
+    path("pupils/", pupil_file.pupil_lookup, name="pupil_lookup"),
+    path("pupils/<uuid:public_id>/", pupil_file.pupil_file, name="pupil_file"),
+    path("pupils/<uuid:public_id>/file.pdf", pupil_file.pupil_file_pdf, name="pupil_file_pdf"),
+    path("pupils/<uuid:public_id>/add/<slug:record>/", pupil_file.add_profile, name="add_profile"),
+    path("pupils/<uuid:public_id>/flags/<int:flag_id>/end/", pupil_file.end_flag, name="end_flag"),
     path(
         "concerns/<uuid:public_id>/attachments/<uuid:attachment_id>/",
         views.attachment_download,
