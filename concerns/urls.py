@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import live, views
-from .views import pupil_file, queue, raising
+from .views import concern, pupil_file, queue, raising
 
 app_name = "concerns"
 
@@ -19,13 +19,13 @@ urlpatterns = [
     path("queue/availability/", queue.set_availability, name="set_availability"),
     path("queue/cover/", queue.cover_rota, name="cover_rota"),
     path("queue/cover/<uuid:shift_id>/end/", queue.cover_shift_end, name="cover_shift_end"),
-    path("concerns/<uuid:public_id>/", views.concern_detail, name="detail"),
-    path("concerns/<uuid:public_id>/acknowledge/", views.acknowledge, name="acknowledge"),
+    path("concerns/<uuid:public_id>/", concern.concern_detail, name="detail"),
+    path("concerns/<uuid:public_id>/acknowledge/", concern.acknowledge, name="acknowledge"),
     path("concerns/<uuid:public_id>/assign/", queue.assign, name="assign"),
-    path("concerns/<uuid:public_id>/addenda/", views.add_addendum, name="add_addendum"),
-    path("concerns/<uuid:public_id>/triage/", views.triage, name="triage"),
-    path("concerns/<uuid:public_id>/decisions/", views.record_decision, name="record_decision"),
-    path("concerns/<uuid:public_id>/close/", views.close, name="close"),
+    path("concerns/<uuid:public_id>/addenda/", concern.add_addendum, name="add_addendum"),
+    path("concerns/<uuid:public_id>/triage/", concern.triage, name="triage"),
+    path("concerns/<uuid:public_id>/decisions/", concern.record_decision, name="record_decision"),
+    path("concerns/<uuid:public_id>/close/", concern.close, name="close"),
     path("concerns/<uuid:public_id>/actions/", views.add_action, name="add_action"),
     path("concerns/<uuid:public_id>/attachments/", views.add_attachment, name="add_attachment"),
     path("concerns/<uuid:public_id>/records/<slug:record>/", views.add_record, name="add_record"),
@@ -33,7 +33,7 @@ urlpatterns = [
     path("concerns/<uuid:public_id>/mirrors/<uuid:mirror_id>/", views.decide_mirror, name="decide_mirror"),
     path("actions/<uuid:action_id>/complete/", views.complete_action, name="complete_action"),
     path("actions/<uuid:action_id>/reassign/", views.reassign_action, name="reassign_action"),
-    path("concerns/<uuid:public_id>/reopen/", views.reopen, name="reopen"),
+    path("concerns/<uuid:public_id>/reopen/", concern.reopen, name="reopen"),
     path("pupils/", pupil_file.pupil_lookup, name="pupil_lookup"),
     path("pupils/<uuid:public_id>/", pupil_file.pupil_file, name="pupil_file"),
     path("pupils/<uuid:public_id>/file.pdf", pupil_file.pupil_file_pdf, name="pupil_file_pdf"),
