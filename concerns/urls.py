@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import live, views
-from .views import concern, pupil_file, queue, raising
+from .views import concern, pupil_file, queue, raising, reporter
 
 app_name = "concerns"
 
@@ -12,8 +12,8 @@ urlpatterns = [
     path("raise/draft/discard/", raising.draft_discard, name="draft_discard"),
     path("raise/verbal/", raising.record_verbal, name="record_verbal"),
     path("raise/police-notification/", raising.record_police_notification, name="record_police_notification"),
-    path("my-concerns/", views.my_concerns, name="my_concerns"),
-    path("my-concerns/<uuid:public_id>/", views.receipt, name="receipt"),
+    path("my-concerns/", reporter.my_concerns, name="my_concerns"),
+    path("my-concerns/<uuid:public_id>/", reporter.receipt, name="receipt"),
     path("queue/", queue.queue, name="queue"),
     path("queue/poll/", live.queue_poll, name="queue_poll"),
     path("queue/availability/", queue.set_availability, name="set_availability"),
