@@ -1,7 +1,7 @@
 from django.urls import path
 
-from . import live, views
-from .views import concern, pupil_file, queue, raising, reporter
+from . import live
+from .views import concern, dsl_desk, pupil_file, queue, raising, reporter
 
 app_name = "concerns"
 
@@ -26,13 +26,13 @@ urlpatterns = [
     path("concerns/<uuid:public_id>/triage/", concern.triage, name="triage"),
     path("concerns/<uuid:public_id>/decisions/", concern.record_decision, name="record_decision"),
     path("concerns/<uuid:public_id>/close/", concern.close, name="close"),
-    path("concerns/<uuid:public_id>/actions/", views.add_action, name="add_action"),
-    path("concerns/<uuid:public_id>/attachments/", views.add_attachment, name="add_attachment"),
-    path("concerns/<uuid:public_id>/records/<slug:record>/", views.add_record, name="add_record"),
-    path("concerns/<uuid:public_id>/staff-notes/", views.add_staff_note, name="add_staff_note"),
-    path("concerns/<uuid:public_id>/mirrors/<uuid:mirror_id>/", views.decide_mirror, name="decide_mirror"),
-    path("actions/<uuid:action_id>/complete/", views.complete_action, name="complete_action"),
-    path("actions/<uuid:action_id>/reassign/", views.reassign_action, name="reassign_action"),
+    path("concerns/<uuid:public_id>/actions/", dsl_desk.add_action, name="add_action"),
+    path("concerns/<uuid:public_id>/attachments/", dsl_desk.add_attachment, name="add_attachment"),
+    path("concerns/<uuid:public_id>/records/<slug:record>/", dsl_desk.add_record, name="add_record"),
+    path("concerns/<uuid:public_id>/staff-notes/", dsl_desk.add_staff_note, name="add_staff_note"),
+    path("concerns/<uuid:public_id>/mirrors/<uuid:mirror_id>/", dsl_desk.decide_mirror, name="decide_mirror"),
+    path("actions/<uuid:action_id>/complete/", dsl_desk.complete_action, name="complete_action"),
+    path("actions/<uuid:action_id>/reassign/", dsl_desk.reassign_action, name="reassign_action"),
     path("concerns/<uuid:public_id>/reopen/", concern.reopen, name="reopen"),
     path("pupils/", pupil_file.pupil_lookup, name="pupil_lookup"),
     path("pupils/<uuid:public_id>/", pupil_file.pupil_file, name="pupil_file"),
@@ -41,7 +41,7 @@ urlpatterns = [
     path("pupils/<uuid:public_id>/flags/<int:flag_id>/end/", pupil_file.end_flag, name="end_flag"),
     path(
         "concerns/<uuid:public_id>/attachments/<uuid:attachment_id>/",
-        views.attachment_download,
+        dsl_desk.attachment_download,
         name="attachment_download",
     ),
 ]
