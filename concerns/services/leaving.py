@@ -17,6 +17,7 @@ from concerns.models import (
     SENDS_CP_FILE,
     Action,
     ActionKind,
+    ActionStatus,
     ChronologyKind,
     Destination,
     FileTransfer,
@@ -108,23 +109,12 @@ def pupil_event_record(*, user: User, pupil: Pupil, event: PupilEvent) -> PupilE
     protection or child in need plan, or looked after, on the day recorded or on the day it happened, the person
     recording gets an open task, due now, to inform the child's social worker, with whom to call in its notes;
     never a second one while one is open. A leaving (ahead or on the day) of a child with a social worker or in
-    Channel also sets R56's task to consider sharing with the new school."""
+    Channel also sets R56's task to consider sharing with the new school. Each task rule is one helper below,
+    returning the task and the sentence it adds to the chronology line."""
     if not access.can_view_pupil_file(user, pupil):
         raise PermissionDenied
     pupil = Pupil.objects.select_for_update().select_related("school").get(pk=pupil.pk)
-    event.school = pupil.school
-    event.pupil = pupil
-    event.recorded_by = user
-    event.recorded_by_name, event.recorded_by_role = name_and_role(user, pupil.school)
-    if event.kind == PupilEventKind.ABSENT:
-        event.destination = ""
-    event.full_clean()
-    if event.kind == PupilEventKind.LEFT:
-        event.keeps_record = keeps_record(event.destination, date_of_birth=pupil.date_of_birth, left_on=event.on)
-    event.save()
-    if event.kind == PupilEventKind.LEFT:
-        pupil.on_roll, pupil.left_on = False, event.on
-        pupil.save(update_fields=["on_roll", "left_on"])
+    _save_event(user=user, pupil=pupil, event=event)
 
     today = timezone.localdate()
     current = [
@@ -141,6 +131,54 @@ def pupil_event_record(*, user: User, pupil: Pupil, event: PupilEvent) -> PupilE
     result = PupilEventResult(event=event, social_workers=people)
 
     name, role = name_and_role(user, pupil.school)
+    summary = _event_sentence(event) + f" Recorded by {name} ({role})."
+    result.notify_task, said = _notify_la_task(user=user, pupil=pupil, event=event, by=(name, role))
+    summary += said
+    if reasons:
+        result.task, result.task_created, said = _inform_social_worker_task(
+            user=user, pupil=pupil, event=event, reasons=reasons, people=people
+        )
+        summary += said
+    if share_reasons and event.kind != PupilEventKind.ABSENT:
+        result.share_task, said = _share_task(
+            user=user,
+            pupil=pupil,
+            event=event,
+            share_reasons=share_reasons,
+            also=bool(reasons),
+            people=people,
+            by=(name, role),
+        )
+        summary += said
+    kind = {PupilEventKind.LEFT: ChronologyKind.LEFT, PupilEventKind.LEAVING: ChronologyKind.LEAVING}.get(
+        event.kind, ChronologyKind.ABSENT
+    )
+    chronicle(concern=None, pupil=pupil, kind=kind, by=user, summary=summary)
+    if event.kind == PupilEventKind.LEFT and event.destination in SENDS_CP_FILE and has_cp_file(pupil, day=event.on):
+        result.transfer = transfer_out_open(user=user, pupil=pupil, event=event)
+    return result
+
+
+def _save_event(*, user: User, pupil: Pupil, event: PupilEvent) -> None:
+    """The event itself; a child who has left comes off roll, and whether this school keeps the whole record is
+    settled now (R57)."""
+    event.school = pupil.school
+    event.pupil = pupil
+    event.recorded_by = user
+    event.recorded_by_name, event.recorded_by_role = name_and_role(user, pupil.school)
+    if event.kind == PupilEventKind.ABSENT:
+        event.destination = ""
+    event.full_clean()
+    if event.kind == PupilEventKind.LEFT:
+        event.keeps_record = keeps_record(event.destination, date_of_birth=pupil.date_of_birth, left_on=event.on)
+    event.save()
+    if event.kind == PupilEventKind.LEFT:
+        pupil.on_roll, pupil.left_on = False, event.on
+        pupil.save(update_fields=["on_roll", "left_on"])
+
+
+def _event_sentence(event: PupilEvent) -> str:
+    """What happened, where the child went, and who keeps the record, as the chronology line begins."""
     if event.kind == PupilEventKind.LEFT:
         summary = f"Left the school on {event.on:%-d %B %Y}. Destination and circumstances: "
     elif event.kind == PupilEventKind.LEAVING:
@@ -162,71 +200,95 @@ def pupil_event_record(*, user: User, pupil: Pupil, event: PupilEvent) -> PupilE
             else " The record goes on with the child; this school keeps a record of where it went and applies the "
             "retention policy to its own copy."
         )
-    summary += f" Recorded by {name} ({role})."
-    if event.kind == PupilEventKind.LEFT and event.destination in NOTIFY_LA_DESTINATIONS:
-        result.notify_task = open_action(
+    return summary
+
+
+def _notify_la_task(*, user: User, pupil: Pupil, event: PupilEvent, by: tuple[str, str]) -> tuple[Action | None, str]:
+    """The Pupil Registration Regulations' rule: a child gone to home education or missing from education is told
+    to the local authority now, by the person recording."""
+    if event.kind != PupilEventKind.LEFT or event.destination not in NOTIFY_LA_DESTINATIONS:
+        return None, ""
+    task = open_action(
+        pupil=pupil,
+        kind=ActionKind.CME_EHE_NOTIFICATION,
+        user=user,
+        owner=user,
+        due_at=timezone.now(),
+        notes=_notify_la_notes(event),
+        add_line=False,  # the event's own line says so
+    )
+    name, role = by
+    return task, (
+        f" A task was set for {name} ({role}) to tell the local authority (children missing education / "
+        "home education) now."
+    )
+
+
+def _inform_social_worker_task(
+    *, user: User, pupil: Pupil, event: PupilEvent, reasons: list[str], people: list[KeyPerson]
+) -> tuple[Action, bool, str]:
+    """R38: the child's social worker is told at once; one open task is enough, and its owner is told of a later
+    event in its notes. Returns the task, whether it is new, and the sentence."""
+    existing = Action.objects.filter(
+        pupil=pupil, concern__isnull=True, kind=ActionKind.INFORM_SOCIAL_WORKER, status=ActionStatus.OPEN
+    ).first()
+    if existing is None:
+        task = open_action(
             pupil=pupil,
-            kind=ActionKind.CME_EHE_NOTIFICATION,
+            kind=ActionKind.INFORM_SOCIAL_WORKER,
             user=user,
             owner=user,
             due_at=timezone.now(),
-            notes=_notify_la_notes(event),
+            notes=_inform_social_worker_notes(event, reasons, people),
             add_line=False,  # the event's own line says so
         )
-        summary += (
-            f" A task was set for {name} ({role}) to tell the local authority (children missing education / "
-            "home education) now."
-        )
-    if reasons:
-        existing = Action.objects.filter(
-            pupil=pupil, concern__isnull=True, kind=ActionKind.INFORM_SOCIAL_WORKER, status="open"
-        ).first()
-        if existing is None:
-            result.task = open_action(
-                pupil=pupil,
-                kind=ActionKind.INFORM_SOCIAL_WORKER,
-                user=user,
-                owner=user,
-                due_at=timezone.now(),
-                notes=_inform_social_worker_notes(event, reasons, people),
-                add_line=False,  # the event's own line says so
-            )
-            result.task_created = True
-        else:
-            # One open task is enough; its owner is told of this too, in its notes.
-            existing.notes = f"{existing.notes}\nLater recorded: {_what_happened(event)}.".strip()
-            existing.save(update_fields=["notes"])
-            result.task = existing
-        owner_name, owner_role = name_and_role(result.task.owner, pupil.school)
-        if result.task_created:
-            summary += (
+    else:
+        existing.notes = f"{existing.notes}\nLater recorded: {_what_happened(event)}.".strip()
+        existing.save(update_fields=["notes"])
+        task = existing
+    owner_name, owner_role = name_and_role(task.owner, pupil.school)
+    if existing is None:
+        return (
+            task,
+            True,
+            (
                 f" The child is {' and '.join(reasons)}, so a task was set for {owner_name} ({owner_role}) to inform "
                 "the child's social worker immediately."
-            )
-        else:
-            summary += (
-                f" The child is {' and '.join(reasons)}; the task to inform the child's social worker, for "
-                f"{owner_name} ({owner_role}), was already open."
-            )
-    if share_reasons and event.kind != PupilEventKind.ABSENT:
-        result.share_task = _share_before_leaving(
-            user=user, pupil=pupil, event=event, reasons=share_reasons, people=people
+            ),
         )
-        if result.share_task is not None:
-            why = "A task was also set" if reasons else f"The child is {' and '.join(share_reasons)}, so a task was set"
-            what = (
-                "share what the new school needs, now that the child has left"
-                if event.kind == PupilEventKind.LEFT
-                else "consider sharing information with the new school before the child leaves"
-            )
-            summary += f" {why} for {name} ({role}) to {what}."
-    kind = {PupilEventKind.LEFT: ChronologyKind.LEFT, PupilEventKind.LEAVING: ChronologyKind.LEAVING}.get(
-        event.kind, ChronologyKind.ABSENT
+    return (
+        task,
+        False,
+        (
+            f" The child is {' and '.join(reasons)}; the task to inform the child's social worker, for "
+            f"{owner_name} ({owner_role}), was already open."
+        ),
     )
-    chronicle(concern=None, pupil=pupil, kind=kind, by=user, summary=summary)
-    if event.kind == PupilEventKind.LEFT and event.destination in SENDS_CP_FILE and has_cp_file(pupil, day=event.on):
-        result.transfer = transfer_out_open(user=user, pupil=pupil, event=event)
-    return result
+
+
+def _share_task(
+    *,
+    user: User,
+    pupil: Pupil,
+    event: PupilEvent,
+    share_reasons: list[str],
+    also: bool,
+    people: list[KeyPerson],
+    by: tuple[str, str],
+) -> tuple[Action | None, str]:
+    """R56: for a child with a social worker or in Channel, sharing with the new school is considered before they
+    leave (or, once they have left, done). `also` when the social worker's task was set too."""
+    task = _share_before_leaving(user=user, pupil=pupil, event=event, reasons=share_reasons, people=people)
+    if task is None:
+        return None, ""
+    name, role = by
+    why = "A task was also set" if also else f"The child is {' and '.join(share_reasons)}, so a task was set"
+    what = (
+        "share what the new school needs, now that the child has left"
+        if event.kind == PupilEventKind.LEFT
+        else "consider sharing information with the new school before the child leaves"
+    )
+    return task, f" {why} for {name} ({role}) to {what}."
 
 
 # The Pupil Registration Regulations: the LA is told when a child leaves for home education or goes missing from
