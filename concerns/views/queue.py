@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from safeguarding import access
-from safeguarding.models import User
 
 from .. import categories, live, paging, selectors, services
 from ..forms.queue import CoverShiftForm
@@ -129,7 +128,7 @@ def set_availability(request):
 def cover_rota(request):
     """R22: the holiday and out-of-hours cover rota: who gets alerts, and when."""
     school = dsl_school(request)
-    people = User.objects.filter(memberships__school=school, is_active=True).distinct().order_by("last_name")
+    people = school_people(school)
     form = CoverShiftForm(request.POST or None, people=people)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -23,7 +23,6 @@ from contacts.models import Purpose
 from contacts.selectors import contacts_for_purpose
 from safeguarding import access
 from safeguarding.forms import typed_data
-from safeguarding.models import User
 from safeguarding.views import draft_saved_response
 
 from .. import categories, selectors, services
@@ -38,7 +37,7 @@ from ..forms.raising import (
     new_key,
 )
 from ..models import ConcernKind, SourceType
-from ._common import dsl_school
+from ._common import dsl_school, school_people
 
 # Where an expired session's form is kept, in the (anonymous) session, until its author signs in again.
 PENDING_KEY = "pending_concern"
@@ -267,7 +266,7 @@ def draft_discard(request):
 def record_verbal(request):
     """R23: the DSL team writes down a concern someone gave them verbally; it is theirs, marked as transcribed."""
     school = dsl_school(request)
-    reporters = User.objects.filter(memberships__school=school, is_active=True).distinct().order_by("last_name")
+    reporters = school_people(school)
     reporter_form = VerbalReporterForm(request.POST or None, reporters=reporters)
     status = 200
     if request.method == "POST":
