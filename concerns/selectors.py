@@ -15,6 +15,7 @@ from safeguarding.models import School, User
 from . import categories
 from .models import (
     Action,
+    ActionStatus,
     Addendum,
     Alert,
     Attachment,
@@ -24,6 +25,7 @@ from .models import (
     ConcernCategory,
     ConcernDraft,
     ConcernPupil,
+    ConcernStatus,
     LevelOfNeed,
     MirrorRecord,
     Pupil,
@@ -183,7 +185,7 @@ class QueueFilters:
 
 def filter_queue(concerns: QuerySet[Concern], *, user, filters: QueueFilters) -> QuerySet[Concern]:
     if filters.status == "open":
-        concerns = concerns.exclude(status="closed")
+        concerns = concerns.exclude(status=ConcernStatus.CLOSED)
     elif filters.status:
         concerns = concerns.filter(status=filters.status)
     if filters.group:
@@ -260,7 +262,7 @@ def open_actions_owned_by(*, user) -> QuerySet[Action]:
     """The person's own open tasks (e.g. the FGM report a teacher must make, or informing a child's social worker):
     shown on My concerns."""
     return (
-        Action.objects.filter(owner=user, status="open")
+        Action.objects.filter(owner=user, status=ActionStatus.OPEN)
         .select_related("concern", "pupil__school")
         .prefetch_related(Prefetch("concern__pupil_links", queryset=ConcernPupil.objects.select_related("pupil")))
         .order_by("due_at")
@@ -389,7 +391,7 @@ def is_away(*, user: User, school: School) -> bool:
 def overdue_actions(*, school: School, now: datetime | None = None, user: User | None = None):
     """R39: open actions past their due time, for the DSL team's queue: those on concerns and the pupil-level tasks
     (R38); never those on a concern withheld from `user` (R61)."""
-    overdue = Action.objects.filter(school=school, status="open", due_at__lt=now or timezone.now())
+    overdue = Action.objects.filter(school=school, status=ActionStatus.OPEN, due_at__lt=now or timezone.now())
     if user is not None:
         overdue = overdue.exclude(concern__withheld_from=user)
     return overdue.select_related("owner", "concern", "pupil").order_by("due_at")

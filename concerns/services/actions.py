@@ -17,6 +17,7 @@ from concerns.models import (
     LA_OUTCOMES_WITH_SOCIAL_WORKER,
     Action,
     ActionKind,
+    ActionStatus,
     ChronologyKind,
     Concern,
     ConcernStatus,
@@ -71,11 +72,11 @@ def open_action(
     `pupil` and no concern, on the child; `always_new` makes one anyway): moves the concern to "Actions open",
     writes the chronology line (unless the caller writes its own) and queues the reminder for the due time."""
     if concern is not None:
-        school, existing = concern.school, concern.actions.filter(kind=kind, status="open").first()
+        school, existing = concern.school, concern.actions.filter(kind=kind, status=ActionStatus.OPEN).first()
         pupil = None
     else:
         school = pupil.school
-        existing = Action.objects.filter(pupil=pupil, concern__isnull=True, kind=kind, status="open").first()
+        existing = Action.objects.filter(pupil=pupil, concern__isnull=True, kind=kind, status=ActionStatus.OPEN).first()
     if existing and not always_new:
         return existing
     action = Action(
@@ -118,7 +119,7 @@ def open_action(
 
 def mark_done(action: Action, *, user: User, outcome: str, also: tuple[str, ...] = ()) -> None:
     """Closes an open action with what was done, by whom and when; callers write their own chronology line."""
-    action.status, action.outcome = "done", outcome
+    action.status, action.outcome = ActionStatus.DONE, outcome
     action.completed_at, action.completed_by = timezone.now(), user
     action.save(update_fields=["status", "outcome", "completed_at", "completed_by", *also])
 

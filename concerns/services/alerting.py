@@ -16,6 +16,7 @@ from django.utils import timezone
 from concerns.models import (
     Action,
     ActionKind,
+    ActionStatus,
     Alert,
     AlertReason,
     ChronologyKind,
@@ -103,12 +104,12 @@ def concern_acknowledge(*, user: User, concern: Concern) -> Concern:
             Action.objects.get_or_create(
                 concern=concern,
                 kind=ActionKind.SHARE_WITH_DSL,
-                status="open",
+                status=ActionStatus.OPEN,
                 defaults={"school": concern.school, "owner": user, "created_by": user, "due_at": timezone.now()},
             )
     if dsl_team:
         # R21: the DSL keeps lead responsibility; seeing the concern closes the hand-back task.
-        for action in concern.actions.filter(kind=ActionKind.SHARE_WITH_DSL, status="open"):
+        for action in concern.actions.filter(kind=ActionKind.SHARE_WITH_DSL, status=ActionStatus.OPEN):
             mark_done(action, user=user, outcome="Acknowledged by the DSL team.")
     return concern
 

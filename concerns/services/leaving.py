@@ -338,7 +338,7 @@ def _share_before_leaving(
     if event.kind == PupilEventKind.LEAVING:
         due_at = max(due_at, calendar.school_day_start(pupil.school, event.on))
     if earlier.exists():
-        for task in earlier.filter(status="open"):
+        for task in earlier.filter(status=ActionStatus.OPEN):
             if no_new_school:
                 outcome = f"Not needed: {_what_happened(event)} ({DESTINATION_WORDS[event.destination]})."
                 mark_done(task, user=user, outcome=outcome)

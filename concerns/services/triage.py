@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from concerns import categories
 from concerns.models import (
+    ActionStatus,
     CategoryChoice,
     ChronologyKind,
     Concern,
@@ -153,7 +154,7 @@ def concern_close(*, user: User, concern: Concern, outcome_summary: str, expecte
         raise ValidationError({"outcome_summary": "Write the outcome before closing the concern."})
     if concern.status == ConcernStatus.CLOSED:
         return concern
-    still_open = [a.get_kind_display() for a in concern.actions.filter(status="open")]
+    still_open = [a.get_kind_display() for a in concern.actions.filter(status=ActionStatus.OPEN)]
     if still_open:
         # A closed concern would leave these reminding and overdue with nobody looking at it.
         raise ValidationError({"outcome_summary": "Finish the open actions first: " + "; ".join(still_open) + "."})
