@@ -70,7 +70,7 @@ class User(AbstractUser):
         ordering = ["last_name", "first_name"]
 
     def __str__(self) -> str:
-        return self.get_full_name() or self.username
+        return self.display_name
 
     def get_additional_data(self) -> dict:
         """Ties changes to a person (a password reset, a new name) to their school's audit log."""
@@ -84,13 +84,18 @@ class User(AbstractUser):
         else:
             membership = self.memberships.filter(school=school).first()
             role = membership.get_role_display() if membership else "Member of staff"
-        return self.get_full_name() or self.username, role
+        return self.display_name, role
+
+    @property
+    def display_name(self) -> str:
+        """The full name, or the username of an account that has none."""
+        return self.get_full_name() or self.username
 
     @property
     def name_and_role(self) -> str:
-        """Full name and job title, as records show their author."""
-        name = self.get_full_name() or self.username
-        return f"{name}, {self.job_title}" if self.job_title else name
+        """Full name and job title as one label, for choosing a person in a list (records written at a school use
+        name_and_role_at, which falls back to the role held there)."""
+        return f"{self.display_name}, {self.job_title}" if self.job_title else self.display_name
 
 
 class Role(models.TextChoices):

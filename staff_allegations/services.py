@@ -68,12 +68,8 @@ class AdultConcernInput:
     child: Pupil | None = None  # for the linked welfare concern (R64)
 
 
-def name_and_role(user: User, school: School) -> tuple[str, str]:
-    return user.name_and_role_at(school)
-
-
 def _entry(case: AdultCase, user: User, kind: str, details: str, **fields: Any) -> CaseEntry:
-    name, role = name_and_role(user, case.school)
+    name, role = user.name_and_role_at(case.school)
     return CaseEntry.objects.create(
         case=case, kind=kind, details=details, author=user, author_name=name, author_role=role, **fields
     )
@@ -130,9 +126,9 @@ def adult_concern_raise(*, reporter: User, school: School, data: AdultConcernInp
         subject_is_dsl=subject_is_dsl,
         conflict_of_interest=data.conflict_of_interest,
     )
-    name, role = name_and_role(reporter, school)
+    name, role = reporter.name_and_role_at(school)
     if subject is not None:
-        subject_name, subject_role = name_and_role(subject, school)
+        subject_name, subject_role = subject.name_and_role_at(school)
     else:
         subject_name, subject_role = data.subject_name, data.subject_role
     case = AdultCase(
@@ -315,7 +311,7 @@ def task_complete(
             raise ValidationError("Say whether the case was referred to the LADO.")
         if referred and not reference.strip():
             raise ValidationError("Give the LADO reference.")
-    name, _ = name_and_role(user, case.school)
+    name, _ = user.name_and_role_at(case.school)
     task.completed_at = timezone.now()
     task.completed_by_name = name
     task.outcome, task.referred, task.reference = outcome, referred, reference
@@ -339,7 +335,7 @@ def low_level_decide(*, user: User, case: AdultCase, decision: str, action_taken
         raise ValidationError("Only a low-level concern is decided this way.")
     if not decision.strip() or not action_taken.strip():
         raise ValidationError("Record both the decision and the action taken.")
-    name, _ = name_and_role(user, case.school)
+    name, _ = user.name_and_role_at(case.school)
     case.decision, case.action_taken = decision, action_taken
     case.decided_at, case.decided_by_name = timezone.now(), name
     case.version += 1
@@ -390,7 +386,7 @@ def member_add(*, user: User, case: AdultCase, person: User) -> CaseMember:
         raise ValidationError("Choose someone who works at the school.")
     member, created = CaseMember.objects.get_or_create(case=case, user=person, defaults={"added_by": user})
     if created:
-        name, role = name_and_role(person, case.school)
+        name, role = person.name_and_role_at(case.school)
         _entry(case, user, EntryKind.SHARED, f"Shared with {name} ({role}).")
         send_case_email.enqueue(case.pk, person.pk, "shared")
     return member
@@ -445,7 +441,7 @@ def case_close(
         problems.append("Record the decision and the action taken first.")
     if problems:
         raise ValidationError(problems)
-    name, _ = name_and_role(user, case.school)
+    name, _ = user.name_and_role_at(case.school)
     case.status = CaseStatus.CLOSED
     case.outcome = outcome if case.kind == CaseKind.ALLEGATION else ""
     case.summary, case.lessons_learnt, case.copy_given_on = summary, lessons_learnt, copy_given_on
@@ -478,7 +474,7 @@ def records_reviewed(*, user: User, school: School, notes: str) -> RecordsReview
     """R76: a dated log that the low-level concern records were reviewed."""
     if not access.can_log_records_review(user, school):
         raise PermissionDenied
-    name, role = name_and_role(user, school)
+    name, role = user.name_and_role_at(school)
     return RecordsReview.objects.create(
         school=school, reviewed_by=user, reviewed_by_name=f"{name} ({role})", notes=notes
     )

@@ -36,7 +36,7 @@ from .alerting import (  # noqa: F401
     cover_shift_end,
     escalation_due,
 )
-from .chronology import as_sentence, category_labels, chronicle, name_and_role, refuse_if_closed  # noqa: F401
+from .chronology import as_sentence, category_labels, chronicle, refuse_if_closed  # noqa: F401
 from .leaving import (  # noqa: F401
     DESTINATION_WORDS,
     NOTIFY_LA_DESTINATIONS,

@@ -26,7 +26,7 @@ from concerns.models import (
     LaOutcome,
     Pupil,
 )
-from concerns.services.chronology import as_sentence, chronicle, name_and_role, refuse_if_closed
+from concerns.services.chronology import as_sentence, chronicle, refuse_if_closed
 from concerns.services.pupil_file import save_profile_record
 from safeguarding import access, calendar
 from safeguarding.models import Membership, User
@@ -99,8 +99,8 @@ def open_action(
         concern.status = ConcernStatus.ACTIONS_OPEN
         concern.save(update_fields=["status"])
     if add_line:
-        name, role = name_and_role(user, school)
-        owner_name, owner_role = name_and_role(action.owner, school)
+        name, role = user.name_and_role_at(school)
+        owner_name, owner_role = action.owner.name_and_role_at(school)
         when = f", due {timezone.localtime(due_at):%-d %B %Y at %H:%M}" if due_at else ""
         chronicle(
             concern=concern,
@@ -247,7 +247,7 @@ def action_complete(*, user: User, action: Action, outcome: str, reference: str 
         raise ValidationError(errors)
     action.reference = reference
     mark_done(action, user=user, outcome=outcome, also=("reference",))
-    name, role = name_and_role(user, action.school)
+    name, role = user.name_and_role_at(action.school)
     ref = f" Reference: {reference}." if reference else ""
     chronicle(
         concern=action.concern,
@@ -309,7 +309,7 @@ def la_decision_record(
     action.la_outcome, action.la_decided_on = la_outcome, decided_on
     action.social_worker = ", ".join(part for part in (social_worker_name, social_worker_team) if part)[:200]
     mark_done(action, user=user, outcome=sentence, also=("la_outcome", "la_decided_on", "social_worker"))
-    name, role = name_and_role(user, action.school)
+    name, role = user.name_and_role_at(action.school)
     chronicle(
         concern=action.concern,
         kind=ChronologyKind.ACTION_DONE,
@@ -346,8 +346,8 @@ def action_reassign(*, user: User, action: Action, owner: User) -> Action:
         raise ValidationError("The owner must work at this school.")
     action.owner = owner
     action.save(update_fields=["owner"])
-    name, role = name_and_role(user, action.school)
-    owner_name, owner_role = name_and_role(owner, action.school)
+    name, role = user.name_and_role_at(action.school)
+    owner_name, owner_role = owner.name_and_role_at(action.school)
     chronicle(
         concern=action.concern,
         pupil=action.pupil if action.concern_id is None else None,

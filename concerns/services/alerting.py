@@ -27,7 +27,7 @@ from concerns.models import (
 )
 from concerns.selectors import available_dsl_team, senior_leaders
 from concerns.services.actions import mark_done
-from concerns.services.chronology import chronicle, name_and_role
+from concerns.services.chronology import chronicle
 from safeguarding import access, calendar
 from safeguarding.models import Membership, School, User
 
@@ -115,7 +115,7 @@ def concern_acknowledge(*, user: User, concern: Concern) -> Concern:
 
 
 def acknowledged_summary(user: User, concern: Concern) -> str:
-    name, role = name_and_role(user, concern.school)
+    name, role = user.name_and_role_at(concern.school)
     return f"Concern acknowledged by {name} ({role})."
 
 

@@ -21,11 +21,7 @@ from concerns.models import (
     ConcernStatus,
     PupilRole,
 )
-from safeguarding.models import School, User
-
-
-def name_and_role(user: User, school: School) -> tuple[str, str]:
-    return user.name_and_role_at(school)
+from safeguarding.models import User
 
 
 def chronicle(
@@ -36,7 +32,7 @@ def chronicle(
     `concern=None` and the pupil."""
     if concern is None and pupil is None:
         raise ValueError("A chronology line needs a concern or a pupil.")
-    name, role = name_and_role(by, concern.school if concern is not None else pupil.school)
+    name, role = by.name_and_role_at(concern.school if concern is not None else pupil.school)
     subject = pupil or ConcernPupil.objects.select_related("pupil").get(concern=concern, role=PupilRole.SUBJECT).pupil
     ChronologyEntry.objects.create(
         pupil=subject,

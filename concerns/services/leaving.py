@@ -31,7 +31,7 @@ from concerns.models import (
 )
 from concerns.selectors import has_cp_file
 from concerns.services.actions import mark_done, open_action
-from concerns.services.chronology import as_sentence, chronicle, name_and_role
+from concerns.services.chronology import as_sentence, chronicle
 from concerns.services.transfers import transfer_out_open
 from contacts.models import Purpose
 from contacts.selectors import contacts_for_purpose
@@ -130,7 +130,7 @@ def pupil_event_record(*, user: User, pupil: Pupil, event: PupilEvent) -> PupilE
     people = list(pupil.key_people.filter(kind=KeyPersonKind.SOCIAL_WORKER).order_by("name"))
     result = PupilEventResult(event=event, social_workers=people)
 
-    name, role = name_and_role(user, pupil.school)
+    name, role = user.name_and_role_at(pupil.school)
     summary = _event_sentence(event) + f" Recorded by {name} ({role})."
     result.notify_task, said = _notify_la_task(user=user, pupil=pupil, event=event, by=(name, role))
     summary += said
@@ -165,7 +165,7 @@ def _save_event(*, user: User, pupil: Pupil, event: PupilEvent) -> None:
     event.school = pupil.school
     event.pupil = pupil
     event.recorded_by = user
-    event.recorded_by_name, event.recorded_by_role = name_and_role(user, pupil.school)
+    event.recorded_by_name, event.recorded_by_role = user.name_and_role_at(pupil.school)
     if event.kind == PupilEventKind.ABSENT:
         event.destination = ""
     event.full_clean()
@@ -246,7 +246,7 @@ def _inform_social_worker_task(
         existing.notes = f"{existing.notes}\nLater recorded: {_what_happened(event)}.".strip()
         existing.save(update_fields=["notes"])
         task = existing
-    owner_name, owner_role = name_and_role(task.owner, pupil.school)
+    owner_name, owner_role = task.owner.name_and_role_at(pupil.school)
     if existing is None:
         return (
             task,

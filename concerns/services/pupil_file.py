@@ -12,7 +12,6 @@ from django.db import transaction
 from concerns.models import (
     Pupil,
 )
-from concerns.services.chronology import name_and_role
 from safeguarding import access
 from safeguarding.models import User
 
@@ -29,7 +28,7 @@ def save_profile_record(*, user: User, pupil: Pupil, record):
     record.school = pupil.school
     record.pupil = pupil
     record.recorded_by = user
-    record.recorded_by_name, record.recorded_by_role = name_and_role(user, pupil.school)
+    record.recorded_by_name, record.recorded_by_role = user.name_and_role_at(pupil.school)
     record.full_clean()
     record.save()
     return record

@@ -37,7 +37,7 @@ from concerns.models import (
     SourceType,
 )
 from concerns.services.alerting import alert_on_raise, escalation_due
-from concerns.services.chronology import category_labels, chronicle, name_and_role
+from concerns.services.chronology import category_labels, chronicle
 from safeguarding import access, calendar, drafts
 from safeguarding.models import School, User
 
@@ -128,12 +128,13 @@ def concern_raise(
     now = timezone.now()
     if first_recorded_at is not None and (recorded_by is None or first_recorded_at > now):
         raise ValidationError("Only the DSL team back-enters a record, and never with a time still to come.")
+    author_name, author_role = author.name_and_role_at(school)
     concern = Concern(
         school=school,
         kind=kind,
         author=author,
-        author_name=author.get_full_name() or author.username,
-        author_role=author.name_and_role_at(school)[1],
+        author_name=author_name,
+        author_role=author_role,
         transcribed_by=recorded_by,
         recorded_at=now,
         first_recorded_at=first_recorded_at,
@@ -206,7 +207,7 @@ def _raise_summary(concern: Concern, data: ConcernInput) -> str:
     happened = timezone.localtime(concern.happened_at)
     who = f"{concern.author_name} ({concern.author_role})"
     if concern.transcribed_by_id:
-        transcriber, role = name_and_role(concern.transcribed_by, concern.school)
+        transcriber, role = concern.transcribed_by.name_and_role_at(concern.school)
         who += f", {concern.entry_words} by {transcriber} ({role})"
     parts = [
         f"Concern recorded by {who} about {happened:%-d %B %Y at %H:%M} at {concern.location}: "
@@ -233,11 +234,12 @@ def addendum_add(*, user: User, concern: Concern, text: str) -> Addendum:
     """R16: a dated correction by a named author; the original record is never changed."""
     if not (concern.author_id == user.pk or access.can_view_concern(user, concern)):
         raise PermissionDenied
+    author_name, author_role = user.name_and_role_at(concern.school)
     addendum = Addendum(
         concern=concern,
         author=user,
-        author_name=user.get_full_name() or user.username,
-        author_role=user.name_and_role_at(concern.school)[1],
+        author_name=author_name,
+        author_role=author_role,
         text=text,
     )
     addendum.full_clean()

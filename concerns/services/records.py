@@ -29,7 +29,7 @@ from concerns.models import (
     ShareDirection,
     StaffNote,
 )
-from concerns.services.chronology import category_labels, chronicle, name_and_role, refuse_if_closed
+from concerns.services.chronology import category_labels, chronicle, refuse_if_closed
 from concerns.services.raising import UploadedFile
 from safeguarding import access
 from safeguarding.models import Membership, User
@@ -52,7 +52,7 @@ def attachment_add(*, user: User, concern: Concern, upload: UploadedFile, overri
         uploaded_by=user,
         override_reason=override_reason if nudes else "",
     )
-    name, role = name_and_role(user, concern.school)
+    name, role = user.name_and_role_at(concern.school)
     reason = f" Kept despite the rule against images of this kind, because: {override_reason}" if nudes else ""
     chronicle(
         concern=concern, kind=ChronologyKind.ATTACHMENT, by=user, summary=f"File attached by {name} ({role}).{reason}"
@@ -67,7 +67,7 @@ def _record_on_concern(*, user: User, concern: Concern, record, kind: str, summa
     refuse_if_closed(concern)
     record.concern = concern
     record.recorded_by = user
-    record.recorded_by_name, record.recorded_by_role = name_and_role(user, concern.school)
+    record.recorded_by_name, record.recorded_by_role = user.name_and_role_at(concern.school)
     record.full_clean()
     record.save()
     chronicle(
@@ -162,7 +162,7 @@ def staff_note_share(*, user: User, concern: Concern, staff: list[User], note: s
     if not staff:
         raise ValidationError({"staff": "Choose who is being told."})
     record = StaffNote(note=note)
-    names = ", ".join(sorted(f"{p.get_full_name()} ({name_and_role(p, concern.school)[1]})" for p in staff))
+    names = ", ".join(sorted(f"{p.get_full_name()} ({p.name_and_role_at(concern.school)[1]})" for p in staff))
     # Saved through the shared path (permission, closed check, chronology) before the staff can be linked.
     record = _record_on_concern(
         user=user,
@@ -196,7 +196,7 @@ def mirror_decide(
         raise PermissionDenied
     if mirror.status != MirrorStatus.PROPOSED:
         return mirror
-    name, role = name_and_role(user, mirror.concern.school)
+    name, role = user.name_and_role_at(mirror.concern.school)
     if confirm:
         mirror.summary = summary.strip() or mirror_default_summary(mirror)
         mirror.status = MirrorStatus.CONFIRMED

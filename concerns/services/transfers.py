@@ -21,7 +21,7 @@ from concerns.models import (
 )
 from concerns.selectors import is_child_on_child_case, people_at
 from concerns.services.actions import mark_done, open_action
-from concerns.services.chronology import as_sentence, chronicle, name_and_role
+from concerns.services.chronology import as_sentence, chronicle
 from safeguarding import access, calendar
 from safeguarding.models import Role, School, User
 
@@ -51,7 +51,7 @@ def transfer_out_open(*, user: User, pupil: Pupil, event: PupilEvent) -> FileTra
         "the receiving school's confirmation of receipt.",
         add_line=False,  # the line below says so
     )
-    name, role = name_and_role(user, pupil.school)
+    name, role = user.name_and_role_at(pupil.school)
     transfer = FileTransfer(
         school=pupil.school,
         pupil=pupil,
@@ -65,7 +65,7 @@ def transfer_out_open(*, user: User, pupil: Pupil, event: PupilEvent) -> FileTra
     )
     transfer.full_clean()
     transfer.save()
-    owner_name, owner_role = name_and_role(action.owner, pupil.school)
+    owner_name, owner_role = action.owner.name_and_role_at(pupil.school)
     chronicle(
         concern=None,
         pupil=pupil,
@@ -94,7 +94,7 @@ def _finish_transfer(*, user: User, transfer: FileTransfer, sentence: str, after
     """Recording the last step of a transfer closes its task with `sentence`, and writes the chronology line."""
     if transfer.action is not None and transfer.action.is_open:
         mark_done(transfer.action, user=user, outcome=sentence)
-    name, role = name_and_role(user, transfer.school)
+    name, role = user.name_and_role_at(transfer.school)
     chronicle(
         concern=None,
         pupil=transfer.pupil,
@@ -139,7 +139,7 @@ def file_transfer_sent(
     transfer.onward_support = onward_support.strip()
     transfer.full_clean()
     transfer.save(update_fields=["sent_on", "method", "other_school", "other_school_contact", "onward_support"])
-    name, role = name_and_role(user, transfer.school)
+    name, role = user.name_and_role_at(transfer.school)
     to = transfer.other_school + (f", for {transfer.other_school_contact}" if transfer.other_school_contact else "")
     timing = (
         ("on time" if transfer.sent_on_time else f"after the day it was due ({transfer.due_on:%-d %B %Y})")
@@ -213,7 +213,7 @@ def file_transfer_received(*, user: User, pupil: Pupil, transfer: FileTransfer) 
         errors["method"] = "Say how the file came."
     if errors:
         raise ValidationError(errors)
-    name, role = name_and_role(user, pupil.school)
+    name, role = user.name_and_role_at(pupil.school)
     transfer.school, transfer.pupil, transfer.direction = pupil.school, pupil, TransferDirection.IN
     transfer.recorded_by, transfer.recorded_by_name, transfer.recorded_by_role = user, name, role
     transfer.full_clean()

@@ -27,7 +27,7 @@ from concerns.models import (
 )
 from concerns.services.actions import apply_rules
 from concerns.services.alerting import acknowledged_summary
-from concerns.services.chronology import category_labels, chronicle, name_and_role, refuse_if_closed
+from concerns.services.chronology import category_labels, chronicle, refuse_if_closed
 from safeguarding import access
 from safeguarding.models import User
 
@@ -66,7 +66,7 @@ def concern_triage(*, user: User, concern: Concern, data: TriageInput, expected_
     """R26, R27, R9: the level of need with its reason; re-categorising keeps the reporter's original choice.
     Two people triaging at once never overwrite each other: the second is refused (ConcurrentEdit)."""
     concern = _lock_for_change(user=user, concern=concern, expected_version=expected_version)
-    name, role = name_and_role(user, concern.school)
+    name, role = user.name_and_role_at(concern.school)
     triage = Triage(
         concern=concern,
         level=data.level,
@@ -124,7 +124,7 @@ def decision_record(*, user: User, concern: Concern, kind: str, rationale: str, 
     if not access.can_triage(user, concern.school):
         raise PermissionDenied
     refuse_if_closed(concern)
-    name, role = name_and_role(user, concern.school)
+    name, role = user.name_and_role_at(concern.school)
     decision = Decision(
         concern=concern,
         kind=kind,
@@ -165,7 +165,7 @@ def concern_close(*, user: User, concern: Concern, outcome_summary: str, expecte
         concern.acknowledged_at, concern.acknowledged_by = concern.closed_at, user
     concern.version += 1
     concern.save()
-    name, role = name_and_role(user, concern.school)
+    name, role = user.name_and_role_at(concern.school)
     chronicle(
         concern=concern,
         kind=ChronologyKind.CLOSED,
@@ -187,7 +187,7 @@ def concern_reopen(*, user: User, concern: Concern, reason: str, expected_versio
     concern.closed_at, concern.closed_by = None, None
     concern.version += 1
     concern.save()
-    name, role = name_and_role(user, concern.school)
+    name, role = user.name_and_role_at(concern.school)
     chronicle(concern=concern, kind=ChronologyKind.REOPENED, by=user, summary=f"Reopened by {name} ({role}): {reason}")
     return concern
 
@@ -202,7 +202,7 @@ def concern_assign(*, user: User, concern: Concern, assignee: User | None) -> Co
     concern = Concern.objects.select_for_update().get(pk=concern.pk)
     concern.assigned_to = assignee
     concern.save(update_fields=["assigned_to"])
-    name, role = name_and_role(user, concern.school)
+    name, role = user.name_and_role_at(concern.school)
     to = assignee.get_full_name() if assignee else "nobody"
     chronicle(concern=concern, kind=ChronologyKind.ASSIGNED, by=user, summary=f"Assigned to {to} by {name} ({role}).")
     return concern
