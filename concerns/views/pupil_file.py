@@ -148,10 +148,11 @@ def add_profile(request, public_id, record):
 
 def _event_message(result: services.PupilEventResult) -> str:
     """What recording a leaving or absence did, and for a child on a plan or looked after, whom to call now."""
-    done = {
+    recorded: dict[str, str] = {
         PupilEventKind.LEFT: "Recorded: the child left the school.",
         PupilEventKind.LEAVING: "Recorded: the child is due to leave the school.",
-    }.get(result.event.kind, "Recorded: an unexplained absence, or the child is missing.")
+    }
+    done = recorded.get(result.event.kind, "Recorded: an unexplained absence, or the child is missing.")
     if result.event.kind == PupilEventKind.LEFT:
         done += " The child is marked as no longer on roll."
     elif result.event.kind == PupilEventKind.LEAVING:
@@ -175,8 +176,9 @@ def _event_message(result: services.PupilEventResult) -> str:
     if result.task_created:
         done += " A task is set for you, due now: inform the child's social worker immediately."
     else:
-        owner = result.task.owner.get_full_name()
-        done += f" A task to inform the child's social worker is already open, for {owner}."
+        owner = result.task.owner
+        done += " A task to inform the child's social worker is already open"
+        done += f", for {owner.get_full_name()}." if owner else "."
     if result.social_workers:
         return done + f" Call {services.social_workers_text(result.social_workers)}."
     return done + " No social worker is recorded on the file: ask children's social care who it is."

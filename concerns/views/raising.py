@@ -36,7 +36,7 @@ from ..forms.raising import (
     check_back_entry,
     new_key,
 )
-from ..models import ConcernKind, SourceType
+from ..models import ConcernKind, Pupil, SourceType
 from ._common import dsl_school, school_people
 
 # Where an expired session's form is kept, in the (anonymous) session, until its author signs in again.
@@ -54,9 +54,11 @@ def _raise_school(request, wanted: str | None = None):
     return next((s for s in schools if str(s.public_id) == wanted), schools[0])
 
 
-def _initial_from(data: dict[str, list[str]]):
+def _initial_from(data: dict[str, list[str]]) -> tuple[dict[str, object], list[dict[str, str]], list[dict[str, str]]]:
     """Turns saved form data (a draft, or a form kept through sign-in) back into initial values for the forms."""
-    main, quotes, others = {}, {}, {}
+    main: dict[str, object] = {}
+    quotes: dict[int, dict[str, str]] = {}
+    others: dict[int, dict[str, str]] = {}
     for key, values in data.items():
         if key.startswith(("quotes-", "others-")) and key.count("-") == 2:
             prefix, index, field = key.split("-")
@@ -71,7 +73,7 @@ def _initial_from(data: dict[str, list[str]]):
     return main, [quotes[i] for i in sorted(quotes)], [others[i] for i in sorted(others)]
 
 
-def _pupil_labels(school, main: dict, others: list[dict]) -> dict[str, object]:
+def _pupil_labels(school, main: dict, others: list[dict]) -> dict[str, Pupil]:
     ids = [main.get("subject")] + [row.get("pupil") for row in others]
     return selectors.pupils_by_public_id(school=school, public_ids=[str(i) for i in ids if i])
 
