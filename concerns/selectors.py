@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from safeguarding import access, drafts
 from safeguarding.models import School, User
+from safeguarding.selectors import people_at
 
 from . import categories
 from .models import (
@@ -357,14 +358,6 @@ def other_concerns_about(*, user, pupil: Pupil, concern: Concern) -> list[Concer
 # --- Who is at the school, and what is open (reads the services and views share) ---------------------------------
 
 
-def people_at(school: School, roles) -> list[User]:
-    return list(
-        User.objects.filter(is_active=True, memberships__school=school, memberships__role__in=list(roles))
-        .distinct()
-        .order_by("pk")
-    )
-
-
 def available_dsl_team(*, school: School, at: datetime | None = None) -> list[User]:
     """R21, R22: the DSL and deputies who have not marked themselves away, plus whoever is on the cover rota now."""
     at = at or timezone.now()
@@ -373,7 +366,7 @@ def available_dsl_team(*, school: School, at: datetime | None = None) -> list[Us
         .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=at))
         .values_list("user_id", flat=True)
     )
-    team = [u for u in people_at(school, access.DSL_TEAM) if u.pk not in away]
+    team = [u for u in people_at(school, roles=access.DSL_TEAM).order_by("pk") if u.pk not in away]
     on_cover = User.objects.filter(
         is_active=True, cover_shifts__school=school, cover_shifts__starts_at__lte=at, cover_shifts__ends_at__gt=at
     ).distinct()
@@ -381,7 +374,7 @@ def available_dsl_team(*, school: School, at: datetime | None = None) -> list[Us
 
 
 def senior_leaders(*, school: School) -> list[User]:
-    return people_at(school, access.SENIOR_LEADERS)
+    return list(people_at(school, roles=access.SENIOR_LEADERS).order_by("pk"))
 
 
 def is_away(*, user: User, school: School) -> bool:

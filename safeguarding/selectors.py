@@ -1,7 +1,8 @@
-"""Reads for the core app: the audit log as the DSL team and the DPO see it."""
+"""Reads for the core app: the people at a school, and the audit log as the DSL team and the DPO see it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
 from auditlog.models import LogEntry
@@ -10,6 +11,19 @@ from django.utils import timezone
 
 from . import access
 from .models import Role, School, User
+
+
+def people_at(
+    school: School, *, roles: Iterable[str] | None = None, exclude_roles: Iterable[str] = ()
+) -> QuerySet[User]:
+    """The active people with a place at `school` (holding one of `roles`, when given), by name: the one answer to
+    "who is at this school" for alerts, owners, reporters and the people a note is shared with."""
+    # One filter() call, so the role is one held at this school (not a place here and the role elsewhere).
+    place = {"memberships__school": school} | ({"memberships__role__in": list(roles)} if roles is not None else {})
+    people = User.objects.filter(is_active=True, **place)
+    if exclude_roles:
+        people = people.exclude(memberships__role__in=list(exclude_roles))
+    return people.distinct().order_by("last_name", "first_name")
 
 
 def audit_entries_for_user(

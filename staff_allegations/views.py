@@ -24,6 +24,7 @@ from safeguarding import access
 from safeguarding.audit import log_access, log_list_access
 from safeguarding.forms import typed_data
 from safeguarding.models import TRUST_ROLES, Role, School, User
+from safeguarding.selectors import people_at
 from safeguarding.views import draft_saved_response
 
 from . import selectors, services
@@ -59,13 +60,7 @@ def _raise_school(request) -> School:
 
 
 def _people(school: School, roles=None):
-    people = User.objects.filter(is_active=True, memberships__school=school)
-    people = (
-        people.filter(memberships__role__in=list(roles))
-        if roles
-        else people.exclude(memberships__role__in=list(TRUST_ROLES))
-    )
-    return people.distinct().order_by("last_name", "first_name")
+    return people_at(school, roles=roles) if roles else people_at(school, exclude_roles=TRUST_ROLES)
 
 
 def _lado_contacts(school: School):

@@ -19,11 +19,12 @@ from concerns.models import (
     PupilEvent,
     TransferDirection,
 )
-from concerns.selectors import is_child_on_child_case, people_at
+from concerns.selectors import is_child_on_child_case
 from concerns.services.actions import mark_done, open_action
 from concerns.services.chronology import as_sentence, chronicle
 from safeguarding import access, calendar
 from safeguarding.models import Role, School, User
+from safeguarding.selectors import people_at
 
 
 def _day(value) -> str:
@@ -194,7 +195,7 @@ def file_transfer_receipt_confirmed(
 
 def _told_of_arrival(school: School) -> list[User]:
     """R58: the DSL, the deputies and the SENCo."""
-    return people_at(school, (*access.DSL_TEAM, Role.SENCO))
+    return list(people_at(school, roles=(*access.DSL_TEAM, Role.SENCO)).order_by("pk"))
 
 
 @transaction.atomic
