@@ -9,14 +9,14 @@ from __future__ import annotations
 from django import forms
 
 from .. import categories
-from ..models import DecisionKind
+from ..models import DecisionKind, LevelOfNeed
 
 
 class TriageForm(forms.Form):
     """R26, R27, R9: the DSL team's triage. `version` is the concern's version when the page was opened."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
-    level = forms.ModelChoiceField(
+    level: forms.ModelChoiceField[LevelOfNeed] = forms.ModelChoiceField(
         label="Level of need",
         queryset=None,
         widget=forms.RadioSelect,

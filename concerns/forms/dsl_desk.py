@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from django import forms
 
+from safeguarding.models import User
+
 from ..models import (
     LA_OUTCOMES_WITH_SOCIAL_WORKER,
     ActionKind,
@@ -27,7 +29,7 @@ class ActionAddForm(forms.Form):
     """R28: an action with an owner and, where no rule sets one, a due time."""
 
     kind = forms.ChoiceField(label="Action", choices=[("", "Choose…")])
-    owner = forms.ModelChoiceField(label="Owner", queryset=None)
+    owner: forms.ModelChoiceField[User] = forms.ModelChoiceField(label="Owner", queryset=None)
     due_at = forms.DateTimeField(
         label="Due (optional)",
         required=False,
@@ -207,7 +209,7 @@ class DisagreementForm(forms.ModelForm):
 class StaffNoteForm(forms.Form):
     """R47: who is told on a need-to-know basis, and the short note they see."""
 
-    staff = forms.ModelMultipleChoiceField(
+    staff: forms.ModelMultipleChoiceField[User] = forms.ModelMultipleChoiceField(
         label="Staff told",
         queryset=None,
         widget=forms.CheckboxSelectMultiple,

@@ -8,11 +8,13 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from safeguarding.models import User
+
 
 class CoverShiftForm(forms.Form):
     """R22: who watches alerts, and when (a holiday, an evening, a weekend)."""
 
-    person = forms.ModelChoiceField(label="Who", queryset=None)
+    person: forms.ModelChoiceField[User] = forms.ModelChoiceField(label="Who", queryset=None)
     starts_at = forms.DateTimeField(label="From", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     ends_at = forms.DateTimeField(label="Until", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     note = forms.CharField(label="Note (optional)", max_length=200, required=False)

@@ -15,6 +15,8 @@ from django import forms
 from django.forms import formset_factory
 from django.utils import timezone
 
+from safeguarding.models import User
+
 from .. import categories
 from ..models import ConcernKind, PupilRole, SourceType
 from .checks import MAX_ATTACHMENTS, check_upload, no_initials
@@ -232,7 +234,7 @@ class VerbalReporterForm(forms.Form):
     """R23: whose concern the DSL team is writing down, how it reached them, and, for a record entered after the
     event (a paper form, a concern told earlier), when it was first written down or given (issue 18, item 3)."""
 
-    reporter = forms.ModelChoiceField(label="Who gave you this concern", queryset=None)
+    reporter: forms.ModelChoiceField[User] = forms.ModelChoiceField(label="Who gave you this concern", queryset=None)
     how = forms.ChoiceField(
         label="How did it reach you?",
         choices=[
