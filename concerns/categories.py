@@ -128,9 +128,5 @@ def label(code: str) -> str:
     return BY_CODE[code].label if code in BY_CODE else code
 
 
-def group_of(code: str) -> str:
-    return BY_CODE[code].group if code in BY_CODE else "other"
-
-
 def codes_in_group(group: str) -> list[str]:
     return [c.code for g in GROUPS if g.code == group for c in g.categories]

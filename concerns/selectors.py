@@ -18,7 +18,6 @@ from .models import (
     Action,
     ActionStatus,
     Addendum,
-    Alert,
     Attachment,
     CategoryChoice,
     ChronologyEntry,
@@ -234,10 +233,6 @@ def draft_for_user(*, user, idempotency_key) -> ConcernDraft | None:
 
 def unacknowledged_count(*, user, school: School) -> int:
     return queue_for_user(user=user, school=school).filter(acknowledged_at__isnull=True).count()
-
-
-def alerts_for(*, concern: Concern) -> list[Alert]:
-    return list(concern.alerts.all())
 
 
 def subject_of(concern: Concern):

@@ -98,11 +98,6 @@ def current_school(user, requested_public_id: str | None = None) -> School | Non
     return next(iter(schools), None)
 
 
-def is_trust_level_only(user) -> bool:
-    found = {g.role for g in grants(user)}
-    return bool(found) and found <= TRUST_ROLES
-
-
 # --- Two-factor sign-in -------------------------------------------------------------------------------------
 
 

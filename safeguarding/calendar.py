@@ -157,15 +157,6 @@ def transfer_due(school, leaving_day: date) -> date:
     return school_calendar(school).transfer_due(leaving_day)
 
 
-def current_term(school, day: date) -> Term | None:
-    """The school's term containing `day`, half term included; None in the holidays."""
-    return Term.objects.filter(school=school, starts_on__lte=day, ends_on__gte=day).first()
-
-
-def term_for(school, academic_year: str, name: str) -> Term | None:
-    return Term.objects.filter(school=school, academic_year=academic_year, name=name).first()
-
-
 def _local(day: date, at: time) -> datetime:
     return timezone.make_aware(datetime.combine(day, at), timezone.get_default_timezone())
 

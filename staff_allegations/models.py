@@ -198,10 +198,6 @@ class AdultCase(AdultCaseAudit, models.Model):
         return self.status == CaseStatus.OPEN
 
     @property
-    def meets_harm_threshold(self) -> bool:
-        return self.harmed or self.offence or self.risk_of_harm or self.unsuitable
-
-    @property
     def subject_display(self) -> str:
         if self.kind == CaseKind.PRACTICE:
             return "Safeguarding practice in the school"

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from safeguarding import access, drafts
@@ -153,12 +153,6 @@ def case_access_log(case: AdultCase) -> QuerySet[LogEntry]:
         .select_related("actor", "content_type")
         .order_by("-timestamp")[:50]
     )
-
-
-def task_counts(user: User) -> dict[str, int]:
-    now = timezone.now()
-    open_tasks = CaseTask.objects.filter(case__in=visible_cases(user), completed_at__isnull=True)
-    return open_tasks.aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=now)))
 
 
 def latest_draft(*, user: User, form: str) -> AdultConcernDraft | None:

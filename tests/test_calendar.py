@@ -20,12 +20,10 @@ from safeguarding.calendar import (
     add_school_minutes,
     add_working_days,
     close_of_next_working_day,
-    current_term,
     end_of_working_day,
     is_school_day,
     is_working_day,
     school_calendar,
-    term_for,
     transfer_due,
 )
 from safeguarding.models import InsetDay, Role, School, Term, TermName, validate_academic_year
@@ -342,24 +340,6 @@ def test_past_the_last_term_entered_working_days_count(school, year_2025_26):
 def test_with_no_terms_a_transfer_is_5_working_days(school):
     """Leaving on Thursday 2 April 2026 with no terms entered: 5 working days past Easter is Monday 13 April."""
     assert transfer_due(school, date(2026, 4, 2)) == date(2026, 4, 13)
-
-
-# --- Finding terms ----------------------------------------------------------------------------------------------
-
-
-@pytest.mark.django_db
-def test_current_term_includes_its_half_term(school, year_2025_26):
-    """Half-term Wednesday 18 February 2026 is still in the spring term; Monday 22 December 2025 is in no term."""
-    assert current_term(school, date(2026, 2, 18)) == year_2025_26["spring"]
-    assert current_term(school, date(2025, 12, 22)) is None
-
-
-@pytest.mark.django_db
-def test_term_for_finds_a_term_by_year_and_name(school, other_school, year_2025_26):
-    """Looked up by academic year and name, at the one school."""
-    assert term_for(school, "2025-26", TermName.SUMMER) == year_2025_26["summer"]
-    assert term_for(school, "2026-27", TermName.AUTUMN) is None
-    assert term_for(other_school, "2025-26", TermName.SUMMER) is None
 
 
 @pytest.mark.django_db

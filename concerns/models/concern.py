@@ -144,10 +144,6 @@ class Concern(OwnSchoolAudit, models.Model):
         return self.dsl_categories or self.reporter_categories
 
     @property
-    def is_own_account(self) -> bool:
-        return self.kind in OWN_ACCOUNT_KINDS
-
-    @property
     def entry_words(self) -> str:
         """How a record the DSL team entered for its author reached them, as the words before "by <who entered it>"."""
         if self.kind == ConcernKind.PAPER:

@@ -55,7 +55,6 @@ from .raising import (  # noqa: F401
     concern_raise,
     draft_discard,
     draft_save,
-    drafts_purge,
     is_late,
 )
 from .records import (  # noqa: F401

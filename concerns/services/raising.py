@@ -268,7 +268,3 @@ def draft_save(*, user: User, school: School, idempotency_key: uuid.UUID, data: 
 
 def draft_discard(*, user: User, idempotency_key: uuid.UUID) -> None:
     drafts.discard(ConcernDraft, user=user, idempotency_key=idempotency_key)
-
-
-def drafts_purge(*, now: datetime | None = None) -> int:
-    return drafts.purge(now=now)

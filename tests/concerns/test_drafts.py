@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from concerns import services
 from concerns.models import Concern, ConcernDraft
+from safeguarding import drafts
 from safeguarding.calendar import LONDON
 from safeguarding.models import Role
 
@@ -179,7 +180,7 @@ def test_nobody_else_can_discard_a_draft(client, teacher, colleague, typed):
 
 @pytest.mark.django_db
 def test_drafts_older_than_30_days_are_purged_and_newer_ones_kept(school, teacher, pupil):
-    """drafts_purge removes drafts untouched for more than 30 days and keeps the rest."""
+    """drafts.purge removes drafts untouched for more than 30 days and keeps the rest."""
     old = services.draft_save(
         user=teacher, school=school, idempotency_key=raise_form_data(pupil)["idempotency_key"], data={"a": ["1"]}
     )
@@ -189,9 +190,9 @@ def test_drafts_older_than_30_days_are_purged_and_newer_ones_kept(school, teache
     now = timezone.now()
     ConcernDraft.objects.filter(pk=old.pk).update(updated_at=now - timedelta(days=31))
     ConcernDraft.objects.filter(pk=recent.pk).update(updated_at=now - timedelta(days=29))
-    assert services.drafts_purge(now=now) == 1
+    assert drafts.purge(now=now) == 1
     assert list(ConcernDraft.objects.all()) == [recent]
-    assert services.drafts_purge(now=now + timedelta(days=2)) == 1
+    assert drafts.purge(now=now + timedelta(days=2)) == 1
     assert not ConcernDraft.objects.exists()
 
 
