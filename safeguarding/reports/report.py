@@ -22,8 +22,8 @@ from django.utils import timezone
 from safeguarding.models import AssuranceCheck, AssuranceKind, School, Trust
 
 from . import suppression
-from .periods import Period, TermKey, periods_for
-from .selectors import (
+from .concern_counts import waits
+from .measures import (
     ALLEGATION_OUTCOMES,
     GROUPS,
     KEY_STAGE_UNKNOWN,
@@ -34,12 +34,10 @@ from .selectors import (
     REFERRAL_TYPES,
     Median,
     TermCounts,
-    active_levels,
-    open_at_start,
-    schools_term_counts,
-    staff_counts,
-    waits,
 )
+from .periods import Period, TermKey, periods_for
+from .selectors import active_levels, schools_term_counts
+from .staff_cases import open_at_start, staff_counts
 from .suppression import Figure, Table
 
 TRUST = "trust"
