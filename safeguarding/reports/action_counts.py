@@ -86,10 +86,10 @@ def referral_figures(periods: list[Period]) -> dict[int, dict[str, int]]:
     closed: set[int] = set()
     loose: dict[tuple[int, str], list[int]] = {}  # tasks about a child with no concern behind them: [made, answered]
 
-    rows = decisions.annotate(closed=closed_by_end("concern__school_id")).values_list(
+    decision_rows = decisions.annotate(closed=closed_by_end("concern__school_id")).values_list(
         "concern__school_id", "concern_id", "kind", "closed"
     )
-    for school_id, concern_id, kind, is_closed in rows:
+    for school_id, concern_id, kind, is_closed in decision_rows:
         if is_closed:
             closed.add(concern_id)
         if kind in decision_agencies:
@@ -97,10 +97,10 @@ def referral_figures(periods: list[Period]) -> dict[int, dict[str, int]]:
         else:
             not_referred.setdefault((school_id, not_referred_agencies[kind]), set()).add(concern_id)
     done_by_end = ExpressionWrapper(Q(status=ActionStatus.DONE, completed_at__lt=end("school_id")), BooleanField())
-    rows = actions.annotate(closed=closed_by_end("school_id"), done=done_by_end).values_list(
+    action_rows = actions.annotate(closed=closed_by_end("school_id"), done=done_by_end).values_list(
         "school_id", "concern_id", "kind", "closed", "done"
     )
-    for school_id, concern_id, kind, is_closed, done in rows:
+    for school_id, concern_id, kind, is_closed, done in action_rows:
         agency = action_agencies[kind]
         if concern_id is None:
             counts = loose.setdefault((school_id, agency), [0, 0])
