@@ -1,7 +1,8 @@
 """The children's app's background jobs (R19, R20, R39), run by the task worker (`manage.py db_worker`).
 
-The services enqueue these jobs and the escalation job calls back into a service, so the two modules import each
-other: the jobs import the services *module* (never a name from it), which Python resolves whichever loads first.
+The services import this module at the top (`from concerns import tasks`) to enqueue its jobs. The one job that
+calls back into a service, the escalation, imports that service when it runs: importing it here would make a
+cycle, since the services must load before anything can enqueue.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from django_tasks import task
 
 from safeguarding.tasks import retry_delay
 
-from . import services
 from .models import Action, Alert
 from .notifications import action_reminder_email, alert_email
 
@@ -61,7 +61,9 @@ def send_alert_email(alert_id: int) -> str:
 @task()
 def escalate_if_unacknowledged(concern_id: int) -> str:
     """R20: at the escalation time, a concern still unacknowledged goes to the senior leaders."""
-    alerts = services.concern_escalate_if_unacknowledged(concern_id=concern_id)
+    from .services.alerting import concern_escalate_if_unacknowledged  # not at the top: see the docstring
+
+    alerts = concern_escalate_if_unacknowledged(concern_id=concern_id)
     return f"{len(alerts)} senior leaders alerted"
 
 

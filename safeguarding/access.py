@@ -196,6 +196,11 @@ def can_triage(user, school: School) -> bool:
     return is_dsl_team(user, school)
 
 
+def can_complete_action(user, action) -> bool:
+    """R28, R38: an action (or a pupil-level task) is completed by its owner or by the DSL team of its school."""
+    return action.owner_id == user.pk or can_triage(user, action.school)
+
+
 # R51: staff who work with vulnerable pupils see that a file is held (never its content), to know to ask the DSL.
 FILE_HELD_READERS = (
     DSL_TEAM

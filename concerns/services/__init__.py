@@ -21,7 +21,6 @@ from .actions import (  # noqa: F401
     action_complete,
     action_reassign,
     apply_rules,
-    can_complete,
     la_decision_record,
     mark_done,
     open_action,

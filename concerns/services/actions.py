@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from concerns import tasks
 from concerns.models import (
     LA_OUTCOMES_WITH_SOCIAL_WORKER,
     Action,
@@ -111,9 +112,7 @@ def open_action(
             f"{when}.",
         )
     if due_at is not None:
-        from concerns.tasks import remind_action_due
-
-        remind_action_due.using(run_after=due_at).enqueue(action.pk)
+        tasks.remind_action_due.using(run_after=due_at).enqueue(action.pk)
     return action
 
 
@@ -220,10 +219,6 @@ TRANSFER_TASKS = {
 }
 
 
-def can_complete(user: User, action: Action) -> bool:
-    return action.owner_id == user.pk or access.can_triage(user, action.school)
-
-
 @transaction.atomic
 def action_complete(*, user: User, action: Action, outcome: str, reference: str = "") -> Action:
     """Marks an action done with its outcome. The FGM report needs the police reference (R32); the LA decision
@@ -263,7 +258,7 @@ def _lock_action(*, user: User, action: Action) -> Action:
     action = (
         Action.objects.select_for_update(of=("self",)).select_related("school", "concern", "pupil").get(pk=action.pk)
     )
-    if not can_complete(user, action):
+    if not access.can_complete_action(user, action):
         raise PermissionDenied
     return action
 

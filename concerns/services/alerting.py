@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from concerns import tasks
 from concerns.models import (
     Action,
     ActionKind,
@@ -39,21 +40,17 @@ def escalation_due(*, school: School, recorded_at: datetime, is_immediate: bool)
 
 
 def _alert(concern: Concern, recipient: User, reason: str) -> Alert | None:
-    from concerns.tasks import send_alert_email
-
     if concern.withheld_from_id is not None and concern.withheld_from_id == recipient.pk:
         return None  # R61: never to the adult the allegation is about
     alert, created = Alert.objects.get_or_create(concern=concern, recipient=recipient, reason=reason)
     if created:
-        send_alert_email.enqueue(alert.pk)
+        tasks.send_alert_email.enqueue(alert.pk)
         return alert
     return None
 
 
 def alert_on_raise(concern: Concern) -> None:
     """R19: the DSL and every deputy at once; R21: if all of them are away, the senior leaders instead."""
-    from concerns.tasks import escalate_if_unacknowledged
-
     team = [u for u in available_dsl_team(school=concern.school) if u.pk != concern.author_id]
     if team:
         for person in team:
@@ -61,7 +58,7 @@ def alert_on_raise(concern: Concern) -> None:
     else:
         for person in senior_leaders(school=concern.school):
             _alert(concern, person, AlertReason.REROUTED)
-    escalate_if_unacknowledged.using(run_after=concern.escalation_due_at).enqueue(concern.pk)
+    tasks.escalate_if_unacknowledged.using(run_after=concern.escalation_due_at).enqueue(concern.pk)
 
 
 @transaction.atomic
@@ -73,9 +70,7 @@ def concern_escalate_if_unacknowledged(*, concern_id: int, now: datetime | None 
         return []
     if concern.escalation_due_at and now < concern.escalation_due_at:
         # Run early (a worker clock ahead of the database's): check again when it is due.
-        from concerns.tasks import escalate_if_unacknowledged
-
-        escalate_if_unacknowledged.using(run_after=concern.escalation_due_at).enqueue(concern.pk)
+        tasks.escalate_if_unacknowledged.using(run_after=concern.escalation_due_at).enqueue(concern.pk)
         return []
     concern.escalated_at = now
     concern.save(update_fields=["escalated_at"])

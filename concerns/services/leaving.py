@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from concerns import tasks
 from concerns.models import (
     SENDS_CP_FILE,
     Action,
@@ -348,9 +349,7 @@ def _share_before_leaving(
             task.due_at = due_at if moved else task.due_at
             task.save(update_fields=["due_at", "notes"])
             if moved:
-                from concerns.tasks import remind_action_due
-
-                remind_action_due.using(run_after=due_at).enqueue(task.pk)
+                tasks.remind_action_due.using(run_after=due_at).enqueue(task.pk)
         return None
     if no_new_school:
         return None

@@ -21,9 +21,9 @@ from concerns.models import (
     ConcernStatus,
     LevelOfNeed,
 )
+from concerns.tasks import remind_action_due
 from safeguarding import calendar
 from safeguarding.models import Role
-from concerns.tasks import remind_action_due
 
 from ..conftest import sign_in
 from ..factories import PupilFactory, raise_concern

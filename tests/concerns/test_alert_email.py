@@ -16,9 +16,9 @@ from django_tasks_db.models import DBTaskResult
 
 from concerns import categories, services
 from concerns.models import Alert, AlertReason, Concern
+from concerns.tasks import send_alert_email
 from safeguarding.calendar import LONDON
 from safeguarding.models import Role
-from concerns.tasks import send_alert_email
 
 from ..factories import PupilFactory, raise_concern
 

@@ -22,8 +22,8 @@ from concerns.models import (
     PupilRole,
     Quote,
 )
-from safeguarding.models import Role
 from concerns.tasks import escalate_if_unacknowledged, send_alert_email
+from safeguarding.models import Role
 
 from ..factories import PDF_BYTES, PupilFactory, concern_input, raise_concern
 from .helpers import jobs

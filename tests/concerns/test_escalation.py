@@ -8,9 +8,9 @@ import time_machine
 
 from concerns import services
 from concerns.models import Alert, AlertReason, Concern
+from concerns.tasks import escalate_if_unacknowledged, send_alert_email
 from safeguarding.calendar import add_school_minutes
 from safeguarding.models import Role
-from concerns.tasks import escalate_if_unacknowledged, send_alert_email
 
 from ..factories import raise_concern
 from .helpers import jobs

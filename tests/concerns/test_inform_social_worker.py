@@ -28,9 +28,9 @@ from concerns.models import (
     PupilEvent,
     PupilFlag,
 )
+from concerns.tasks import remind_action_due
 from safeguarding.calendar import LONDON
 from safeguarding.models import Role
-from concerns.tasks import remind_action_due
 
 from ..conftest import sign_in
 from ..factories import PupilFactory, raise_concern
