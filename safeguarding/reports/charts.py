@@ -21,6 +21,10 @@ from dataclasses import dataclass
 
 from django.utils.safestring import mark_safe
 
+from .measures import GROUPS
+from .report import DEADLINES, SAME_DAY, TRANSFERS_ON_TIME, Report, share_value
+from .suppression import Figure
+
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
 
@@ -224,3 +228,58 @@ def target_chart(
         parts.append(f"{label} (target {target}%): " + "; ".join(shown))
     description = "Bar chart against a target. " + ". ".join(parts) + "."
     return _render(figure, chart_id=chart_id, title=title, description=description)
+
+
+# --- The report's charts ----------------------------------------------------------------------------------------
+
+
+def charts_for(report: Report) -> dict:
+    """The report's three charts, drawn only from shown figures (R88)."""
+    column = report.column
+    with_data = [f for f in report.trend if f.has(column)]
+    trend = trend_chart(
+        chart_id="chart-trend",
+        title="Concerns, child-on-child incidents and domestic abuse notifications by term",
+        term_labels=[f.key.short_label for f in with_data],
+        series=[
+            (label, [_shown_value(f.get(column, measure)) for f in with_data])
+            for measure, label in (
+                ("concerns", "Concerns recorded"),
+                ("child_on_child", "Child-on-child incidents"),
+                ("domestic_abuse_notifications", "Domestic abuse notifications"),
+            )
+        ],
+    )
+    compared = [(report.key.label, report.current)]
+    if report.previous.has(column):
+        compared.append((report.key.previous().label, report.previous))
+    categories = bar_chart(
+        chart_id="chart-categories",
+        title="Concerns by kind, this term and last",
+        labels=[label for _, label in GROUPS],
+        series=[
+            (name, [_shown_value(figures.get(column, f"group:{code}")) for code, _ in GROUPS])
+            for name, figures in compared
+        ],
+    )
+    terms = [(report.key.label, report.current)]
+    for key, figures in ((report.key.previous(), report.previous), (report.key.year_before(), report.year_before)):
+        if figures.has(column):
+            terms.append((key.label, figures))
+    timeliness = target_chart(
+        chart_id="chart-timeliness",
+        title="Timeliness against target",
+        labels=["Concerns recorded on the day", "Statutory deadlines met", "CP files sent on time"],
+        terms=[name for name, _ in terms],
+        values=[
+            [share_value(figures, column, *SAME_DAY) for _, figures in terms],
+            [share_value(figures, column, *DEADLINES) for _, figures in terms],
+            [share_value(figures, column, *TRANSFERS_ON_TIME) for _, figures in terms],
+        ],
+        target=100,
+    )
+    return {"trend": trend, "categories": categories, "timeliness": timeliness}
+
+
+def _shown_value(figure: Figure | None) -> int | None:
+    return figure.value if figure is not None and figure.shown else None

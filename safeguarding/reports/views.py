@@ -17,9 +17,11 @@ from safeguarding.models import AssuranceCheck, Term, Trust
 from safeguarding.pdf import render_pdf
 
 from . import services
+from .charts import charts_for
+from .figures import Scope, head_cases_left_out
 from .forms import AssuranceCheckForm
 from .periods import TermKey, term_key, term_keys_for
-from .report import Scope, build_report, charts_for, head_cases_left_out
+from .report import build_report
 
 
 def _scope(request) -> Scope:

@@ -9,8 +9,10 @@ from django.utils import timezone
 
 from safeguarding.pdf import StaticOnlyURLFetcher, render_pdf
 from safeguarding.reports import charts
+from safeguarding.reports.charts import charts_for
+from safeguarding.reports.figures import Scope
 from safeguarding.reports.periods import TermKey
-from safeguarding.reports.report import Scope, build_report, charts_for
+from safeguarding.reports.report import build_report
 
 from .helpers import at, concern
 

@@ -9,8 +9,9 @@ from safeguarding import access
 from safeguarding.demo import DEMO_PASSWORD, DEMO_SCHOOL, load_demo
 from safeguarding.models import AssuranceCheck, Membership, Role, School, Term, User
 from safeguarding.reports.demo import SECOND_SCHOOL
+from safeguarding.reports.figures import TRUST, Scope
 from safeguarding.reports.periods import academic_year_on, term_key
-from safeguarding.reports.report import TRUST, Scope, build_report
+from safeguarding.reports.report import build_report
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,9 @@ from django.urls import reverse
 
 from concerns.models import ActionKind, LaOutcome
 from safeguarding.models import Role
+from safeguarding.reports.figures import TRUST, Scope
 from safeguarding.reports.periods import TermKey, periods_for
-from safeguarding.reports.report import TRUST, Scope, build_report
+from safeguarding.reports.report import build_report
 from safeguarding.reports.selectors import active_levels, term_counts
 from safeguarding.reports.suppression import FEWER_THAN_5, NOT_SHOWN
 

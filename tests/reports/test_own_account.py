@@ -8,8 +8,9 @@ from datetime import date, timedelta
 import pytest
 
 from concerns.models import OWN_ACCOUNT_KINDS, ConcernKind
+from safeguarding.reports.figures import Scope
 from safeguarding.reports.periods import TermKey, periods_for
-from safeguarding.reports.report import Scope, build_report
+from safeguarding.reports.report import build_report
 from safeguarding.reports.selectors import active_levels, term_counts
 
 from .helpers import TODAY, at, concern

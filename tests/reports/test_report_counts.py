@@ -11,10 +11,12 @@ import pytest
 
 from concerns.models import ActionKind, ConcernKind, DecisionKind, FlagKind, PupilFlag
 from safeguarding.models import Role
-from safeguarding.reports import report as report_module
+from safeguarding.reports import charts
+from safeguarding.reports import figures as figures_module
 from safeguarding.reports import selectors as selectors_module
+from safeguarding.reports.figures import TRUST, Scope
 from safeguarding.reports.periods import TermKey, academic_year_on, periods_for
-from safeguarding.reports.report import TRUST, Scope, build_report
+from safeguarding.reports.report import build_report
 from safeguarding.reports.selectors import active_levels, term_counts
 from safeguarding.reports.suppression import FEWER_THAN_5, NOT_SHOWN
 
@@ -60,8 +62,8 @@ def staff_figures(monkeypatch):
         return {period.school.pk: 2 if period.term.name == "autumn" else 0 for period in periods}
 
     monkeypatch.setattr(selectors_module, "staff_counts", counts)
-    monkeypatch.setattr(report_module, "staff_counts", counts)
-    monkeypatch.setattr(report_module, "open_at_start", open_then)
+    monkeypatch.setattr(figures_module, "staff_counts", counts)
+    monkeypatch.setattr(figures_module, "open_at_start", open_then)
 
 
 def pupil(school, year_then: int):
@@ -360,7 +362,7 @@ def test_the_share_of_cp_files_sent_on_time_is_shown_when_its_parts_are(school, 
     # Last term's one (sent on 2 September) is small, so its share is not shown; a year before, none was sent.
     assert report.timeliness[4].previous == "not shown (small numbers)"
     assert report.timeliness[4].year_before == "none sent"
-    assert "CP files sent on time" in report_module.charts_for(report)["timeliness"].svg
+    assert "CP files sent on time" in charts.charts_for(report)["timeliness"].svg
 
 
 @pytest.mark.django_db
@@ -392,7 +394,7 @@ def test_changes_and_questions_come_only_from_shown_figures(school, autumn, staf
 
 @pytest.mark.django_db
 def test_cases_about_the_head_are_counted_only_for_the_chair(school, autumn, staff_figures):
-    figure = report_module.head_cases_left_out(Scope((school,)), AUTUMN)
+    figure = figures_module.head_cases_left_out(Scope((school,)), AUTUMN)
     assert str(figure) == FEWER_THAN_5
 
 

@@ -102,10 +102,10 @@ def test_each_pdf_download_is_logged(client, trustee, school, busy_term):
 
 
 def test_the_chair_alone_is_told_of_cases_about_the_head(client, school, make_person, busy_term, monkeypatch):
-    from safeguarding.reports import report as report_module
+    from safeguarding.reports import figures as figures_module
 
     monkeypatch.setattr(
-        report_module, "staff_counts", lambda periods: {p.school.pk: {"left_out_about_head": 1} for p in periods}
+        figures_module, "staff_counts", lambda periods: {p.school.pk: {"left_out_about_head": 1} for p in periods}
     )
     chair = make_person(Role.CHAIR, school=school)
     trustee = make_person(Role.TRUSTEE, school=school)
