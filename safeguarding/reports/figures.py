@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import cast
 
 from django.utils import timezone
 
@@ -72,7 +73,7 @@ class Scope:
 
     @property
     def name(self) -> str:
-        return f"{self.trust.name} (all its schools)" if self.is_trust else self.schools[0].name
+        return f"{self.trust.name} (all its schools)" if self.trust is not None else self.schools[0].name
 
     def protected_together(self) -> tuple[School, ...]:
         """The schools whose counts are protected as one table: the whole trust, whoever is reading."""
@@ -193,7 +194,8 @@ def _protect(counts: dict[int, TermCounts], levels, staff_available: bool) -> di
         table.total((TRUST, measure), [(s, measure) for s in schools])
     for column in _columns(counts):
         _relate_column(table, column, levels, staff_available)
-    return table.protect()
+    # Every key added above is a (column, measure) pair.
+    return cast("dict[tuple, Figure]", table.protect())
 
 
 def term_figures(key: TermKey, schools: tuple[School, ...], *, today: date, levels) -> TermFigures:

@@ -16,7 +16,7 @@ from .suppression import Figure
 
 def format_wait(median: Median | None) -> str:
     """A median wait in words, or why it is not shown (rule 3: over fewer than 5 concerns, never)."""
-    if median is None or median.count == 0:
+    if median is None or median.count == 0 or median.value is None:
         return "none to measure"
     if median.count < suppression.MIN_SHOWN_MEDIAN_COUNT:
         return "too few to show"
