@@ -13,8 +13,8 @@ from django.utils import timezone
 from safeguarding import calendar
 from safeguarding.models import School, User
 
-from . import services
 from .models import Concern, Pupil, SourceType
+from .services import raising
 
 DEMO_NAMESPACE = uuid.UUID("6f1c2a3e-0b7d-4c59-9a61-2f4b8d0e7c11")
 OPEN_FOR = timedelta(minutes=30)
@@ -83,10 +83,10 @@ def load_demo_concerns(*, school: School) -> int:
             (words, subject.full_name if speaker == "the pupil" else speaker)
             for words, speaker in item.get("quotes", [])
         ]
-        services.concern_raise(
+        raising.concern_raise(
             author=author,
             school=school,
-            data=services.ConcernInput(
+            data=raising.ConcernInput(
                 idempotency_key=key,
                 subject=subject,
                 happened_at=happened,

@@ -61,7 +61,7 @@ def route_case(
     conflict_of_interest: bool = False,
 ) -> Routing:
     head, chair, dsl = holder(school, Role.HEADTEACHER), holder(school, Role.CHAIR), holder(school, Role.DSL)
-    from concerns.services import is_away
+    from concerns.selectors import is_away
 
     head_available = head is not None and not is_away(user=head, school=school)
 

@@ -217,17 +217,17 @@ def draft_discard(*, user: User, idempotency_key: uuid.UUID) -> None:
 def _open_welfare_concern(*, case: AdultCase, reporter: User, child: Pupil, data: AdultConcernInput) -> Concern:
     """R64: the child's safety is the DSL's, so an allegation naming a child opens a concern on the DSL's queue.
     It names no adult and does not link back: the details stay behind the wall with the case manager."""
-    from concerns import services as concern_services
     from concerns.categories import OTHER
     from concerns.models import ConcernKind
+    from concerns.services import raising as concern_raising
 
     if child.school_id != case.school_id:
         raise ValidationError("Choose the child from your own school's roll.")
     happened = data.happened_at or case.raised_at
-    return concern_services.concern_raise(
+    return concern_raising.concern_raise(
         author=reporter,
         school=case.school,
-        data=concern_services.ConcernInput(
+        data=concern_raising.ConcernInput(
             idempotency_key=uuid.uuid5(case.idempotency_key, "welfare"),
             subject=child,
             happened_at=happened,

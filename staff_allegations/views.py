@@ -16,8 +16,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from concerns import services as concern_services
-from concerns.selectors import pupils_by_public_id
+from concerns.selectors import is_away, pupils_by_public_id
+from concerns.services import alerting as concern_alerting
 from contacts.models import Purpose
 from contacts.selectors import contacts_for_purpose
 from safeguarding import access
@@ -319,7 +319,7 @@ def _list_page(request, *, settings_form=None, status=200):
             "review_form": ReviewForm(),
             "can_log_review": access.can_log_records_review(request.user, school),
             "is_head": head_school is not None,
-            "head_away": head_school is not None and concern_services.is_away(user=request.user, school=head_school),
+            "head_away": head_school is not None and is_away(user=request.user, school=head_school),
             "settings_form": settings_form,
         },
         status=status,
@@ -356,7 +356,7 @@ def head_away(request):
     if school is None:
         raise Http404
     away = request.POST.get("away") == "1"
-    concern_services.availability_set(user=request.user, school=school, away=away)
+    concern_alerting.availability_set(user=request.user, school=school, away=away)
     messages.success(
         request,
         "You are marked away: new concerns about adults go to the DSL (the Chair if they are about the DSL)."

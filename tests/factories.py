@@ -7,8 +7,8 @@ import factory
 import faker
 from factory.django import DjangoModelFactory
 
-from concerns import services
 from concerns.models import Pupil, SourceType
+from concerns.services import raising
 from contacts.models import Area, Contact, Purpose
 from safeguarding.models import Membership, Role, School, Trust, User
 
@@ -109,7 +109,7 @@ def concern_input(*, subject, **overrides):
         "category_codes": ["emotional_abuse"],
     }
     values.update(overrides)
-    return services.ConcernInput(**values)
+    return raising.ConcernInput(**values)
 
 
 def raise_concern(*, author, school, subject=None, attachment=False, **overrides):
@@ -120,6 +120,6 @@ def raise_concern(*, author, school, subject=None, attachment=False, **overrides
     if attachment:
         upload = SimpleUploadedFile("notes.pdf", PDF_BYTES, content_type="application/pdf")
         overrides["attachments"] = [
-            services.UploadedFile(name="notes.pdf", content_type="application/pdf", size=len(PDF_BYTES), file=upload)
+            raising.UploadedFile(name="notes.pdf", content_type="application/pdf", size=len(PDF_BYTES), file=upload)
         ]
-    return services.concern_raise(author=author, school=school, data=concern_input(subject=subject, **overrides))
+    return raising.concern_raise(author=author, school=school, data=concern_input(subject=subject, **overrides))

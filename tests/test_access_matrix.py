@@ -13,7 +13,8 @@ import time_machine
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from concerns.services import action_add, cover_shift_add
+from concerns.services.actions import action_add
+from concerns.services.alerting import cover_shift_add
 from safeguarding.models import Role
 
 from .conftest import sign_in
@@ -276,17 +277,17 @@ DSL_ADDED_ATTACHMENT = expect(404, dsl=200, deputy=200)
 def test_a_file_the_dsl_team_added_is_theirs(world, client):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from concerns import services
     from concerns.models import Concern
+    from concerns.services import raising, records
 
     from .factories import PDF_BYTES
 
     concern = Concern.objects.get(public_id=world["concern_kwargs"]["public_id"])
     upload = SimpleUploadedFile("kept.pdf", PDF_BYTES, content_type="application/pdf")
-    added = services.attachment_add(
+    added = records.attachment_add(
         user=world["people"]["dsl"],
         concern=concern,
-        upload=services.UploadedFile(name="kept.pdf", content_type="application/pdf", size=len(PDF_BYTES), file=upload),
+        upload=raising.UploadedFile(name="kept.pdf", content_type="application/pdf", size=len(PDF_BYTES), file=upload),
     )
     url = reverse("concerns:attachment_download", args=[concern.public_id, added.public_id])
     got = {}

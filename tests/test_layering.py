@@ -138,6 +138,27 @@ def test_no_import_reaches_a_forbidden_app(app):
 # --- The plug-in point -------------------------------------------------------------------------------------------
 
 
+def service_stages() -> list[str]:
+    """The stage modules in the order concerns/services/__init__.py lists them."""
+    doc = ast.get_docstring(ast.parse((ROOT / "concerns/services/__init__.py").read_text())) or ""
+    return [line.split("`")[1] for line in doc.splitlines() if line.startswith("- `")]
+
+
+def test_each_stage_of_the_services_imports_only_the_stages_before_it():
+    """The stages import one way, as the package's docstring lists them, so none can make a cycle."""
+    stages = service_stages()
+    on_disk = sorted(p.stem for p in (ROOT / "concerns/services").glob("*.py") if p.stem != "__init__")
+    assert sorted(stages) == on_disk, "concerns/services/__init__.py lists every stage module, once"
+    wrong = []
+    for index, stage in enumerate(stages):
+        path = ROOT / "concerns/services" / f"{stage}.py"
+        for line, module in imported_modules(path):
+            other = module.removeprefix("concerns.services.").split(".")[0]
+            if module.startswith("concerns.services.") and other in stages and stages.index(other) >= index:
+                wrong.append(f"concerns/services/{stage}.py:{line} imports {module}, listed after it")
+    assert not wrong, "\n".join(wrong)
+
+
 def test_the_menu_keeps_its_order_and_labels():
     entries = sorted((*plugins.menu_entries(), *access.CORE_MENU), key=lambda entry: entry.position)
     assert [entry.label for entry in entries] == [

@@ -1,85 +1,17 @@
-"""The changes to children's records, one module per stage of a case (see each module's docstring).
+"""The changes to children's records, one module per stage of a case. Each function is one transaction that also
+writes its alerts and queues its jobs, so a record and the news of it commit (or fail) together.
 
-During the move every public name is also importable from here; callers are being pointed at the stage modules."""
+- `chronology`: the shared kernel: the chronology line, category labels, the closed-concern guard (R52, R54)
+- `pupil_file`: the child's flags and key people (R48–R50)
+- `actions`: actions and their statutory deadlines, the local authority's decision (R28–R35, R39)
+- `alerting`: alerts, escalation, acknowledging, time away, the cover rota (R19–R22)
+- `raising`: a concern as its author sends it, back-entry, addenda, drafts (R1–R16, R23, R24)
+- `records`: parents, the child's voice, sharing, meetings, disagreements, staff notes, mirrors (R36–R47)
+- `triage`: triage, decisions, assigning, closing and reopening (R25–R27, R40)
+- `transfers`: the CP file sent to the next school and received from the last (R55, R58)
+- `leaving`: a child leaving, due to leave or missing, and the tasks that sets (R38, R56, R57)
 
-from concerns.selectors import (  # noqa: F401
-    available_dsl_team,
-    has_cp_file,
-    is_away,
-    is_child_on_child_case,
-    overdue_actions,
-    senior_leaders,
-)
-
-from .actions import (  # noqa: F401
-    CHILD_ON_CHILD_SEXUAL,
-    FOLLOW_UP_HOURS,
-    RISK_ASSESSMENT_REVIEW_DAYS,
-    RISK_ASSESSMENTS,
-    TRANSFER_TASKS,
-    action_add,
-    action_complete,
-    action_reassign,
-    apply_rules,
-    la_decision_record,
-    mark_done,
-    open_action,
-)
-from .alerting import (  # noqa: F401
-    acknowledged_summary,
-    alert_on_raise,
-    availability_set,
-    concern_acknowledge,
-    concern_escalate_if_unacknowledged,
-    cover_shift_add,
-    cover_shift_end,
-    escalation_due,
-)
-from .chronology import as_sentence, category_labels, chronicle, refuse_if_closed  # noqa: F401
-from .leaving import (  # noqa: F401
-    DESTINATION_WORDS,
-    NOTIFY_LA_DESTINATIONS,
-    SHARE_BEFORE_LEAVING_FLAGS,
-    SOCIAL_WORKER_FLAGS,
-    PupilEventResult,
-    pupil_event_record,
-    social_workers_text,
-)
-from .pupil_file import flag_end, pupil_profile_add, save_profile_record  # noqa: F401
-from .raising import (  # noqa: F401
-    ConcernInput,
-    PoliceNotificationInput,
-    UploadedFile,
-    addendum_add,
-    concern_raise,
-    draft_discard,
-    draft_save,
-    is_late,
-)
-from .records import (  # noqa: F401
-    attachment_add,
-    child_voice_record,
-    disagreement_record,
-    information_share_record,
-    meeting_record,
-    mirror_decide,
-    mirror_default_summary,
-    parent_contact_record,
-    staff_note_share,
-)
-from .transfers import (  # noqa: F401
-    file_transfer_confirmation_sent,
-    file_transfer_receipt_confirmed,
-    file_transfer_received,
-    file_transfer_sent,
-    transfer_out_open,
-)
-from .triage import (  # noqa: F401
-    ConcurrentEdit,
-    TriageInput,
-    concern_assign,
-    concern_close,
-    concern_reopen,
-    concern_triage,
-    decision_record,
-)
+Each module imports only modules above it in this list, so there is no cycle (tests/test_layering.py keeps it so).
+Callers import the stage module (`from concerns.services import raising`); reads are in `concerns.selectors` and
+the rules in `safeguarding.access`.
+"""

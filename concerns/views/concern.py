@@ -21,7 +21,7 @@ from contacts.selectors import contacts_for_purpose
 from safeguarding import access
 from safeguarding.audit import log_access
 
-from .. import categories, selectors, services
+from .. import categories, selectors
 from ..forms.concern import CloseForm, DecisionForm, ReopenForm, TriageForm
 from ..forms.dsl_desk import (
     ActionAddForm,
@@ -35,6 +35,8 @@ from ..forms.dsl_desk import (
 )
 from ..forms.raising import AddendumForm
 from ..models import ActionKind
+from ..services import alerting, raising, records
+from ..services import triage as triage_services
 from ._common import concern_or_404, la_form, school_people, triage_owner_or_404
 
 
@@ -85,7 +87,7 @@ def concern_page(request, concern, *, status=200, conflict=None, **forms):
                 or ActionAddForm(auto_id="action_%s", people=school_people(concern.school)),
                 "school_people": school_people(concern.school),
                 "mirrors": [
-                    (m, services.mirror_default_summary(m) if m.status == "proposed" else "")
+                    (m, records.mirror_default_summary(m) if m.status == "proposed" else "")
                     for m in concern.mirror_records.all()
                 ],
                 "staff_note_form": forms.get("staff_note_form")
@@ -119,16 +121,16 @@ def concern_page(request, concern, *, status=200, conflict=None, **forms):
 
 # R41, R45, R46: records the DSL team writes on a concern, each a form and the service that saves it.
 CONCERN_RECORDS = {
-    "parents": (ParentContactForm, "parent_form", services.parent_contact_record, "Recorded: parents or carers."),
-    "child_voice": (ChildVoiceForm, "child_voice_form", services.child_voice_record, "Recorded: the child's voice."),
+    "parents": (ParentContactForm, "parent_form", records.parent_contact_record, "Recorded: parents or carers."),
+    "child_voice": (ChildVoiceForm, "child_voice_form", records.child_voice_record, "Recorded: the child's voice."),
     "sharing": (
         InformationShareForm,
         "sharing_form",
-        services.information_share_record,
+        records.information_share_record,
         "Recorded on the information-sharing log.",
     ),
-    "meeting": (MeetingForm, "meeting_form", services.meeting_record, "Meeting recorded."),
-    "disagreement": (DisagreementForm, "disagreement_form", services.disagreement_record, "Disagreement recorded."),
+    "meeting": (MeetingForm, "meeting_form", records.meeting_record, "Meeting recorded."),
+    "disagreement": (DisagreementForm, "disagreement_form", records.disagreement_record, "Disagreement recorded."),
 }
 
 
@@ -156,11 +158,11 @@ def triage(request, public_id):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.concern_triage(
+            triage_services.concern_triage(
                 user=request.user,
                 concern=concern,
                 expected_version=data["version"],
-                data=services.TriageInput(
+                data=triage_services.TriageInput(
                     level=data["level"],
                     rationale=data["rationale"],
                     immediate_needs=data["immediate_needs"],
@@ -171,7 +173,7 @@ def triage(request, public_id):
                     known_fgm=data["known_fgm"],
                 ),
             )
-        except services.ConcurrentEdit as conflict:
+        except triage_services.ConcurrentEdit as conflict:
             return _resubmittable(request, public_id, "triage_form", form, conflict)
         messages.success(request, f"Triaged: {data['level']}.")
         return redirect("concerns:detail", public_id=public_id)
@@ -199,7 +201,7 @@ def record_decision(request, public_id):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.decision_record(
+            triage_services.decision_record(
                 user=request.user,
                 concern=concern,
                 kind=data["kind"],
@@ -222,7 +224,7 @@ def _change_with_version(request, public_id, *, form_class, name, apply, done):
     if form.is_valid():
         try:
             apply(concern, form.cleaned_data)
-        except services.ConcurrentEdit as conflict:
+        except triage_services.ConcurrentEdit as conflict:
             return _resubmittable(request, public_id, name, form, conflict)
         except ValidationError as error:
             form.add_error(None, error)
@@ -242,7 +244,7 @@ def close(request, public_id):
         form_class=CloseForm,
         name="close_form",
         done="The concern is closed.",
-        apply=lambda concern, data: services.concern_close(
+        apply=lambda concern, data: triage_services.concern_close(
             user=request.user,
             concern=concern,
             outcome_summary=data["outcome_summary"],
@@ -261,7 +263,7 @@ def reopen(request, public_id):
         form_class=ReopenForm,
         name="reopen_form",
         done="The concern is reopened.",
-        apply=lambda concern, data: services.concern_reopen(
+        apply=lambda concern, data: triage_services.concern_reopen(
             user=request.user, concern=concern, reason=data["reason"], expected_version=data["version"]
         ),
     )
@@ -272,7 +274,7 @@ def reopen(request, public_id):
 def acknowledge(request, public_id):
     """One click, recorded with who and when; stops the escalation (R20)."""
     concern = concern_or_404(request, public_id)
-    services.concern_acknowledge(user=request.user, concern=concern)
+    alerting.concern_acknowledge(user=request.user, concern=concern)
     messages.success(request, "Acknowledged. The escalation to senior leaders is stopped.")
     return redirect("concerns:detail", public_id=public_id)
 
@@ -283,7 +285,7 @@ def add_addendum(request, public_id):
     concern = concern_or_404(request, public_id)
     form = AddendumForm(request.POST)
     if form.is_valid():
-        services.addendum_add(user=request.user, concern=concern, text=form.cleaned_data["text"])
+        raising.addendum_add(user=request.user, concern=concern, text=form.cleaned_data["text"])
         messages.success(request, "Addendum added.")
     else:
         messages.error(request, "Write the addendum before adding it.")

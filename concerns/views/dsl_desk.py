@@ -19,9 +19,10 @@ from django.views.decorators.http import require_POST
 from safeguarding import access
 from safeguarding.audit import log_access
 
-from .. import categories, selectors, services
+from .. import categories, selectors
 from ..forms.dsl_desk import ActionAddForm, ActionCompleteForm, DslAttachmentForm, StaffNoteForm
 from ..models import ActionKind
+from ..services import actions, raising, records
 from ._common import add_errors, la_form, school_people, triage_owner_or_404
 from .concern import CONCERN_RECORDS, concern_page
 from .reporter import my_concerns_page
@@ -56,7 +57,7 @@ def decide_mirror(request, public_id, mirror_id):
     if mirror is None:
         raise Http404
     try:
-        services.mirror_decide(
+        records.mirror_decide(
             user=request.user,
             mirror=mirror,
             confirm=request.POST.get("decision") == "confirm",
@@ -78,7 +79,7 @@ def add_staff_note(request, public_id):
     form = StaffNoteForm(request.POST, auto_id="staffnote_%s", people=school_people(concern.school))
     if form.is_valid():
         try:
-            services.staff_note_share(
+            records.staff_note_share(
                 user=request.user,
                 concern=concern,
                 staff=list(form.cleaned_data["staff"]),
@@ -101,10 +102,10 @@ def add_attachment(request, public_id):
     form = DslAttachmentForm(request.POST, request.FILES, nudes=nudes, auto_id="attach_%s")
     if form.is_valid():
         upload = form.cleaned_data["file"]
-        services.attachment_add(
+        records.attachment_add(
             user=request.user,
             concern=concern,
-            upload=services.UploadedFile(
+            upload=raising.UploadedFile(
                 name=upload.name, content_type=form.content_type, size=upload.size, file=upload
             ),
             override_reason=form.cleaned_data["override_reason"],
@@ -123,7 +124,7 @@ def add_action(request, public_id):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            action = services.action_add(
+            action = actions.action_add(
                 user=request.user,
                 concern=concern,
                 kind=data["kind"],
@@ -168,7 +169,7 @@ def complete_action(request, action_id):
     form = ActionCompleteForm(request.POST)
     if form.is_valid():
         try:
-            services.action_complete(
+            actions.action_complete(
                 user=request.user,
                 action=action,
                 outcome=form.cleaned_data["outcome"],
@@ -189,7 +190,7 @@ def _record_la_decision(request, action):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.la_decision_record(
+            actions.la_decision_record(
                 user=request.user,
                 action=action,
                 la_outcome=data["la_outcome"],
@@ -221,7 +222,7 @@ def reassign_action(request, action_id):
         messages.error(request, "Choose someone who works at this school.")
     else:
         try:
-            services.action_reassign(user=request.user, action=action, owner=owner)
+            actions.action_reassign(user=request.user, action=action, owner=owner)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:

@@ -20,10 +20,12 @@ from safeguarding import access
 from safeguarding.audit import log_access
 from safeguarding.pdf import render_pdf
 
-from .. import selectors, services
+from .. import selectors
 from ..forms.pupil_file import KeyPersonForm, PupilEventForm, PupilFlagForm
 from ..forms.transfers import FileTransferInForm
 from ..models import ActionKind, PupilEventKind
+from ..services import actions, leaving, transfers
+from ..services import pupil_file as pupil_file_services
 from ._common import add_errors, school_people
 from .transfers import TRANSFER_STEPS, transfer_step, transfers_with_forms
 
@@ -62,7 +64,7 @@ def _pupil_file_page(request, pupil, *, status=200, bound_step=None, **forms):
     flags = list(pupil.flags.all())
     open_tasks = [a for a in pupil.pupil_tasks if a.is_open]
     for action in open_tasks:
-        action.closes_on_file = services.TRANSFER_TASKS.get(action.kind, "")
+        action.closes_on_file = actions.TRANSFER_TASKS.get(action.kind, "")
     today = timezone.localdate()
     concerns = list(selectors.concerns_about(user=request.user, pupil=pupil))
     return render(
@@ -84,12 +86,12 @@ def _pupil_file_page(request, pupil, *, status=200, bound_step=None, **forms):
             # R38: leaving or going missing sets a task to tell the social worker of a child on a plan or looked
             # after; the form says so beforehand.
             "informs_social_worker": [
-                f for f in flags if f.kind in services.SOCIAL_WORKER_FLAGS and f.is_current(today)
+                f for f in flags if f.kind in leaving.SOCIAL_WORKER_FLAGS and f.is_current(today)
             ],
             "transfers": transfers_with_forms(pupil, bound_step),
             # R55: leaving sets the task to send the CP file when there is one; the form says so beforehand.
             "has_cp_file": bool(concerns) or any(f.is_current(today) for f in flags),
-            "child_on_child": services.is_child_on_child_case(pupil),  # R56: the file goes with onward support
+            "child_on_child": selectors.is_child_on_child_case(pupil),  # R56: the file goes with onward support
             **{
                 name: forms.get(name) or form_class(auto_id=f"{key}_%s")
                 for key, (form_class, name) in PROFILE_FORMS.items()
@@ -127,16 +129,16 @@ def add_profile(request, public_id, record):
     if form.is_valid():
         try:
             if record == "event":
-                result = services.pupil_event_record(user=request.user, pupil=pupil, event=form.save(commit=False))
+                result = leaving.pupil_event_record(user=request.user, pupil=pupil, event=form.save(commit=False))
                 done = _event_message(result)
             elif record == "transfer_in":
-                services.file_transfer_received(user=request.user, pupil=pupil, transfer=form.save(commit=False))
+                transfers.file_transfer_received(user=request.user, pupil=pupil, transfer=form.save(commit=False))
                 done = (
                     "Recorded: CP file received. A task is set for you: confirm receipt to the sending school by "
                     "the close of the next working day. The DSL, the deputies and the SENCo are told."
                 )
             else:
-                services.pupil_profile_add(user=request.user, pupil=pupil, record=form.save(commit=False))
+                pupil_file_services.pupil_profile_add(user=request.user, pupil=pupil, record=form.save(commit=False))
                 done = "Added to the file."
         except ValidationError as error:
             add_errors(form, error)
@@ -146,7 +148,7 @@ def add_profile(request, public_id, record):
     return _pupil_file_page(request, pupil, status=400, **{name: form})
 
 
-def _event_message(result: services.PupilEventResult) -> str:
+def _event_message(result: leaving.PupilEventResult) -> str:
     """What recording a leaving or absence did, and for a child on a plan or looked after, whom to call now."""
     recorded: dict[str, str] = {
         PupilEventKind.LEFT: "Recorded: the child left the school.",
@@ -180,7 +182,7 @@ def _event_message(result: services.PupilEventResult) -> str:
         done += " A task to inform the child's social worker is already open"
         done += f", for {owner.get_full_name()}." if owner else "."
     if result.social_workers:
-        return done + f" Call {services.social_workers_text(result.social_workers)}."
+        return done + f" Call {leaving.social_workers_text(result.social_workers)}."
     return done + " No social worker is recorded on the file: ask children's social care who it is."
 
 
@@ -192,7 +194,7 @@ def end_flag(request, public_id, flag_id):
     if flag is None:
         raise Http404
     try:
-        services.flag_end(user=request.user, flag=flag, ends_on=timezone.localdate())
+        pupil_file_services.flag_end(user=request.user, flag=flag, ends_on=timezone.localdate())
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

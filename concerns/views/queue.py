@@ -17,9 +17,10 @@ from django.views.decorators.http import require_POST
 
 from safeguarding import access
 
-from .. import categories, live, paging, selectors, services
+from .. import categories, live, paging, selectors
 from ..forms.queue import CoverShiftForm
 from ..models import ConcernStatus
+from ..services import alerting, triage
 from ._common import dsl_school, school_people, triage_owner_or_404
 
 
@@ -40,7 +41,7 @@ def queue(request):
     # handful), and only the acknowledged ones, the record, are paged, newest first, with their count.
     waiting = list(concerns.filter(acknowledged_at__isnull=True))
     pager = paging.paginate(request, concerns.filter(acknowledged_at__isnull=False), per_page=paging.QUEUE_PAGE_SIZE)
-    team = services.available_dsl_team(school=school)
+    team = selectors.available_dsl_team(school=school)
     # htmx asks for the live part only (every 30 seconds, and when static/js/live-alerts.js sees the queue change):
     # the rest of the page, the filters and the page number stay as they are.
     template = "concerns/_queue_live.html" if request.headers.get("HX-Request") else "concerns/queue.html"
@@ -59,9 +60,9 @@ def queue(request):
             "pager": pager,
             "live_token": live.queue_state(user=request.user, school=school).token,
             "is_dsl_team": access.is_dsl_team(request.user, school),
-            "away": services.is_away(user=request.user, school=school),
+            "away": selectors.is_away(user=request.user, school=school),
             "available_team": team,
-            "overdue_actions": list(services.overdue_actions(school=school, user=request.user))
+            "overdue_actions": list(selectors.overdue_actions(school=school, user=request.user))
             if access.is_dsl_team(request.user, school)
             else [],
             "now": timezone.now(),
@@ -93,12 +94,12 @@ def assign(request, public_id):
         if assignee is None:
             raise Http404
     try:
-        services.concern_assign(user=request.user, concern=concern, assignee=assignee)
+        triage.concern_assign(user=request.user, concern=concern, assignee=assignee)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         if request.POST.get("acknowledge") and concern.acknowledged_at is None:
-            services.concern_acknowledge(user=request.user, concern=concern)
+            alerting.concern_acknowledge(user=request.user, concern=concern)
         messages.success(request, f"Assigned to {assignee.get_full_name() if assignee else 'nobody'}.")
     back = request.POST.get("next", "")
     return redirect(back if back.startswith("/queue/") else reverse("concerns:detail", kwargs={"public_id": public_id}))
@@ -114,7 +115,7 @@ def set_availability(request):
     if school is None:
         raise Http404
     away = request.POST.get("away") == "1"
-    services.availability_set(user=request.user, school=school, away=away)
+    alerting.availability_set(user=request.user, school=school, away=away)
     messages.success(
         request,
         "You are marked away: new alerts go to the rest of the team (or the senior leaders)."
@@ -133,7 +134,7 @@ def cover_rota(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.cover_shift_add(
+            alerting.cover_shift_add(
                 user=request.user,
                 school=school,
                 person=data["person"],
@@ -161,6 +162,6 @@ def cover_shift_end(request, shift_id):
     shift = selectors.cover_shift_for_user(user=request.user, shift_id=shift_id)
     if shift is None:
         raise Http404
-    services.cover_shift_end(user=request.user, shift=shift)
+    alerting.cover_shift_end(user=request.user, shift=shift)
     messages.success(request, "Done: that person no longer gets alerts from this shift.")
     return redirect("concerns:cover_rota")

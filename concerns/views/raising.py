@@ -25,7 +25,7 @@ from safeguarding import access
 from safeguarding.forms import typed_data
 from safeguarding.views import draft_saved_response
 
-from .. import categories, selectors, services
+from .. import categories, selectors
 from ..forms.checks import INITIALS
 from ..forms.raising import (
     OtherPupilFormSet,
@@ -37,6 +37,7 @@ from ..forms.raising import (
     new_key,
 )
 from ..models import ConcernKind, Pupil, SourceType
+from ..services import raising
 from ._common import dsl_school, school_people
 
 # Where an expired session's form is kept, in the (anonymous) session, until its author signs in again.
@@ -104,10 +105,10 @@ def _render_raise(request, school, form, quotes, others, chosen, *, status=200, 
     return render(request, "concerns/raise.html", context, status=status)
 
 
-def _concern_input(form, quotes, subject, other_pupils=()) -> services.ConcernInput:
+def _concern_input(form, quotes, subject, other_pupils=()) -> raising.ConcernInput:
     """The cleaned raise form as the service takes it."""
     data = form.cleaned_data
-    return services.ConcernInput(
+    return raising.ConcernInput(
         idempotency_key=data["idempotency_key"],
         subject=subject,
         happened_at=data["happened_at"],
@@ -126,7 +127,7 @@ def _concern_input(form, quotes, subject, other_pupils=()) -> services.ConcernIn
         quotes=[(q["words"], q["speaker"]) for q in quotes.cleaned_data if q.get("words")],
         other_pupils=list(other_pupils),
         attachments=[
-            services.UploadedFile(name=f.name, content_type=t, size=f.size, file=f)
+            raising.UploadedFile(name=f.name, content_type=t, size=f.size, file=f)
             for f, t in zip(data["attachments"], form.content_types, strict=True)
         ],
     )
@@ -207,7 +208,7 @@ def _submit(request, school):
     if valid:
         concern_input = _concern_input(form, quotes, subject, other_pupils)
         try:
-            concern = services.concern_raise(author=request.user, school=school, data=concern_input)
+            concern = raising.concern_raise(author=request.user, school=school, data=concern_input)
         except ValidationError as error:
             form.add_error(None, error)
         except DatabaseError:
@@ -247,7 +248,7 @@ def draft_save(request):
         key = RaiseConcernForm.base_fields["idempotency_key"].clean(request.POST.get("idempotency_key"))
     except ValidationError:
         return JsonResponse({"saved": False, "error": "The form has no key; reload the page."}, status=400)
-    draft = services.draft_save(user=request.user, school=school, idempotency_key=key, data=typed_data(request.POST))
+    draft = raising.draft_save(user=request.user, school=school, idempotency_key=key, data=typed_data(request.POST))
     return draft_saved_response(draft)
 
 
@@ -259,7 +260,7 @@ def draft_discard(request):
         key = RaiseConcernForm.base_fields["idempotency_key"].clean(key)
     except ValidationError as error:
         raise Http404 from error
-    services.draft_discard(user=request.user, idempotency_key=key)
+    raising.draft_discard(user=request.user, idempotency_key=key)
     messages.info(request, "The unsent draft was deleted.")
     return redirect("concerns:raise")
 
@@ -283,7 +284,7 @@ def record_verbal(request):
             subject = chosen.get(str(form.cleaned_data["subject"]))
             if subject is not None:
                 how = reporter_form.cleaned_data["how"]
-                concern = services.concern_raise(
+                concern = raising.concern_raise(
                     author=reporter_form.cleaned_data["reporter"],
                     recorded_by=request.user,
                     kind=how,
@@ -315,11 +316,11 @@ def record_police_notification(request):
         if subject is None:
             form.add_error("subject", "Choose a child on your school's roll.")
         else:
-            concern = services.concern_raise(
+            concern = raising.concern_raise(
                 author=request.user,
                 school=school,
                 kind=ConcernKind.DOMESTIC_ABUSE_NOTIFICATION,
-                data=services.ConcernInput(
+                data=raising.ConcernInput(
                     idempotency_key=data["idempotency_key"],
                     subject=subject,
                     happened_at=data["happened_at"],
@@ -331,7 +332,7 @@ def record_police_notification(request):
                     account=data["account"],
                     category_codes=["domestic_abuse"],
                 ),
-                police=services.PoliceNotificationInput(
+                police=raising.PoliceNotificationInput(
                     police_reference=data["police_reference"],
                     child_present=data["child_present"],
                     child_voice=data["child_voice"],

@@ -17,10 +17,11 @@ from contacts.selectors import contacts_for_purpose
 from safeguarding import access
 from safeguarding.audit import log_access
 
-from .. import paging, selectors, services
+from .. import paging, selectors
 from ..forms.dsl_desk import ActionCompleteForm
 from ..forms.raising import AddendumForm
 from ..models import ActionKind
+from ..services import actions, raising
 from ._common import la_form
 
 
@@ -40,7 +41,7 @@ def my_concerns_page(request, *, bound_la=None, status=200):
         # A pupil-level task (R38) links to the child's file for those who may open it.
         action.file_link = action.pupil is not None and access.can_view_pupil_file(request.user, action.pupil)
         # R55, R58: a transfer's task closes from the child's file, not with "Done".
-        action.closes_on_file = services.TRANSFER_TASKS.get(action.kind, "")
+        action.closes_on_file = actions.TRANSFER_TASKS.get(action.kind, "")
         # R30: "LA decision received?" is answered with the decision itself, here as on the concern's page.
         if action.kind == ActionKind.CSC_DECISION_CHASE:
             action.la_form = bound_la[1] if bound_la and bound_la[0] == action.pk else la_form(action)
@@ -67,7 +68,7 @@ def receipt(request, public_id):
         raise Http404
     form = AddendumForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.addendum_add(user=request.user, concern=concern, text=form.cleaned_data["text"])
+        raising.addendum_add(user=request.user, concern=concern, text=form.cleaned_data["text"])
         messages.success(request, "Your addendum was added. The DSL team will see it with the concern.")
         return redirect("concerns:receipt", public_id=concern.public_id)
     adult_contacts = []

@@ -10,8 +10,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
-from .. import services
 from ..forms.transfers import FileTransferConfirmationForm, FileTransferReceiptForm, FileTransferSentForm
+from ..services import transfers as transfers_services
 from ._common import add_errors
 
 # R55, R58: the next step of a transfer already on the file, named by its public id in the form.
@@ -61,10 +61,10 @@ def transfer_step(request, pupil, record):
         data = form.cleaned_data
         try:
             if record == "transfer_sent":
-                services.file_transfer_sent(user=request.user, transfer=transfer, **data)
+                transfers_services.file_transfer_sent(user=request.user, transfer=transfer, **data)
                 done = "Recorded: the CP file is sent. The task stays open until the receiving school confirms receipt."
             elif record == "transfer_receipt":
-                services.file_transfer_receipt_confirmed(
+                transfers_services.file_transfer_receipt_confirmed(
                     user=request.user,
                     transfer=transfer,
                     confirmed_by=data["receipt_confirmed_by"],
@@ -72,7 +72,7 @@ def transfer_step(request, pupil, record):
                 )
                 done = "Recorded: receipt confirmed. The task to send the CP file is done."
             else:
-                services.file_transfer_confirmation_sent(
+                transfers_services.file_transfer_confirmation_sent(
                     user=request.user, transfer=transfer, confirmation_sent_on=data["confirmation_sent_on"]
                 )
                 done = "Recorded: receipt confirmed to the sending school. The task is done."

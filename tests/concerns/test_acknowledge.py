@@ -6,8 +6,8 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied
 
-from concerns import services
 from concerns.models import Action, ActionKind, ActionStatus, Alert, AlertReason, ConcernStatus
+from concerns.services import alerting
 from safeguarding.calendar import LONDON
 from safeguarding.models import Role
 
@@ -39,7 +39,7 @@ def concern(school, team):
 
 def escalate(concern):
     """Runs the escalation as if nobody in the DSL team had acknowledged in time."""
-    return services.concern_escalate_if_unacknowledged(
+    return alerting.concern_escalate_if_unacknowledged(
         concern_id=concern.pk, now=concern.escalation_due_at + timedelta(minutes=1)
     )
 
@@ -51,7 +51,7 @@ def share_with_dsl_actions(concern):
 @pytest.mark.django_db
 def test_the_dsl_acknowledges_with_who_and_when(concern, team):
     """Acknowledging records who did it and when, and moves the concern to Acknowledged (R25)."""
-    services.concern_acknowledge(user=team["dsl"], concern=concern)
+    alerting.concern_acknowledge(user=team["dsl"], concern=concern)
 
     concern.refresh_from_db()
     assert concern.acknowledged_at == NOW
@@ -62,7 +62,7 @@ def test_the_dsl_acknowledges_with_who_and_when(concern, team):
 @pytest.mark.django_db
 def test_a_deputy_can_acknowledge(concern, team):
     """A Deputy DSL acknowledges as the DSL does."""
-    services.concern_acknowledge(user=team["deputy"], concern=concern)
+    alerting.concern_acknowledge(user=team["deputy"], concern=concern)
 
     concern.refresh_from_db()
     assert concern.acknowledged_by == team["deputy"]
@@ -71,7 +71,7 @@ def test_a_deputy_can_acknowledge(concern, team):
 @pytest.mark.django_db
 def test_once_acknowledged_the_escalation_does_nothing(concern, team):
     """A concern the DSL has acknowledged is not sent to the senior leaders when its time passes."""
-    services.concern_acknowledge(user=team["dsl"], concern=concern)
+    alerting.concern_acknowledge(user=team["dsl"], concern=concern)
 
     assert escalate(concern) == []
     assert not Alert.objects.filter(concern=concern, reason=AlertReason.ESCALATED).exists()
@@ -80,11 +80,11 @@ def test_once_acknowledged_the_escalation_does_nothing(concern, team):
 @pytest.mark.django_db
 def test_a_second_acknowledgement_keeps_the_first(concern, team):
     """Acknowledging again changes nothing: the first who and when stand."""
-    services.concern_acknowledge(user=team["dsl"], concern=concern)
+    alerting.concern_acknowledge(user=team["dsl"], concern=concern)
     concern.refresh_from_db()
     first_at = concern.acknowledged_at
 
-    services.concern_acknowledge(user=team["deputy"], concern=concern)
+    alerting.concern_acknowledge(user=team["deputy"], concern=concern)
 
     concern.refresh_from_db()
     assert concern.acknowledged_at == first_at
@@ -98,7 +98,7 @@ def test_staff_cannot_acknowledge(concern, team, school, make_person):
 
     for person in (colleague, team["teacher"]):
         with pytest.raises(PermissionDenied):
-            services.concern_acknowledge(user=person, concern=concern)
+            alerting.concern_acknowledge(user=person, concern=concern)
 
     concern.refresh_from_db()
     assert concern.acknowledged_at is None
@@ -111,14 +111,14 @@ def test_another_schools_dsl_cannot_acknowledge(concern, other_school, make_pers
     outsider = make_person(Role.DSL, school=other_school)
 
     with pytest.raises(PermissionDenied):
-        services.concern_acknowledge(user=outsider, concern=concern)
+        alerting.concern_acknowledge(user=outsider, concern=concern)
 
 
 @pytest.mark.django_db
 def test_a_head_with_no_alert_for_the_concern_cannot_acknowledge(concern, team):
     """Until a concern is routed to the Head, they have no need to know of it and cannot acknowledge it."""
     with pytest.raises(PermissionDenied):
-        services.concern_acknowledge(user=team["head"], concern=concern)
+        alerting.concern_acknowledge(user=team["head"], concern=concern)
 
     concern.refresh_from_db()
     assert concern.acknowledged_at is None
@@ -130,7 +130,7 @@ def test_a_head_sent_the_escalation_acknowledges_and_owns_a_task_to_share_with_t
     """A head acknowledging an escalated concern gets an open task to share it and what they did with the DSL."""
     escalate(concern)
 
-    services.concern_acknowledge(user=team["head"], concern=concern)
+    alerting.concern_acknowledge(user=team["head"], concern=concern)
 
     concern.refresh_from_db()
     assert concern.acknowledged_by == team["head"]
@@ -146,8 +146,8 @@ def test_a_head_acknowledging_twice_has_one_task(concern, team):
     """Acknowledging again does not create a second share-with-DSL task."""
     escalate(concern)
 
-    services.concern_acknowledge(user=team["head"], concern=concern)
-    services.concern_acknowledge(user=team["head"], concern=concern)
+    alerting.concern_acknowledge(user=team["head"], concern=concern)
+    alerting.concern_acknowledge(user=team["head"], concern=concern)
 
     assert len(share_with_dsl_actions(concern)) == 1
 
@@ -156,8 +156,8 @@ def test_a_head_acknowledging_twice_has_one_task(concern, team):
 def test_the_dsl_acknowledging_afterwards_closes_the_heads_task(concern, team):
     """When the DSL then acknowledges, the share-with-DSL task is done, completed by the DSL (R21)."""
     escalate(concern)
-    services.concern_acknowledge(user=team["head"], concern=concern)
-    services.concern_acknowledge(user=team["dsl"], concern=concern)
+    alerting.concern_acknowledge(user=team["head"], concern=concern)
+    alerting.concern_acknowledge(user=team["dsl"], concern=concern)
 
     [action] = share_with_dsl_actions(concern)
     assert action.status == ActionStatus.DONE
@@ -169,11 +169,11 @@ def test_the_dsl_acknowledging_afterwards_closes_the_heads_task(concern, team):
 def test_a_head_sent_a_rerouted_alert_also_gets_the_task(school, team):
     """With the DSL team away, the Head who handles the rerouted concern must share it with the DSL (R21)."""
     for name in ("dsl", "deputy"):
-        services.availability_set(user=team[name], school=school, away=True)
+        alerting.availability_set(user=team[name], school=school, away=True)
     concern = raise_concern(author=team["teacher"], school=school)
     assert Alert.objects.filter(concern=concern, recipient=team["head"], reason=AlertReason.REROUTED).exists()
 
-    services.concern_acknowledge(user=team["head"], concern=concern)
+    alerting.concern_acknowledge(user=team["head"], concern=concern)
 
     [action] = share_with_dsl_actions(concern)
     assert action.status == ActionStatus.OPEN
@@ -183,6 +183,6 @@ def test_a_head_sent_a_rerouted_alert_also_gets_the_task(school, team):
 @pytest.mark.django_db
 def test_the_dsl_acknowledging_first_creates_no_task(concern, team):
     """When the DSL team acknowledges in time there is nothing to hand back."""
-    services.concern_acknowledge(user=team["dsl"], concern=concern)
+    alerting.concern_acknowledge(user=team["dsl"], concern=concern)
 
     assert share_with_dsl_actions(concern) == []

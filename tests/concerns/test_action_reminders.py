@@ -10,8 +10,8 @@ from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 
-from concerns import services
 from concerns.models import ActionKind, LevelOfNeed
+from concerns.services import actions, triage
 from concerns.tasks import remind_action_due
 
 from ..factories import PupilFactory, raise_concern
@@ -56,16 +56,16 @@ def concern(school, teacher, pupil):
 @pytest.fixture
 def dsl_action(concern, dsl):
     """Pastoral support the DSL owns, due at 16:00 on a Wednesday."""
-    return services.action_add(user=dsl, concern=concern, kind=ActionKind.PASTORAL_SUPPORT, due_at=DUE)
+    return actions.action_add(user=dsl, concern=concern, kind=ActionKind.PASTORAL_SUPPORT, due_at=DUE)
 
 
 @pytest.fixture
 def teacher_action(concern, dsl):
     """The FGM report the teacher who recorded the concern must make (R32)."""
-    services.concern_triage(
+    triage.concern_triage(
         user=dsl,
         concern=concern,
-        data=services.TriageInput(
+        data=triage.TriageInput(
             level=LevelOfNeed.objects.get(code="level_4"), rationale="Disclosed FGM.", known_fgm=True
         ),
         expected_version=concern.version,
@@ -144,7 +144,7 @@ def test_a_second_call_sends_nothing(dsl_action, clock):
 @pytest.mark.django_db
 def test_a_done_action_is_not_reminded(dsl_action, dsl, clock):
     """An action marked done before its due time gets no reminder."""
-    services.action_complete(user=dsl, action=dsl_action, outcome="Met the pupil with their form tutor.")
+    actions.action_complete(user=dsl, action=dsl_action, outcome="Met the pupil with their form tutor.")
     mail.outbox.clear()
     clock(DUE + timedelta(minutes=1))
     assert remind_action_due.call(dsl_action.pk) == "nothing to remind"

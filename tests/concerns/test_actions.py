@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from concerns import services
+from concerns import selectors
 from concerns.models import (
     Action,
     ActionKind,
@@ -21,6 +21,8 @@ from concerns.models import (
     ConcernStatus,
     LevelOfNeed,
 )
+from concerns.services import actions
+from concerns.services import triage as triage_services
 from concerns.tasks import remind_action_due
 from safeguarding import calendar
 from safeguarding.models import Role
@@ -58,15 +60,15 @@ def concern(school, teacher):
 
 
 def add(user, concern, kind, **more):
-    return services.action_add(user=user, concern=concern, kind=kind, **more)
+    return actions.action_add(user=user, concern=concern, kind=kind, **more)
 
 
 def triage(user, concern, *, known_fgm=False, category_codes=(), rationale="Seen and assessed."):
     concern.refresh_from_db()
-    return services.concern_triage(
+    return triage_services.concern_triage(
         user=user,
         concern=concern,
-        data=services.TriageInput(
+        data=triage_services.TriageInput(
             level=LevelOfNeed.objects.get(code="level_3"),
             rationale=rationale,
             known_fgm=known_fgm,
@@ -310,7 +312,7 @@ def test_the_fgm_report_is_due_at_the_close_of_the_working_day_after_the_concern
 def test_the_fgm_report_cannot_be_given_to_someone_else(fgm_report, teacher, dsl, deputy):
     """Reassigning the report is refused as the personal legal duty of the person who found it."""
     with pytest.raises(ValidationError, match="personal legal duty"):
-        services.action_reassign(user=dsl, action=fgm_report, owner=deputy)
+        actions.action_reassign(user=dsl, action=fgm_report, owner=deputy)
     fgm_report.refresh_from_db()
     assert fgm_report.owner == teacher
 
@@ -319,7 +321,7 @@ def test_the_fgm_report_cannot_be_given_to_someone_else(fgm_report, teacher, dsl
 def test_any_other_action_can_be_given_to_someone_else(concern, dsl, deputy):
     """A pastoral support action passes from the DSL to the deputy."""
     action = add(dsl, concern, ActionKind.PASTORAL_SUPPORT, due_at=london(2025, 10, 15, 16, 0))
-    services.action_reassign(user=dsl, action=action, owner=deputy)
+    actions.action_reassign(user=dsl, action=action, owner=deputy)
     action.refresh_from_db()
     assert action.owner == deputy
 
@@ -426,7 +428,7 @@ def test_sexual_harassment_sets_three_risk_assessments_each_with_a_review_date(s
     clock(london(2025, 10, 8, 10, 0))
     concern = concern_about(school, teacher, "sexual_harassment")
     triage(dsl, concern)
-    assessments = list(concern.actions.filter(kind__in=services.RISK_ASSESSMENTS))
+    assessments = list(concern.actions.filter(kind__in=actions.RISK_ASSESSMENTS))
     assert {a.kind for a in assessments} == {
         ActionKind.RISK_ASSESSMENT_VICTIM,
         ActionKind.RISK_ASSESSMENT_PERPETRATOR,
@@ -448,7 +450,7 @@ def test_a_review_four_weeks_on_that_falls_on_a_bank_holiday_moves_to_the_next_s
     clock(london(2026, 12, 3, 10, 0))
     concern = concern_about(school, teacher, "sexual_harassment")
     triage(dsl, concern)
-    assert {a.review_on for a in concern.actions.filter(kind__in=services.RISK_ASSESSMENTS)} == {date(2027, 1, 4)}
+    assert {a.review_on for a in concern.actions.filter(kind__in=actions.RISK_ASSESSMENTS)} == {date(2027, 1, 4)}
 
     Term.objects.create(
         school=school, name="autumn", academic_year="2026-27", starts_on=date(2026, 9, 2), ends_on=date(2026, 12, 18)
@@ -458,7 +460,7 @@ def test_a_review_four_weeks_on_that_falls_on_a_bank_holiday_moves_to_the_next_s
     )
     later = concern_about(school, teacher, "sexual_harassment")
     triage(dsl, later)
-    assert {a.review_on for a in later.actions.filter(kind__in=services.RISK_ASSESSMENTS)} == {date(2027, 1, 5)}
+    assert {a.review_on for a in later.actions.filter(kind__in=actions.RISK_ASSESSMENTS)} == {date(2027, 1, 5)}
     assert all(calendar.is_school_day(school, a.review_on) for a in later.actions.filter(review_on__isnull=False))
 
 
@@ -469,7 +471,7 @@ def test_sexual_violence_also_sets_separation_due_now(school, teacher, dsl, cloc
     clock(triaged)
     concern = concern_about(school, teacher, "sexual_violence")
     triage(dsl, concern)
-    assert len(concern.actions.filter(kind__in=services.RISK_ASSESSMENTS)) == 3
+    assert len(concern.actions.filter(kind__in=actions.RISK_ASSESSMENTS)) == 3
     [separation] = actions_of(concern, ActionKind.SEPARATION)
     assert separation.due_at == triaged
     assert "plan separation, including transport" in separation.get_kind_display()
@@ -509,7 +511,7 @@ def pastoral(concern, dsl, teacher):
 def test_completing_an_action_needs_an_outcome(pastoral, dsl):
     """Done without saying what was done is refused; the action stays open."""
     with pytest.raises(ValidationError) as refused:
-        services.action_complete(user=dsl, action=pastoral, outcome="   ")
+        actions.action_complete(user=dsl, action=pastoral, outcome="   ")
     assert "outcome" in refused.value.message_dict
     pastoral.refresh_from_db()
     assert pastoral.is_open
@@ -520,7 +522,7 @@ def test_completing_an_action_needs_an_outcome(pastoral, dsl):
 def test_the_owner_completes_their_own_action(pastoral, teacher):
     """The teacher who owns the action marks it done, with who and when."""
     before = timezone.now()
-    services.action_complete(user=teacher, action=pastoral, outcome="Weekly check-ins agreed with the pupil.")
+    actions.action_complete(user=teacher, action=pastoral, outcome="Weekly check-ins agreed with the pupil.")
     pastoral.refresh_from_db()
     assert pastoral.status == ActionStatus.DONE
     assert pastoral.completed_by == teacher
@@ -531,7 +533,7 @@ def test_the_owner_completes_their_own_action(pastoral, teacher):
 @pytest.mark.django_db
 def test_the_dsl_team_completes_someone_elses_action(pastoral, deputy):
     """A deputy DSL may mark done an action the teacher owns."""
-    services.action_complete(user=deputy, action=pastoral, outcome="Done in the teacher's absence.")
+    actions.action_complete(user=deputy, action=pastoral, outcome="Done in the teacher's absence.")
     pastoral.refresh_from_db()
     assert pastoral.status == ActionStatus.DONE
     assert pastoral.completed_by == deputy
@@ -543,7 +545,7 @@ def test_anyone_else_cannot_complete_the_action(pastoral, school, make_person, r
     """Another member of staff, or the Headteacher, is refused; the action stays open."""
     person = make_person(role, school=school)
     with pytest.raises(PermissionDenied):
-        services.action_complete(user=person, action=pastoral, outcome="Not mine to do.")
+        actions.action_complete(user=person, action=pastoral, outcome="Not mine to do.")
     pastoral.refresh_from_db()
     assert pastoral.is_open
 
@@ -552,7 +554,7 @@ def test_anyone_else_cannot_complete_the_action(pastoral, school, make_person, r
 def test_completing_writes_a_chronology_line_with_the_reference(concern, dsl):
     """The chronology names the action, who did it, what was done and the reference."""
     action = add(dsl, concern, ActionKind.POLICE_NON_EMERGENCY, due_at=london(2025, 10, 15, 16, 0))
-    services.action_complete(user=dsl, action=action, outcome="Reported to Derbyshire Police.", reference="DP-77123")
+    actions.action_complete(user=dsl, action=action, outcome="Reported to Derbyshire Police.", reference="DP-77123")
     [entry] = ChronologyEntry.objects.filter(concern=concern, kind=ChronologyKind.ACTION_DONE)
     assert entry.summary == (
         "Police: 101: done by Helen Marsh (Designated Safeguarding Lead). Reported to Derbyshire Police. "
@@ -570,13 +572,13 @@ def test_overdue_actions_are_the_open_ones_past_due_at_this_school(school, other
     late = add(dsl, concern, ActionKind.PASTORAL_SUPPORT, due_at=london(2025, 10, 8, 9, 0))
     later = add(dsl, concern, ActionKind.MONITORING, due_at=london(2025, 10, 9, 9, 0))
     done = add(dsl, concern, ActionKind.INFORM_STAFF, due_at=london(2025, 10, 8, 9, 0))
-    services.action_complete(user=dsl, action=done, outcome="Form tutor told.")
+    actions.action_complete(user=dsl, action=done, outcome="Form tutor told.")
     add(dsl, concern, ActionKind.DISCUSS_WITH_PARENTS, due_at=london(2025, 10, 20, 9, 0))
     elsewhere_dsl = make_person(Role.DSL, school=other_school)
     elsewhere = concern_about(other_school, make_person(Role.STAFF, school=other_school), "neglect")
     add(elsewhere_dsl, elsewhere, ActionKind.PASTORAL_SUPPORT, due_at=london(2025, 10, 8, 9, 0))
 
-    overdue = list(services.overdue_actions(school=school, now=london(2025, 10, 10, 12, 0)))
+    overdue = list(selectors.overdue_actions(school=school, now=london(2025, 10, 10, 12, 0)))
 
     assert overdue == [late, later]
 

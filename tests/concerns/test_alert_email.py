@@ -14,8 +14,9 @@ from django.conf import settings as django_settings
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from concerns import categories, services
+from concerns import categories
 from concerns.models import Alert, AlertReason, Concern
+from concerns.services import alerting
 from concerns.tasks import send_alert_email
 from safeguarding.calendar import LONDON
 from safeguarding.models import Role
@@ -211,7 +212,7 @@ def test_an_escalation_email_names_nobody_either(mail_server, school, dsl, teach
     """The email telling the Head of an unacknowledged concern holds no more than the DSL's does."""
     head = make_person(Role.HEADTEACHER, school=school, username="head", email="head.westpark@example.invalid")
     concern = raise_about(pupil, author=teacher)
-    services.concern_escalate_if_unacknowledged(
+    alerting.concern_escalate_if_unacknowledged(
         concern_id=concern.pk, now=concern.escalation_due_at + timedelta(minutes=1)
     )
     alert = Alert.objects.get(concern=concern, recipient=head, reason=AlertReason.ESCALATED)

@@ -224,9 +224,9 @@ def test_a_wrong_back_entry_is_refused_with_a_clear_message_and_keeps_what_was_t
 @pytest.mark.django_db
 def test_only_the_dsl_team_back_enters_a_record(school, teacher):
     with pytest.raises(ValidationError, match="Only the DSL team back-enters"):
-        from concerns import services
+        from concerns.services import raising
 
-        services.concern_raise(
+        raising.concern_raise(
             author=teacher,
             school=school,
             data=concern_input(subject=PupilFactory(school=school)),

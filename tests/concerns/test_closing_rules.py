@@ -5,8 +5,8 @@ from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from concerns import services
 from concerns.models import ActionKind, ConcernStatus
+from concerns.services import actions, alerting, triage
 from safeguarding.models import Role
 
 from ..conftest import sign_in
@@ -26,9 +26,9 @@ def concern(school, make_person):
 @pytest.mark.django_db
 def test_a_concern_with_open_actions_cannot_be_closed(client, concern, dsl):
     """Closing is refused while actions are open, and the page names them (they would remind with nobody looking)."""
-    services.action_add(user=dsl, concern=concern, kind=ActionKind.PASTORAL_SUPPORT)
+    actions.action_add(user=dsl, concern=concern, kind=ActionKind.PASTORAL_SUPPORT)
     with pytest.raises(ValidationError, match="Finish the open actions first: Pastoral support"):
-        services.concern_close(user=dsl, concern=concern, outcome_summary="All fine.", expected_version=None)
+        triage.concern_close(user=dsl, concern=concern, outcome_summary="All fine.", expected_version=None)
     sign_in(client, dsl)
     response = client.post(
         reverse("concerns:close", kwargs={"public_id": concern.public_id}),
@@ -43,23 +43,23 @@ def test_a_concern_with_open_actions_cannot_be_closed(client, concern, dsl):
 @pytest.mark.django_db
 def test_a_closed_concern_takes_no_new_decision_or_action(concern, dsl):
     """After closing, a decision or an action needs the concern reopened first."""
-    services.concern_close(user=dsl, concern=concern, outcome_summary="Resolved in school.", expected_version=None)
+    triage.concern_close(user=dsl, concern=concern, outcome_summary="Resolved in school.", expected_version=None)
     with pytest.raises(ValidationError, match="reopen it first"):
-        services.decision_record(user=dsl, concern=concern, kind="monitor", rationale="Keep an eye.")
+        triage.decision_record(user=dsl, concern=concern, kind="monitor", rationale="Keep an eye.")
     with pytest.raises(ValidationError, match="reopen it first"):
-        services.action_add(user=dsl, concern=concern, kind=ActionKind.MONITORING)
+        actions.action_add(user=dsl, concern=concern, kind=ActionKind.MONITORING)
 
 
 @pytest.mark.django_db
 def test_the_hand_back_task_closes_only_when_the_dsl_takes_the_concern_back(school, concern, dsl, make_person):
     """A senior leader cannot tick off their own 'share with the DSL' task: the DSL's acknowledgement closes it."""
     head = make_person(Role.HEADTEACHER, school=school)
-    services.concern_escalate_if_unacknowledged(concern_id=concern.pk, now=concern.escalation_due_at)
-    services.concern_acknowledge(user=head, concern=concern)
+    alerting.concern_escalate_if_unacknowledged(concern_id=concern.pk, now=concern.escalation_due_at)
+    alerting.concern_acknowledge(user=head, concern=concern)
     task = concern.actions.get(kind=ActionKind.SHARE_WITH_DSL)
     with pytest.raises(ValidationError, match="closes when the DSL team acknowledges"):
-        services.action_complete(user=head, action=task, outcome="Told them.")
-    services.concern_acknowledge(user=dsl, concern=concern)
+        actions.action_complete(user=head, action=task, outcome="Told them.")
+    alerting.concern_acknowledge(user=dsl, concern=concern)
     task.refresh_from_db()
     assert task.status == "done" and task.completed_by == dsl
 
@@ -69,11 +69,11 @@ def test_a_rule_made_action_moves_the_concern_on_and_is_on_the_chronology(school
     """Actions the rules create at triage set the status to Actions open and write their own chronology line."""
     from concerns.models import LevelOfNeed
 
-    services.concern_triage(
+    triage.concern_triage(
         user=dsl,
         concern=concern,
         expected_version=None,
-        data=services.TriageInput(
+        data=triage.TriageInput(
             level=LevelOfNeed.objects.get(code="level_2"),
             rationale="Prevent advice first.",
             category_codes=["radicalisation"],

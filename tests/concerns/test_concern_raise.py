@@ -10,7 +10,6 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from concerns import services
 from concerns.models import (
     Alert,
     AlertReason,
@@ -22,6 +21,7 @@ from concerns.models import (
     PupilRole,
     Quote,
 )
+from concerns.services import alerting, raising
 from concerns.tasks import escalate_if_unacknowledged, send_alert_email
 from safeguarding.models import Role
 
@@ -203,7 +203,7 @@ def test_one_escalation_job_is_queued_for_when_escalation_is_due(school, team):
 def test_when_the_whole_dsl_team_is_away_the_senior_leaders_are_alerted_instead(school, team):
     """With the DSL and every deputy marked away, the Head and senior leaders get the alert, marked rerouted (R21)."""
     for name in ("dsl", "deputy", "second_deputy"):
-        services.availability_set(user=team[name], school=school, away=True)
+        alerting.availability_set(user=team[name], school=school, away=True)
 
     concern = raise_concern(author=team["teacher"], school=school)
 
@@ -216,7 +216,7 @@ def test_when_the_whole_dsl_team_is_away_the_senior_leaders_are_alerted_instead(
 @pytest.mark.django_db
 def test_one_deputy_away_leaves_the_alert_with_the_rest_of_the_team(school, team):
     """A deputy marked away is not alerted, and while anyone in the team is available no leader is."""
-    services.availability_set(user=team["deputy"], school=school, away=True)
+    alerting.availability_set(user=team["deputy"], school=school, away=True)
 
     concern = raise_concern(author=team["teacher"], school=school)
 
@@ -229,14 +229,14 @@ def test_the_person_on_the_cover_rota_now_is_alerted_too(school, team, make_pers
     on_cover = make_person(Role.PASTORAL, school=school, username="on_cover")
     cover_was_yesterday = make_person(Role.PASTORAL, school=school, username="cover_was_yesterday")
     now = timezone.now()
-    services.cover_shift_add(
+    alerting.cover_shift_add(
         user=team["dsl"],
         school=school,
         person=on_cover,
         starts_at=now - timedelta(hours=1),
         ends_at=now + timedelta(hours=8),
     )
-    services.cover_shift_add(
+    alerting.cover_shift_add(
         user=team["dsl"],
         school=school,
         person=cover_was_yesterday,
@@ -258,10 +258,10 @@ def test_the_same_form_sent_twice_saves_one_concern_and_alerts_once(school, team
     subject = PupilFactory(school=school)
     data = concern_input(subject=subject)
 
-    first = services.concern_raise(author=team["teacher"], school=school, data=data)
+    first = raising.concern_raise(author=team["teacher"], school=school, data=data)
     alerts_after_first = Alert.objects.count()
     jobs_after_first = DBTaskResult.objects.count()
-    second = services.concern_raise(author=team["teacher"], school=school, data=data)
+    second = raising.concern_raise(author=team["teacher"], school=school, data=data)
 
     assert second.pk == first.pk
     assert Concern.objects.count() == 1
@@ -275,10 +275,10 @@ def test_another_persons_idempotency_key_is_refused(school, team, make_person):
     """Someone else's idempotency key does not hand over their concern: it is refused."""
     colleague = make_person(Role.STAFF, school=school)
     data = concern_input(subject=PupilFactory(school=school))
-    services.concern_raise(author=team["teacher"], school=school, data=data)
+    raising.concern_raise(author=team["teacher"], school=school, data=data)
 
     with pytest.raises(PermissionDenied):
-        services.concern_raise(author=colleague, school=school, data=data)
+        raising.concern_raise(author=colleague, school=school, data=data)
     assert Concern.objects.count() == 1
 
 
@@ -355,7 +355,7 @@ def london(*parts) -> datetime:
 @pytest.mark.django_db
 def test_a_concern_about_yesterday_is_late(school):
     """Recorded the day after it happened, a concern is late, even first thing in the morning."""
-    assert services.is_late(
+    assert raising.is_late(
         school=school, happened_at=london(2025, 10, 7, 11, 0), recorded_at=london(2025, 10, 8, 8, 45)
     )
 
@@ -363,7 +363,7 @@ def test_a_concern_about_yesterday_is_late(school):
 @pytest.mark.django_db
 def test_a_concern_recorded_after_the_end_of_the_school_day_is_late(school):
     """Recorded after the school day ends (15:30 by default) on the day it happened, a concern is late."""
-    assert services.is_late(
+    assert raising.is_late(
         school=school, happened_at=london(2025, 10, 8, 14, 0), recorded_at=london(2025, 10, 8, 15, 31)
     )
 
@@ -371,7 +371,7 @@ def test_a_concern_recorded_after_the_end_of_the_school_day_is_late(school):
 @pytest.mark.django_db
 def test_a_concern_recorded_in_school_hours_the_same_day_is_not_late(school):
     """Recorded the same day within school hours, a concern is on time."""
-    assert not services.is_late(
+    assert not raising.is_late(
         school=school, happened_at=london(2025, 10, 8, 10, 0), recorded_at=london(2025, 10, 8, 11, 15)
     )
 
@@ -382,10 +382,10 @@ def test_the_schools_own_end_of_day_decides_lateness(school):
     school.day_ends_at = london(2025, 10, 8, 17, 0).time()
     school.save()
 
-    assert not services.is_late(
+    assert not raising.is_late(
         school=school, happened_at=london(2025, 10, 8, 14, 0), recorded_at=london(2025, 10, 8, 16, 0)
     )
-    assert services.is_late(
+    assert raising.is_late(
         school=school, happened_at=london(2025, 10, 8, 14, 0), recorded_at=london(2025, 10, 8, 17, 1)
     )
 
@@ -405,8 +405,8 @@ def test_a_shift_ended_the_instant_it_starts_is_taken_off_the_rota(school, team,
     from concerns.models import CoverShift
 
     person = make_person(Role.PASTORAL, school=school)
-    shift = services.cover_shift_add(
+    shift = alerting.cover_shift_add(
         user=team["dsl"], school=school, person=person, starts_at=NOW, ends_at=NOW + timedelta(hours=8)
     )
-    services.cover_shift_end(user=team["dsl"], shift=shift)
+    alerting.cover_shift_end(user=team["dsl"], shift=shift)
     assert not CoverShift.objects.filter(pk=shift.pk).exists()

@@ -12,7 +12,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 
-from concerns import services
 from concerns.models import (
     ChronologyEntry,
     ChronologyKind,
@@ -21,6 +20,7 @@ from concerns.models import (
     DecisionKind,
     LevelOfNeed,
 )
+from concerns.services import triage
 from safeguarding.calendar import LONDON
 from safeguarding.models import Role
 
@@ -59,7 +59,7 @@ def chronology(concern, kind):
 
 def close(dsl, concern, outcome=OUTCOME):
     concern.refresh_from_db()
-    return services.concern_close(user=dsl, concern=concern, outcome_summary=outcome, expected_version=concern.version)
+    return triage.concern_close(user=dsl, concern=concern, outcome_summary=outcome, expected_version=concern.version)
 
 
 @pytest.mark.django_db
@@ -89,7 +89,7 @@ def test_the_decisions_why_label_belongs_to_the_decisions_own_box(client, concer
 def test_the_service_refuses_a_decision_without_its_reason(concern, dsl):
     """decision_record refuses an empty rationale too, so no other caller can skip it (R40)."""
     with pytest.raises(ValidationError):
-        services.decision_record(user=dsl, concern=concern, kind=DecisionKind.NOT_TELL_PARENTS, rationale="")
+        triage.decision_record(user=dsl, concern=concern, kind=DecisionKind.NOT_TELL_PARENTS, rationale="")
     assert not Decision.objects.exists()
     assert not chronology(concern, ChronologyKind.DECISION)
 
@@ -116,7 +116,7 @@ def test_a_decision_not_to_tell_parents_keeps_its_reason_with_who_and_when(clien
 @pytest.mark.django_db
 def test_a_decision_writes_a_chronology_line_with_its_reason(concern, dsl):
     """The child's chronology says what was decided, by whom and why, in words (R52, R54)."""
-    services.decision_record(user=dsl, concern=concern, kind=DecisionKind.NOT_TELL_PARENTS, rationale=NOT_TELLING)
+    triage.decision_record(user=dsl, concern=concern, kind=DecisionKind.NOT_TELL_PARENTS, rationale=NOT_TELLING)
     [entry] = chronology(concern, ChronologyKind.DECISION)
     assert "Decision by Helen Marsh (Designated Safeguarding Lead)" in entry.summary
     assert "Not to tell the parents or carers" in entry.summary
@@ -182,16 +182,16 @@ def test_reopening_needs_a_reason(client, concern, dsl):
     assert concern.status == ConcernStatus.CLOSED
     assert not chronology(concern, ChronologyKind.REOPENED)
     with pytest.raises(ValidationError):
-        services.concern_reopen(user=dsl, concern=concern, reason="  ", expected_version=concern.version)
+        triage.concern_reopen(user=dsl, concern=concern, reason="  ", expected_version=concern.version)
 
 
 @pytest.mark.django_db
 def test_reopening_records_the_reason_and_sets_the_status_back(client, concern, dsl):
     """Reopening a triaged concern makes it Triaged again, clears the closing and writes the reason down."""
-    services.concern_triage(
+    triage.concern_triage(
         user=dsl,
         concern=concern,
-        data=services.TriageInput(level=LevelOfNeed.objects.get(code="level_2"), rationale="Early help."),
+        data=triage.TriageInput(level=LevelOfNeed.objects.get(code="level_2"), rationale="Early help."),
         expected_version=1,
     )
     close(dsl, concern)
@@ -212,7 +212,7 @@ def test_reopening_an_untriaged_concern_makes_it_acknowledged(concern, dsl):
     """A concern closed before any triage reopens as Acknowledged, not Triaged."""
     close(dsl, concern)
     concern.refresh_from_db()
-    services.concern_reopen(user=dsl, concern=concern, reason="Closed by mistake.", expected_version=concern.version)
+    triage.concern_reopen(user=dsl, concern=concern, reason="Closed by mistake.", expected_version=concern.version)
     concern.refresh_from_db()
     assert concern.status == ConcernStatus.ACKNOWLEDGED
 
@@ -223,9 +223,9 @@ def test_only_the_dsl_team_decides_and_closes(concern, school, make_person, role
     """A member of staff or the Headteacher cannot record a decision or close a concern."""
     person = make_person(role, school=school)
     with pytest.raises(PermissionDenied):
-        services.decision_record(user=person, concern=concern, kind=DecisionKind.MONITOR, rationale="Watch.")
+        triage.decision_record(user=person, concern=concern, kind=DecisionKind.MONITOR, rationale="Watch.")
     with pytest.raises(PermissionDenied):
-        services.concern_close(user=person, concern=concern, outcome_summary=OUTCOME, expected_version=1)
+        triage.concern_close(user=person, concern=concern, outcome_summary=OUTCOME, expected_version=1)
     concern.refresh_from_db()
     assert not Decision.objects.exists()
     assert concern.status == ConcernStatus.NEW

@@ -9,8 +9,8 @@ from auditlog.models import LogEntry
 from django.urls import reverse
 from django.utils import timezone
 
-from concerns import services
 from concerns.models import Concern, ConcernDraft
+from concerns.services import raising
 from safeguarding import drafts
 from safeguarding.calendar import LONDON
 from safeguarding.models import Role
@@ -181,10 +181,10 @@ def test_nobody_else_can_discard_a_draft(client, teacher, colleague, typed):
 @pytest.mark.django_db
 def test_drafts_older_than_30_days_are_purged_and_newer_ones_kept(school, teacher, pupil):
     """drafts.purge removes drafts untouched for more than 30 days and keeps the rest."""
-    old = services.draft_save(
+    old = raising.draft_save(
         user=teacher, school=school, idempotency_key=raise_form_data(pupil)["idempotency_key"], data={"a": ["1"]}
     )
-    recent = services.draft_save(
+    recent = raising.draft_save(
         user=teacher, school=school, idempotency_key=raise_form_data(pupil)["idempotency_key"], data={"a": ["2"]}
     )
     now = timezone.now()

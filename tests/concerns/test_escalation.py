@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from concerns import services
 from concerns.models import Alert, AlertReason, Concern
+from concerns.services import alerting
 from concerns.tasks import escalate_if_unacknowledged, send_alert_email
 from safeguarding.calendar import add_school_minutes
 from safeguarding.models import Role
@@ -24,7 +24,7 @@ def london(*parts) -> datetime:
 
 
 def due(school, raised_at: datetime, *, immediate: bool) -> datetime:
-    return services.escalation_due(school=school, recorded_at=raised_at, is_immediate=immediate)
+    return alerting.escalation_due(school=school, recorded_at=raised_at, is_immediate=immediate)
 
 
 @pytest.fixture(autouse=True)
@@ -192,7 +192,7 @@ def test_an_unacknowledged_concern_past_due_goes_to_the_senior_leaders(concern):
     """Past its due time and unacknowledged, a concern alerts the Head and senior leaders and records when."""
     now = concern.escalation_due_at + timedelta(minutes=1)
 
-    alerts = services.concern_escalate_if_unacknowledged(concern_id=concern.pk, now=now)
+    alerts = alerting.concern_escalate_if_unacknowledged(concern_id=concern.pk, now=now)
 
     assert sorted(alert.recipient.username for alert in alerts) == ["head", "senior"]
     assert escalated_to(concern) == ["head", "senior"]
@@ -205,7 +205,7 @@ def test_each_escalation_alert_queues_its_email(concern):
     """Each senior leader's escalation alert has one email job queued."""
     now = concern.escalation_due_at + timedelta(minutes=1)
 
-    alerts = services.concern_escalate_if_unacknowledged(concern_id=concern.pk, now=now)
+    alerts = alerting.concern_escalate_if_unacknowledged(concern_id=concern.pk, now=now)
 
     assert len(alerts) == 2
     for alert in alerts:
@@ -215,10 +215,10 @@ def test_each_escalation_alert_queues_its_email(concern):
 @pytest.mark.django_db
 def test_an_acknowledged_concern_is_not_escalated(concern, team):
     """Once the DSL team has acknowledged a concern, the escalation does nothing."""
-    services.concern_acknowledge(user=team["dsl"], concern=concern)
+    alerting.concern_acknowledge(user=team["dsl"], concern=concern)
     emails_before = len(jobs(send_alert_email))
 
-    alerts = services.concern_escalate_if_unacknowledged(
+    alerts = alerting.concern_escalate_if_unacknowledged(
         concern_id=concern.pk, now=concern.escalation_due_at + timedelta(hours=1)
     )
 
@@ -234,7 +234,7 @@ def test_run_early_it_waits_and_queues_itself_for_the_due_time(concern):
     """Run before the concern is due, the escalation alerts nobody and queues another check for the due time."""
     assert len(jobs(escalate_if_unacknowledged, concern.pk)) == 1
 
-    alerts = services.concern_escalate_if_unacknowledged(
+    alerts = alerting.concern_escalate_if_unacknowledged(
         concern_id=concern.pk, now=concern.escalation_due_at - timedelta(minutes=1)
     )
 
@@ -251,10 +251,10 @@ def test_run_early_it_waits_and_queues_itself_for_the_due_time(concern):
 def test_escalating_twice_alerts_the_senior_leaders_once(concern):
     """A second run of the escalation (a repeated job) sends no second alert and keeps the first time."""
     first_run = concern.escalation_due_at + timedelta(minutes=1)
-    services.concern_escalate_if_unacknowledged(concern_id=concern.pk, now=first_run)
+    alerting.concern_escalate_if_unacknowledged(concern_id=concern.pk, now=first_run)
     emails_after_first = len(jobs(send_alert_email))
 
-    again = services.concern_escalate_if_unacknowledged(concern_id=concern.pk, now=first_run + timedelta(hours=1))
+    again = alerting.concern_escalate_if_unacknowledged(concern_id=concern.pk, now=first_run + timedelta(hours=1))
 
     assert again == []
     assert escalated_to(concern) == ["head", "senior"]
@@ -277,7 +277,7 @@ def test_the_queued_job_escalates_a_concern_whose_time_has_passed(concern):
 @pytest.mark.django_db
 def test_the_dsl_team_is_not_sent_the_escalation(concern):
     """The escalation goes to the senior leaders only: the DSL team already has its alert."""
-    services.concern_escalate_if_unacknowledged(concern_id=concern.pk, now=concern.escalation_due_at)
+    alerting.concern_escalate_if_unacknowledged(concern_id=concern.pk, now=concern.escalation_due_at)
 
     assert escalated_to(concern) == ["head", "senior"]
     assert sorted(

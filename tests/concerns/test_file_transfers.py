@@ -12,7 +12,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from concerns import services
+from concerns import selectors
 from concerns.models import (
     Action,
     ActionKind,
@@ -23,6 +23,7 @@ from concerns.models import (
     PupilFlag,
     TransferDirection,
 )
+from concerns.services import actions, transfers
 from safeguarding.calendar import LONDON
 from safeguarding.models import Role, TermName
 
@@ -212,7 +213,7 @@ def test_the_task_cannot_be_marked_done_before_receipt_is_confirmed(client, tran
     transfer.action.refresh_from_db()
     assert transfer.action.is_open
     with pytest.raises(ValidationError):
-        services.action_complete(user=transfer.recorded_by, action=transfer.action, outcome="Sent.")
+        actions.action_complete(user=transfer.recorded_by, action=transfer.action, outcome="Sent.")
 
 
 @pytest.mark.django_db
@@ -268,7 +269,7 @@ def test_receipt_cannot_be_confirmed_before_the_file_is_sent(client, transfer):
 @pytest.mark.django_db
 def test_an_overdue_transfer_heads_the_queue_like_any_overdue_action(client, transfer):
     """Due 9 March 2026 and not sent: it is on the queue's overdue list now."""
-    assert transfer.action in services.overdue_actions(school=transfer.school)
+    assert transfer.action in selectors.overdue_actions(school=transfer.school)
     response = client.get(reverse("concerns:queue"))
     assert "Send the CP file to the next school" in text(response)
 
@@ -439,7 +440,7 @@ def test_a_teacher_cannot_post_the_forms(client, teacher, terms, with_file, dsl,
         recorded_by_name="Helen Marsh",
         recorded_by_role="DSL",
     )
-    transfer = services.transfer_out_open(user=dsl, pupil=with_file, event=event)
+    transfer = transfers.transfer_out_open(user=dsl, pupil=with_file, event=event)
     sign_in(client, teacher)
     data = {
         "transfer": str(transfer.public_id),
@@ -457,11 +458,11 @@ def test_the_services_refuse_someone_who_cannot_open_the_file(teacher, transfer)
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
-        services.file_transfer_sent(
+        transfers.file_transfer_sent(
             user=teacher, transfer=transfer, sent_on=date(2026, 3, 3), method="tracked_post", other_school="X"
         )
     with pytest.raises(PermissionDenied):
-        services.file_transfer_received(
+        transfers.file_transfer_received(
             user=teacher,
             pupil=transfer.pupil,
             transfer=FileTransfer(other_school="X", received_on=date(2026, 3, 3), method="tracked_post"),

@@ -18,7 +18,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from concerns import services
 from concerns.models import (
     Action,
     ActionKind,
@@ -28,6 +27,7 @@ from concerns.models import (
     PupilEvent,
     PupilFlag,
 )
+from concerns.services import actions, leaving
 from concerns.tasks import remind_action_due
 from safeguarding.calendar import LONDON
 from safeguarding.models import Role
@@ -233,7 +233,7 @@ def test_no_second_open_task_for_the_same_child(client, dsl, deputy, on_cp_plan)
 
 @pytest.mark.django_db
 def test_a_new_task_once_the_earlier_one_is_done(client, dsl, task, on_cp_plan):
-    services.action_complete(user=dsl, action=task, outcome="Told Sam Ortiz by phone at 09:40.")
+    actions.action_complete(user=dsl, action=task, outcome="Told Sam Ortiz by phone at 09:40.")
     record(client, on_cp_plan, kind="absent")
     assert tasks_for(on_cp_plan).filter(status="open").count() == 1
     assert tasks_for(on_cp_plan).count() == 2
@@ -324,7 +324,7 @@ def test_the_service_refuses_someone_without_the_file(teacher, on_cp_plan):
 
     event = PupilEvent(kind="left", on=timezone.localdate(), details=DETAILS)
     with pytest.raises(PermissionDenied):
-        services.pupil_event_record(user=teacher, pupil=on_cp_plan, event=event)
+        leaving.pupil_event_record(user=teacher, pupil=on_cp_plan, event=event)
 
 
 # --- Bad input ------------------------------------------------------------------------------------------------
@@ -397,9 +397,9 @@ def test_the_queue_costs_the_same_with_1_or_20_overdue_tasks(client, clock, scho
             child = PupilFactory(school=school)
             flag(child, "child_protection")
             event = PupilEvent(kind="absent", on=timezone.localdate(), details="Not in school.")
-            services.pupil_event_record(user=dsl, pupil=child, event=event)
+            leaving.pupil_event_record(user=dsl, pupil=child, event=event)
             concern = raise_concern(author=teacher, school=school)
-            services.action_add(
+            actions.action_add(
                 user=dsl, concern=concern, kind=ActionKind.PASTORAL_SUPPORT, due_at=timezone.now() - timedelta(hours=1)
             )
 
@@ -526,7 +526,7 @@ def test_the_reminder_job_handles_it_with_a_link_to_the_file_and_no_child_detail
 
 @pytest.mark.django_db
 def test_an_owner_who_cannot_open_the_file_is_reminded_with_a_link_to_my_concerns(task, dsl, teacher, on_cp_plan):
-    services.action_reassign(user=dsl, action=task, owner=teacher)
+    actions.action_reassign(user=dsl, action=task, owner=teacher)
     mail.outbox.clear()
     assert remind_action_due.call(task.pk) == "reminded"
     [message] = mail.outbox
@@ -548,5 +548,5 @@ def test_an_action_must_be_about_a_concern_or_a_child(school, dsl):
 @pytest.mark.django_db
 def test_actions_on_concerns_carry_the_concerns_school(school, teacher, dsl):
     concern = raise_concern(author=teacher, school=school)
-    action = services.action_add(user=dsl, concern=concern, kind=ActionKind.PASTORAL_SUPPORT)
+    action = actions.action_add(user=dsl, concern=concern, kind=ActionKind.PASTORAL_SUPPORT)
     assert action.school == school and action.pupil is None

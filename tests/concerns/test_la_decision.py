@@ -11,8 +11,8 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from concerns import services
 from concerns.models import ActionKind, ChronologyEntry, ChronologyKind, KeyPerson, KeyPersonKind, LaOutcome
+from concerns.services import actions
 
 from ..conftest import sign_in
 from ..factories import PupilFactory, raise_concern
@@ -27,7 +27,7 @@ def chase(school, teacher, dsl):
     pupil = PupilFactory(school=school, legal_first_name="Maya", legal_last_name="Okonjo")
     with time_machine.travel(REFERRED, tick=False):
         concern = raise_concern(author=teacher, school=school, subject=pupil)
-        services.action_add(user=dsl, concern=concern, kind=ActionKind.CSC_REFERRAL_ONLINE)
+        actions.action_add(user=dsl, concern=concern, kind=ActionKind.CSC_REFERRAL_ONLINE)
     return concern.actions.get(kind=ActionKind.CSC_DECISION_CHASE)
 
 
@@ -133,7 +133,7 @@ def test_a_wrong_answer_is_refused_on_the_concern_page_and_keeps_what_was_typed(
 @pytest.mark.django_db
 def test_words_alone_no_longer_close_it(dsl, chase):
     with pytest.raises(ValidationError, match="Record what the local authority decided"):
-        services.action_complete(user=dsl, action=chase, outcome="They said it was fine.")
+        actions.action_complete(user=dsl, action=chase, outcome="They said it was fine.")
     chase.refresh_from_db()
     assert chase.is_open
 
@@ -142,9 +142,7 @@ def test_words_alone_no_longer_close_it(dsl, chase):
 def test_only_the_chase_is_answered_this_way(dsl, chase):
     follow_up = chase.concern.actions.exclude(pk=chase.pk).first()
     with pytest.raises(ValidationError, match="Only the local authority's decision"):
-        services.la_decision_record(
-            user=dsl, action=follow_up, la_outcome=LaOutcome.OTHER, decided_on=date(2026, 12, 3)
-        )
+        actions.la_decision_record(user=dsl, action=follow_up, la_outcome=LaOutcome.OTHER, decided_on=date(2026, 12, 3))
 
 
 @pytest.mark.django_db
@@ -152,7 +150,7 @@ def test_an_owner_outside_the_dsl_team_answers_it_under_tasks_for_you(client, sc
     from safeguarding.models import Role
 
     senior = make_person(Role.SENIOR_LEADER, school=school)
-    services.action_reassign(user=dsl, action=chase, owner=senior)
+    actions.action_reassign(user=dsl, action=chase, owner=senior)
     sign_in(client, senior)
     page = client.get(reverse("concerns:my_concerns")).content.decode()
     assert "Record the local authority's decision" in page

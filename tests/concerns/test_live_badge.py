@@ -13,8 +13,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from concerns import services
 from concerns.models import Alert, AlertReason, Concern
+from concerns.services import alerting
 from safeguarding.models import Role
 
 from ..conftest import sign_in
@@ -35,7 +35,7 @@ def clock():
 
 def put_on_cover(person, *, school, by):
     """On the cover rota for today's school day (R22), so alerted like the DSL team."""
-    services.cover_shift_add(
+    alerting.cover_shift_add(
         user=by,
         school=school,
         person=person,
@@ -57,7 +57,7 @@ def test_the_poll_counts_the_concerns_waiting_for_acknowledgement(client, school
     """Two raised, one acknowledged: one waits. The answer holds the count and a token, nothing about a child."""
     first = raise_concern(author=teacher, school=school)
     raise_concern(author=teacher, school=school)
-    services.concern_acknowledge(user=dsl, concern=first)
+    alerting.concern_acknowledge(user=dsl, concern=first)
     sign_in(client, dsl)
     answer = poll(client)
     assert set(answer) == {"waiting", "token"}
@@ -75,7 +75,7 @@ def test_the_token_changes_when_a_concern_arrives_or_is_acknowledged_and_not_oth
     concern = raise_concern(author=teacher, school=school)
     arrived = poll(client)
     assert arrived["waiting"] == 1 and arrived["token"] != empty["token"]
-    services.concern_acknowledge(user=dsl, concern=concern)
+    alerting.concern_acknowledge(user=dsl, concern=concern)
     acknowledged = poll(client)
     assert acknowledged["waiting"] == 0 and acknowledged["token"] not in (empty["token"], arrived["token"])
     assert poll(client)["token"] == acknowledged["token"]
@@ -92,7 +92,7 @@ def test_the_count_leaves_out_what_the_reader_may_not_see(client, school, other_
     withheld = raise_concern(author=teacher, school=school)
     Concern.objects.filter(pk=withheld.pk).update(withheld_from=dsl)  # as an allegation about the DSL would set it
     routed = raise_concern(author=teacher, school=school)
-    services.concern_escalate_if_unacknowledged(
+    alerting.concern_escalate_if_unacknowledged(
         concern_id=routed.pk, now=routed.escalation_due_at + timedelta(minutes=1)
     )
     Alert.objects.create(concern=routed, recipient=head, reason=AlertReason.REROUTED)  # a second alert, same concern
@@ -158,7 +158,7 @@ def test_the_poll_costs_a_fixed_small_number_of_queries(client, school, teacher,
         for _ in range(count):
             concern = raise_concern(author=teacher, school=school)
             if who == "head":
-                services.concern_escalate_if_unacknowledged(
+                alerting.concern_escalate_if_unacknowledged(
                     concern_id=concern.pk, now=concern.escalation_due_at + timedelta(minutes=1)
                 )
 

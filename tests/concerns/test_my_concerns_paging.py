@@ -15,7 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from concerns import services
+from concerns.services import actions, records
 
 from ..conftest import sign_in
 from ..factories import PupilFactory, raise_concern
@@ -78,8 +78,8 @@ def test_the_last_page_holds_the_oldest(client, teacher, receipts):
 def test_tasks_and_notes_are_on_the_first_page_only(client, school, teacher, dsl, receipts):
     """The teacher's own task and a note shared with them are where they land, not repeated on every page."""
     concern = raise_concern(author=teacher, school=school)
-    services.action_add(user=dsl, concern=concern, kind="pastoral_support", owner=teacher)
-    services.staff_note_share(user=dsl, concern=concern, staff=[teacher], note="Sit her near the door in science.")
+    actions.action_add(user=dsl, concern=concern, kind="pastoral_support", owner=teacher)
+    records.staff_note_share(user=dsl, concern=concern, staff=[teacher], note="Sit her near the door in science.")
     sign_in(client, teacher)
     first = text(client.get(MY_CONCERNS))
     assert "Tasks for you" in first and "Sit her near the door in science." in first
@@ -94,8 +94,8 @@ def test_a_page_costs_the_same_at_10_and_at_300_receipts(client, school, teacher
     """The same queries for the first page (with a task and a note) and a later one, at 10 receipts or 300."""
     pupil = PupilFactory(school=school)
     concern = raise_concern(author=teacher, school=school, subject=pupil)
-    services.action_add(user=dsl, concern=concern, kind="pastoral_support", owner=teacher)
-    services.staff_note_share(user=dsl, concern=concern, staff=[teacher], note="Sit her near the door in science.")
+    actions.action_add(user=dsl, concern=concern, kind="pastoral_support", owner=teacher)
+    records.staff_note_share(user=dsl, concern=concern, staff=[teacher], note="Sit her near the door in science.")
     make_concerns(school=school, author=teacher, pupil=pupil, count=29)
     url = f"{MY_CONCERNS}?page={number}"
     sign_in(client, teacher)

@@ -9,7 +9,6 @@ from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from concerns import services
 from concerns.models import (
     ChildVoice,
     ChronologyEntry,
@@ -22,6 +21,7 @@ from concerns.models import (
     ShareDirection,
     TakenIntoAccount,
 )
+from concerns.services import records, triage
 from safeguarding.models import Role
 
 from ..conftest import sign_in
@@ -282,13 +282,13 @@ def test_an_unknown_record_is_not_found(client, concern, dsl):
 def test_a_closed_concern_takes_no_new_records(concern, dsl):
     """Once closed, the services refuse parents, voice and sharing records until the concern is reopened."""
     concern.refresh_from_db()
-    services.concern_close(user=dsl, concern=concern, outcome_summary=OUTCOME, expected_version=concern.version)
+    triage.concern_close(user=dsl, concern=concern, outcome_summary=OUTCOME, expected_version=concern.version)
     concern.refresh_from_db()
     attempts = [
-        (services.parent_contact_record, ParentContact(told=ParentsTold.NOT_YET)),
-        (services.child_voice_record, ChildVoice(wishes_and_feelings=WORDS, taken_into_account=TakenIntoAccount.YES)),
+        (records.parent_contact_record, ParentContact(told=ParentsTold.NOT_YET)),
+        (records.child_voice_record, ChildVoice(wishes_and_feelings=WORDS, taken_into_account=TakenIntoAccount.YES)),
         (
-            services.information_share_record,
+            records.information_share_record,
             InformationShare(
                 direction=ShareDirection.SHARED,
                 shared_on=date(2025, 10, 14),

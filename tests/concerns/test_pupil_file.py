@@ -14,8 +14,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from concerns import services
 from concerns.models import DecisionKind, LevelOfNeed
+from concerns.services import alerting, pupil_file, raising, records, triage
 from safeguarding.calendar import LONDON
 from safeguarding.models import Role
 
@@ -65,7 +65,7 @@ def access_entries(pupil):
 def worked_concern(*, teacher, dsl, school, pupil, number=0):
     """A concern with everything the file prints: a quote, an addendum, a triage, a decision, and closing; every
     other one given verbally to the DSL."""
-    concern = services.concern_raise(
+    concern = raising.concern_raise(
         author=teacher,
         recorded_by=dsl if number % 2 else None,
         school=school,
@@ -75,15 +75,15 @@ def worked_concern(*, teacher, dsl, school, pupil, number=0):
             quotes=[(f"Nobody made tea last night, number {number}.", "Maya Okonjo")],
         ),
     )
-    services.addendum_add(user=teacher, concern=concern, text=f"Addendum number {number}.")
-    services.concern_triage(
+    raising.addendum_add(user=teacher, concern=concern, text=f"Addendum number {number}.")
+    triage.concern_triage(
         user=dsl,
         concern=concern,
-        data=services.TriageInput(level=LevelOfNeed.objects.get(code="level_3"), rationale="Child in need."),
+        data=triage.TriageInput(level=LevelOfNeed.objects.get(code="level_3"), rationale="Child in need."),
         expected_version=1,
     )
-    services.decision_record(user=dsl, concern=concern, kind=DecisionKind.EARLY_HELP, rationale="Family agrees.")
-    services.concern_close(user=dsl, concern=concern, outcome_summary="Early help in place.", expected_version=2)
+    triage.decision_record(user=dsl, concern=concern, kind=DecisionKind.EARLY_HELP, rationale="Family agrees.")
+    triage.concern_close(user=dsl, concern=concern, outcome_summary="Early help in place.", expected_version=2)
     return concern
 
 
@@ -106,7 +106,7 @@ def test_the_dsl_sees_the_chronology_newest_first(client, school, teacher, dsl, 
 def test_the_chronology_gives_full_names_and_roles(client, school, teacher, dsl, pupil):
     """Each line names people in full with their roles, not by account or initials (R54)."""
     concern = raise_concern(author=teacher, school=school, subject=pupil)
-    services.concern_acknowledge(user=dsl, concern=concern)
+    alerting.concern_acknowledge(user=dsl, concern=concern)
     sign_in(client, dsl)
     page = text(client.get(file_url(pupil)))
     assert "Concern recorded by Priya Sharma (Teacher)" in page
@@ -175,13 +175,13 @@ def full_file(school, teacher, dsl, pupil):
         quotes=[("Mum grabbed me when I dropped the plates.", "Maya Okonjo")],
         category_codes=["emotional_abuse", "physical_abuse"],
     )
-    services.concern_triage(
+    triage.concern_triage(
         user=dsl,
         concern=first,
-        data=services.TriageInput(level=LevelOfNeed.objects.get(code="level_4"), rationale=TRIAGE_REASON),
+        data=triage.TriageInput(level=LevelOfNeed.objects.get(code="level_4"), rationale=TRIAGE_REASON),
         expected_version=1,
     )
-    services.decision_record(user=dsl, concern=first, kind=DecisionKind.NOT_TELL_PARENTS, rationale=DECISION_REASON)
+    triage.decision_record(user=dsl, concern=first, kind=DecisionKind.NOT_TELL_PARENTS, rationale=DECISION_REASON)
     raise_concern(
         author=teacher,
         school=school,
@@ -281,14 +281,14 @@ def test_the_pdf_holds_the_flags_key_people_files_and_both_category_choices(clie
     from ..factories import PDF_BYTES
 
     pupil = full_file
-    services.pupil_profile_add(
+    pupil_file.pupil_profile_add(
         user=dsl,
         pupil=pupil,
         record=PupilFlag(
             kind=FlagKind.CHILD_PROTECTION, starts_on=date(2026, 9, 14), source="Derby City Children's Services"
         ),
     )
-    services.pupil_profile_add(
+    pupil_file.pupil_profile_add(
         user=dsl,
         pupil=pupil,
         record=KeyPerson(
@@ -299,19 +299,19 @@ def test_the_pdf_holds_the_flags_key_people_files_and_both_category_choices(clie
         ),
     )
     first = Concern.objects.filter(account__startswith="Maya had a bruise").get()
-    services.concern_triage(
+    triage.concern_triage(
         user=dsl,
         concern=first,
-        data=services.TriageInput(
+        data=triage.TriageInput(
             level=LevelOfNeed.objects.get(code="level_4"), rationale="Again", category_codes=["physical_abuse"]
         ),
         expected_version=None,
     )
     upload = SimpleUploadedFile("body-map.pdf", PDF_BYTES, content_type="application/pdf")
-    services.attachment_add(
+    records.attachment_add(
         user=dsl,
         concern=first,
-        upload=services.UploadedFile(
+        upload=raising.UploadedFile(
             name="body-map.pdf", content_type="application/pdf", size=len(PDF_BYTES), file=upload
         ),
     )

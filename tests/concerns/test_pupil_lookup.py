@@ -60,8 +60,8 @@ def test_the_lookup_costs_the_same_for_few_and_many_matches(client, school, dsl,
 def _record_leaving(pupil, dsl):
     from datetime import date
 
-    from concerns import services
     from concerns.models import Destination, PupilEvent, PupilEventKind
+    from concerns.services import leaving
 
     event = PupilEvent(
         kind=PupilEventKind.LEFT,
@@ -69,7 +69,7 @@ def _record_leaving(pupil, dsl):
         details="Moved to Riverside Academy, Derby.",
         destination=Destination.SCHOOL,
     )
-    services.pupil_event_record(user=dsl, pupil=pupil, event=event)
+    leaving.pupil_event_record(user=dsl, pupil=pupil, event=event)
     pupil.refresh_from_db()
     assert not pupil.on_roll
 

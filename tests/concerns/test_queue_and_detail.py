@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from concerns import services
 from concerns.models import Addendum, Alert, Concern, ConcernKind, ConcernStatus
+from concerns.services import alerting
 from safeguarding.calendar import LONDON
 from safeguarding.models import Role
 
@@ -55,7 +55,7 @@ def dsl(school, make_person):
 def test_the_queue_lists_waiting_before_acknowledged_and_immediate_first(client, school, teacher, dsl):
     """Waiting concerns come first, Immediate before routine; acknowledged ones follow under their own heading."""
     acknowledged = raise_concern(author=teacher, school=school, subject=about(school, "Ada", "Acknowledged"))
-    services.concern_acknowledge(user=dsl, concern=acknowledged)
+    alerting.concern_acknowledge(user=dsl, concern=acknowledged)
     raise_concern(author=teacher, school=school, subject=about(school, "Rory", "Routine"))
     raise_concern(author=teacher, school=school, subject=about(school, "Isla", "Immediate"), is_immediate=True)
     sign_in(client, dsl)
@@ -91,7 +91,7 @@ def test_the_head_sees_only_concerns_escalated_to_them(client, school, teacher, 
     head = make_person(Role.HEADTEACHER, school=school)
     escalated = raise_concern(author=teacher, school=school, subject=about(school, "Eli", "Escalated"))
     quiet = raise_concern(author=teacher, school=school, subject=about(school, "Nia", "Notrouted"))
-    alerts = services.concern_escalate_if_unacknowledged(
+    alerts = alerting.concern_escalate_if_unacknowledged(
         concern_id=escalated.pk, now=escalated.escalation_due_at + timedelta(minutes=1)
     )
     assert [alert.recipient for alert in alerts] == [head]

@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from concerns import services
 from concerns.models import Concern
+from concerns.services import triage
 from safeguarding.models import Role
 
 from ..conftest import sign_in
@@ -69,7 +69,7 @@ def test_a_concern_goes_only_to_someone_in_the_dsl_team(client, school, dsl, con
     """Assigning to a teacher is refused; nothing changes."""
     teacher = make_person(Role.STAFF, school=school)
     with pytest.raises(ValidationError):
-        services.concern_assign(user=dsl, concern=concerns[0], assignee=teacher)
+        triage.concern_assign(user=dsl, concern=concerns[0], assignee=teacher)
     assert Concern.objects.get(pk=concerns[0].pk).assigned_to is None
 
 

@@ -15,8 +15,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from concerns import services
 from concerns.models import Alert, Attachment, Concern, SourceType
+from concerns.services import raising
 from safeguarding.calendar import LONDON
 from safeguarding.models import Role
 
@@ -296,7 +296,7 @@ def test_a_database_error_shows_the_form_again_with_everything_typed(client, tea
     def fail(**kwargs):
         raise OperationalError("database is locked")
 
-    monkeypatch.setattr(services, "concern_raise", fail)
+    monkeypatch.setattr(raising, "concern_raise", fail)
     signed_in(teacher)
     data = raise_form_data(pupil, location="Library quiet room", categories=["neglect"])
     response = client.post(RAISE_URL, data)
@@ -395,10 +395,10 @@ def test_the_dsl_attaches_a_file_to_a_nudes_concern_only_with_a_reason(client, s
 
     from ..conftest import sign_in
 
-    concern = services.concern_raise(
+    concern = raising.concern_raise(
         author=teacher,
         school=school,
-        data=services.ConcernInput(
+        data=raising.ConcernInput(
             idempotency_key=uuid.uuid4(),
             subject=pupil,
             happened_at=timezone.now() - timedelta(hours=1),

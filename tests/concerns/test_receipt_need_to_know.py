@@ -11,7 +11,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from concerns import services
 from concerns.models import (
     ActionKind,
     ChildVoice,
@@ -26,6 +25,7 @@ from concerns.models import (
     ShareDirection,
     TakenIntoAccount,
 )
+from concerns.services import actions, raising, records, triage
 from safeguarding import access
 from safeguarding.models import Role
 
@@ -36,22 +36,22 @@ from ..factories import PDF_BYTES, PupilFactory, raise_concern
 REPORTER_ROLES = sorted(access.RAISERS)
 
 
-def _upload(name: str) -> services.UploadedFile:
+def _upload(name: str) -> raising.UploadedFile:
     file = SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")
-    return services.UploadedFile(name=name, content_type="application/pdf", size=len(PDF_BYTES), file=file)
+    return raising.UploadedFile(name=name, content_type="application/pdf", size=len(PDF_BYTES), file=file)
 
 
 def _add_everything(*, concern, dsl, school, colleague) -> list[str]:
     """Adds every kind of record the DSL team can hang off a concern; returns the words each one carries."""
     level = LevelOfNeed.objects.filter(is_active=True).order_by("order").first()
-    services.attachment_add(
+    records.attachment_add(
         user=dsl, concern=concern, upload=_upload("dsl-scan-zebra.pdf"), override_reason="Reason-kestrel"
     )
-    services.addendum_add(user=dsl, concern=concern, text="Addendum-otter by the DSL.")
-    services.concern_triage(
+    raising.addendum_add(user=dsl, concern=concern, text="Addendum-otter by the DSL.")
+    triage.concern_triage(
         user=dsl,
         concern=concern,
-        data=services.TriageInput(
+        data=triage.TriageInput(
             level=level,
             rationale="Rationale-heron",
             immediate_needs="Needs-badger",
@@ -60,25 +60,25 @@ def _add_everything(*, concern, dsl, school, colleague) -> list[str]:
         ),
         expected_version=None,
     )
-    services.decision_record(
+    triage.decision_record(
         user=dsl, concern=concern, kind="monitor", rationale="Decision-weasel", details="Details-vole"
     )
-    action = services.action_add(
+    action = actions.action_add(
         user=dsl, concern=concern, kind=ActionKind.PASTORAL_SUPPORT, owner=colleague, notes="Notes-lynx"
     )
-    services.parent_contact_record(
+    records.parent_contact_record(
         user=dsl,
         concern=concern,
         record=ParentContact(told=ParentsTold.NO, reason_not_told="Parents-puffin"),
     )
-    services.child_voice_record(
+    records.child_voice_record(
         user=dsl,
         concern=concern,
         record=ChildVoice(
             wishes_and_feelings="Voice-curlew", taken_into_account=TakenIntoAccount.YES, how="How-plover"
         ),
     )
-    services.information_share_record(
+    records.information_share_record(
         user=dsl,
         concern=concern,
         record=InformationShare(
@@ -93,28 +93,28 @@ def _add_everything(*, concern, dsl, school, colleague) -> list[str]:
             reason="Share-reason-crane",
         ),
     )
-    services.meeting_record(
+    records.meeting_record(
         user=dsl,
         concern=concern,
         record=Meeting(
             kind=MeetingKind.values[0], held_on=date(2026, 11, 3), attendees="Attendees-grebe", notes="Meeting-stoat"
         ),
     )
-    services.disagreement_record(
+    records.disagreement_record(
         user=dsl,
         concern=concern,
         record=Disagreement(raised_on=date(2026, 11, 4), with_whom="With-shrike", about="About-wren"),
     )
-    services.staff_note_share(user=dsl, concern=concern, staff=[colleague], note="Staffnote-finch")
-    services.concern_assign(user=dsl, concern=concern, assignee=dsl)
+    records.staff_note_share(user=dsl, concern=concern, staff=[colleague], note="Staffnote-finch")
+    triage.concern_assign(user=dsl, concern=concern, assignee=dsl)
     for mirror in concern.mirror_records.all():
-        services.mirror_decide(user=dsl, mirror=mirror, confirm=False, reason="Mirror-reason-swift")
-    services.action_complete(user=dsl, action=action, outcome="Outcome-jay")
+        records.mirror_decide(user=dsl, mirror=mirror, confirm=False, reason="Mirror-reason-swift")
+    actions.action_complete(user=dsl, action=action, outcome="Outcome-jay")
     concern.refresh_from_db()
     for open_action in concern.actions.filter(status="open"):
-        services.action_complete(user=dsl, action=open_action, outcome="Outcome-jay")
+        actions.action_complete(user=dsl, action=open_action, outcome="Outcome-jay")
     concern.refresh_from_db()
-    services.concern_close(user=dsl, concern=concern, outcome_summary="Closed-magpie", expected_version=None)
+    triage.concern_close(user=dsl, concern=concern, outcome_summary="Closed-magpie", expected_version=None)
     return [
         "dsl-scan-zebra",
         "Reason-kestrel",
@@ -179,15 +179,15 @@ def test_the_reporter_downloads_only_the_files_they_attached(client, school, mak
     dsl = make_person(Role.DSL, school=school)
     concern = raise_concern(author=reporter, school=school, attachment=True, category_codes=["emotional_abuse"])
     own = concern.attachments.get()
-    services.concern_triage(
+    triage.concern_triage(
         user=dsl,
         concern=concern,
-        data=services.TriageInput(
+        data=triage.TriageInput(
             level=LevelOfNeed.objects.filter(is_active=True).first(), rationale="Why", category_codes=["nudes"]
         ),
         expected_version=None,
     )
-    theirs = services.attachment_add(
+    theirs = records.attachment_add(
         user=dsl, concern=concern, upload=_upload("kept.pdf"), override_reason="Evidence for the police"
     )
 
@@ -205,15 +205,15 @@ def test_the_dsl_still_sees_every_file_and_both_category_choices_on_the_concern(
     reporter = make_person(Role.STAFF, school=school)
     dsl = make_person(Role.DSL, school=school)
     concern = raise_concern(author=reporter, school=school, attachment=True, category_codes=["emotional_abuse"])
-    services.concern_triage(
+    triage.concern_triage(
         user=dsl,
         concern=concern,
-        data=services.TriageInput(
+        data=triage.TriageInput(
             level=LevelOfNeed.objects.filter(is_active=True).first(), rationale="Why", category_codes=["neglect"]
         ),
         expected_version=None,
     )
-    services.attachment_add(user=dsl, concern=concern, upload=_upload("dsl-file.pdf"))
+    records.attachment_add(user=dsl, concern=concern, upload=_upload("dsl-file.pdf"))
 
     sign_in(client, dsl)
     page = client.get(reverse("concerns:detail", args=[concern.public_id])).content.decode()

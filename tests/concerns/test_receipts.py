@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from concerns import services
 from concerns.models import Addendum
+from concerns.services import alerting, raising
 from contacts.models import Purpose
 from safeguarding.models import Role
 
@@ -49,7 +49,7 @@ def test_my_concerns_lists_the_authors_concerns_and_whether_they_were_received(
     colleague = make_person(Role.STAFF, school=school)
     received_about = PupilFactory(school=school, legal_first_name="Leo", legal_last_name="Brennan")
     received = raise_concern(author=teacher, school=school, subject=received_about)
-    services.concern_acknowledge(user=dsl, concern=received)
+    alerting.concern_acknowledge(user=dsl, concern=received)
     raise_concern(author=teacher, school=school, subject=pupil)
     raise_concern(
         author=colleague,
@@ -196,8 +196,8 @@ def test_the_receipt_shows_the_authors_own_addenda_and_not_the_dsl_teams(client,
     """The reporter sees their own corrections on the receipt, never what the DSL team added afterwards."""
     dsl = make_person(Role.DSL, school=school)
     concern = raise_concern(author=teacher, school=school, subject=pupil)
-    services.addendum_add(user=teacher, concern=concern, text="It was Thursday, not Friday.")
-    services.addendum_add(user=dsl, concern=concern, text="Strategy discussion held with children's social care.")
+    raising.addendum_add(user=teacher, concern=concern, text="It was Thursday, not Friday.")
+    raising.addendum_add(user=dsl, concern=concern, text="Strategy discussion held with children's social care.")
     sign_in(client, teacher)
     page = page_text(client.get(receipt_url(concern)))
     assert "It was Thursday, not Friday." in page

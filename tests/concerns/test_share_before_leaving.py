@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from concerns import services
+from concerns import selectors
 from concerns.models import (
     Action,
     ActionKind,
@@ -165,7 +165,7 @@ def child_on_child_transfer(client, school, dsl, teacher, pupil):
         category_codes=["sexual_harassment"],
         other_pupils=[(pupil, PupilRole.ALLEGED_PERPETRATOR)],
     )
-    assert services.is_child_on_child_case(pupil)
+    assert selectors.is_child_on_child_case(pupil)
     raise_concern(author=teacher, school=school, subject=pupil)  # a CP file of their own
     sign_in(client, dsl)
     record(client, pupil, "left", date(2026, 11, 23))
@@ -194,7 +194,7 @@ def test_the_onward_support_is_kept_and_in_the_chronology(client, child_on_child
 
 def test_other_files_go_without_it(client, school, dsl, teacher, pupil):
     raise_concern(author=teacher, school=school, subject=pupil, category_codes=["neglect"])
-    assert not services.is_child_on_child_case(pupil)
+    assert not selectors.is_child_on_child_case(pupil)
     sign_in(client, dsl)
     record(client, pupil, "left", date(2026, 11, 23))
     transfer = FileTransfer.objects.select_related("event", "pupil").get(pupil=pupil)
@@ -256,16 +256,16 @@ def test_a_witness_to_child_on_child_abuse_is_not_a_child_on_child_case(school, 
         category_codes=["sexual_harassment"],
         other_pupils=[(pupil, PupilRole.WITNESS)],
     )
-    assert not services.is_child_on_child_case(pupil)
+    assert not selectors.is_child_on_child_case(pupil)
 
 
 def test_the_dsl_teams_categories_decide_over_the_reporters(school, teacher, dsl, pupil):
     from concerns.models import ConcernCategory
 
     concern = raise_concern(author=teacher, school=school, subject=pupil, category_codes=["bullying"])
-    assert services.is_child_on_child_case(pupil)
+    assert selectors.is_child_on_child_case(pupil)
     ConcernCategory.objects.create(concern=concern, code="neglect", chosen_by="dsl")
-    assert not services.is_child_on_child_case(pupil)
+    assert not selectors.is_child_on_child_case(pupil)
 
 
 def test_another_childs_send_form_has_no_child_on_child_warning(client, school, dsl, teacher, pupil):

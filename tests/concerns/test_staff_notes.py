@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from concerns import services
 from concerns.models import StaffNote
+from concerns.services import records
 from safeguarding.models import Role
 
 from ..conftest import sign_in
@@ -62,4 +62,4 @@ def test_staff_of_another_school_cannot_be_told(concern, dsl, other_school, make
     """The note goes only to people who work at the child's school."""
     stranger = make_person(Role.STAFF, school=other_school)
     with pytest.raises(ValidationError):
-        services.staff_note_share(user=dsl, concern=concern, staff=[stranger], note=NOTE)
+        records.staff_note_share(user=dsl, concern=concern, staff=[stranger], note=NOTE)

@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 
-from concerns import services
 from concerns.models import (
     CategoryChoice,
     ChronologyEntry,
@@ -20,6 +19,7 @@ from concerns.models import (
     LevelOfNeed,
     Triage,
 )
+from concerns.services import triage as triage_services
 from contacts.models import Purpose
 from safeguarding.calendar import LONDON
 from safeguarding.models import Role
@@ -51,10 +51,10 @@ def level(code):
 
 
 def triage(user, concern, *, code="level_2", rationale="Early help would support the family.", version, **more):
-    return services.concern_triage(
+    return triage_services.concern_triage(
         user=user,
         concern=concern,
-        data=services.TriageInput(level=level(code), rationale=rationale, **more),
+        data=triage_services.TriageInput(level=level(code), rationale=rationale, **more),
         expected_version=version,
     )
 
@@ -191,7 +191,7 @@ def test_a_stale_version_is_refused_and_saves_nothing(concern, dsl, deputy):
     """A triage from a page opened before someone else's triage raises ConcurrentEdit and changes nothing."""
     triage(dsl, concern, code="level_3", rationale="First triage.", version=1)
     entries = ChronologyEntry.objects.count()
-    with pytest.raises(services.ConcurrentEdit) as refused:
+    with pytest.raises(triage_services.ConcurrentEdit) as refused:
         triage(deputy, concern, rationale="Second triage.", version=1, category_codes=["neglect"])
     assert refused.value.concern.version == 2
     concern.refresh_from_db()

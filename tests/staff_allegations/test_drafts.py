@@ -232,11 +232,11 @@ def test_a_draft_untouched_for_30_days_is_neither_offered_nor_continued(client, 
 
 def test_saving_any_draft_clears_old_drafts_of_every_form(client, school, teacher):
     """The adult forms are seldom used, so their old drafts go when any draft is saved, a child's included."""
-    from concerns import services as concern_services
+    from concerns.services import raising as concern_raising
 
     old = services.draft_save(user=teacher, school=school, form="adult", idempotency_key=uuid.uuid4(), data={})
     AdultConcernDraft.objects.filter(pk=old.pk).update(updated_at=timezone.now() - timedelta(days=31))
-    concern_services.draft_save(user=teacher, school=school, idempotency_key=uuid.uuid4(), data={})
+    concern_raising.draft_save(user=teacher, school=school, idempotency_key=uuid.uuid4(), data={})
     assert not AdultConcernDraft.objects.exists() and ConcernDraft.objects.count() == 1
 
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from concerns import selectors as concern_selectors
 from concerns.models import Alert, ChronologyEntry, Concern
-from concerns.services import overdue_actions
+from concerns.selectors import overdue_actions
 from safeguarding import access
 from safeguarding.calendar import LONDON
 from tests.conftest import sign_in
@@ -76,7 +76,7 @@ def test_the_welfare_concern_is_withheld_from_a_dsl_who_is_the_subject(client, s
 
 
 def test_a_head_who_is_the_subject_is_never_alerted_by_escalation(school, teacher, leadership):
-    from concerns.services import concern_escalate_if_unacknowledged
+    from concerns.services.alerting import concern_escalate_if_unacknowledged
 
     child = PupilFactory(school=school)
     case = report(teacher, school, subject=leadership["head"], allegation=True, child=child)
