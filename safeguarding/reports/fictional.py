@@ -4,6 +4,9 @@ Everything here is invented: pupils are drawn from lists of common names, events
 seed, so the same every time) and every account of a concern says it is fictional. The records are written with
 bulk_create: they stand for history that happened before the demo was loaded, so no alert is sent, no reminder is
 queued, and the audit log does not fill with thousands of creations by nobody. Nothing here is used on real data.
+
+The tables the history is drawn from are in fictional_data.py; one concern's life, and the writing of a term's
+concerns, in fictional_concerns.py.
 """
 
 from __future__ import annotations
@@ -13,79 +16,24 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db import transaction
 from django.utils import timezone
 
-from concerns import categories
 from concerns.demo_pupils import FIRST_NAMES, LAST_NAMES, upn_check_letter
 from concerns.models import (
-    LA_OUTCOMES_WITH_SOCIAL_WORKER,
-    OWN_ACCOUNT_KINDS,
-    Action,
-    ActionKind,
-    CategoryChoice,
-    ChronologyEntry,
-    ChronologyKind,
     Concern,
-    ConcernCategory,
-    ConcernKind,
-    ConcernPupil,
-    ConcernStatus,
-    Decision,
-    DecisionKind,
-    DomesticAbuseNotification,
     FileTransfer,
-    FlagKind,
-    LaOutcome,
     LevelOfNeed,
     Pupil,
     PupilFlag,
-    PupilRole,
-    SourceType,
     TransferDirection,
     TransferMethod,
-    Triage,
 )
 from safeguarding import calendar
 from safeguarding.models import School, Term, TermName, User
 
+from .fictional_concerns import Batch, one_concern, write_batch
+from .fictional_data import FICTIONAL_SCHOOLS, FLAG_SHARES, NAMESPACE
 from .periods import academic_year_on
-
-NAMESPACE = uuid.UUID("0c2f6a54-8d1e-4b7a-a3f5-6e21c9b4d870")
-
-# How often each kind of concern comes up (roughly a secondary school's mix), and how serious each turns out.
-GROUP_WEIGHTS = {
-    "abuse_neglect": 22,
-    "child_on_child": 18,
-    "health_wellbeing": 16,
-    "home_family": 14,
-    "education_absence": 10,
-    "images_online": 8,
-    "exploitation_violence": 4,
-    "other": 4,
-    "harmful_practices": 2,
-    "extremism": 2,
-}
-LEVEL_WEIGHTS = {"information_only": 14, "level_1": 34, "level_2": 26, "level_3": 16, "level_4": 10}
-# What the local authority decides about a referral to children's social care (R30), by the level it was made at.
-LA_OUTCOME_WEIGHTS = {
-    "level_4": {
-        LaOutcome.SECTION_47: 55,
-        LaOutcome.SECTION_17: 25,
-        LaOutcome.EARLY_HELP: 5,
-        LaOutcome.NO_FURTHER_ACTION: 10,
-        LaOutcome.OTHER: 5,
-    },
-    "level_3": {
-        LaOutcome.SECTION_47: 10,
-        LaOutcome.SECTION_17: 35,
-        LaOutcome.EARLY_HELP: 30,
-        LaOutcome.NO_FURTHER_ACTION: 20,
-        LaOutcome.OTHER: 5,
-    },
-}
-SEXUAL_CHILD_ON_CHILD = ("sexual_harassment", "harmful_sexual_behaviour", "sexual_violence")
-
 
 # --- Term dates -------------------------------------------------------------------------------------------------
 
@@ -225,25 +173,6 @@ def _aware(day: date, hour: int, minute: int) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour, minute)))
 
 
-def _pick(rng: random.Random, weights: dict[str, int]) -> str:
-    return rng.choices(list(weights), weights=list(weights.values()))[0]
-
-
-class _Batch:
-    """The rows of one term's history, written together."""
-
-    def __init__(self) -> None:
-        self.concerns: list[Concern] = []
-        self.links: list[tuple[int, Pupil, str]] = []
-        self.categories: list[tuple[int, str, str]] = []
-        self.triages: list[tuple[int, str, datetime]] = []
-        self.decisions: list[tuple[int, str, datetime]] = []
-        # (concern, kind, set, due, done, other fields)
-        self.actions: list[tuple[int, str, datetime, datetime | None, datetime | None, dict]] = []
-        self.notifications: list[int] = []
-        self.chronology: list[tuple[int, str, datetime, str]] = []
-
-
 def add_history(
     school: School,
     *,
@@ -271,256 +200,14 @@ def add_history(
     pupils = [p for p in pupils if p.year_group - years_since >= youngest] or pupils
     rng = random.Random(seed)  # noqa: S311 (fictional data; nothing secret)
     levels = {level.code: level for level in LevelOfNeed.objects.all()}
-    batch = _Batch()
+    batch = Batch()
     for index in range(count):
         recorded_at = _aware(rng.choice(days), rng.randint(8, 15), rng.randint(0, 59))
         if recorded_at >= now:
             continue
-        _one_concern(batch, index, school, term, recorded_at, rng, pupils, people, levels, now)
-    _write(batch, people, levels)
+        one_concern(batch, index, school, term, recorded_at, rng, pupils, people, levels, now)
+    write_batch(batch, people, levels)
     return len(batch.concerns)
-
-
-def _one_concern(batch, index, school, term, recorded_at, rng, pupils, people, levels, now) -> None:
-    group_code = _pick(rng, GROUP_WEIGHTS)
-    group = next(g for g in categories.GROUPS if g.code == group_code)
-    codes = [rng.choice(group.categories).code]
-    if rng.random() < 0.25:
-        codes.append(rng.choice(categories.GROUPS[rng.randrange(len(categories.GROUPS))].categories).code)
-    kind = ConcernKind.CONCERN
-    if rng.random() < 0.06:
-        kind, codes = ConcernKind.DOMESTIC_ABUSE_NOTIFICATION, ["domestic_abuse"]
-    elif rng.random() < 0.05:
-        kind = ConcernKind.VERBAL
-    elif rng.random() < 0.04:
-        kind = ConcernKind.PAPER
-    # R12: only a person's own account can be late; a police notification never is.
-    late = kind in OWN_ACCOUNT_KINDS and rng.random() < 0.07
-    # A paper form is written first and entered by the DSL team later: lateness runs from when it was written.
-    written_at = recorded_at - timedelta(hours=rng.randint(1, 20)) if kind == ConcernKind.PAPER else recorded_at
-    acknowledged_at = recorded_at + timedelta(minutes=rng.choice([4, 8, 12, 15, 20, 30, 45, 70, 120]))
-    level_code = _pick(rng, LEVEL_WEIGHTS)
-    if "fgm" in codes or kind == ConcernKind.DOMESTIC_ABUSE_NOTIFICATION:
-        level_code = "level_3" if rng.random() < 0.5 else "level_4"
-    triaged_at = acknowledged_at + timedelta(minutes=rng.randint(20, 60 * 28))
-    concern = Concern(
-        school=school,
-        kind=kind,
-        author=people.author,
-        author_name=people.author_name,
-        author_role=people.author_role,
-        transcribed_by=people.dsl if kind in (ConcernKind.VERBAL, ConcernKind.PAPER) else None,
-        recorded_at=recorded_at,
-        first_recorded_at=written_at if kind == ConcernKind.PAPER else None,
-        idempotency_key=uuid.uuid5(NAMESPACE, f"{school.pk}:{term.academic_year}:{term.name}:{index}"),
-        happened_at=written_at - timedelta(hours=rng.randint(1, 30) if late else rng.randint(0, 3), minutes=15),
-        location="Fictional demo record",
-        people_present="Fictional demo record: nobody real.",
-        source_type=SourceType.FIRST_HAND,
-        account="Fictional demo record. In a real school the person who raised it writes here what they saw and "
-        "heard, in full.",
-        is_late=late,
-        is_immediate=level_code == "level_4",
-        status=ConcernStatus.ACKNOWLEDGED,
-        acknowledged_at=acknowledged_at if acknowledged_at < now else None,
-        acknowledged_by=people.dsl if acknowledged_at < now else None,
-    )
-    number = len(batch.concerns)
-    batch.concerns.append(concern)
-    subject = rng.choice(pupils)
-    batch.links.append((number, subject, PupilRole.SUBJECT))
-    if group_code == "child_on_child" and rng.random() < 0.6:
-        other = rng.choice(pupils)
-        if other.pk != subject.pk:
-            batch.links.append((number, other, PupilRole.ALLEGED_PERPETRATOR))
-    for code in dict.fromkeys(codes):
-        batch.categories.append((number, code, CategoryChoice.REPORTER))
-    if kind == ConcernKind.DOMESTIC_ABUSE_NOTIFICATION:
-        batch.notifications.append(number)
-    batch.chronology.append((number, ChronologyKind.CONCERN_RAISED, recorded_at, "Concern recorded (fictional)."))
-    if triaged_at >= now:
-        return
-    if rng.random() < 0.08:
-        # Re-categorised by the DSL team (R9): the reporter's choice stays.
-        batch.categories.append((number, rng.choice(group.categories).code, CategoryChoice.DSL))
-    batch.triages.append((number, level_code, triaged_at))
-    concern.status = ConcernStatus.TRIAGED
-    batch.chronology.append((number, ChronologyKind.TRIAGED, triaged_at, f"Triaged: {levels[level_code].label}."))
-    last_done = triaged_at
-    for kind_, decision_kind, due, done in _responses(rng, level_code, codes, group_code, triaged_at):
-        if decision_kind:
-            batch.decisions.append((number, decision_kind, triaged_at))
-        if kind_:
-            done = done if done and done < now else None
-            fields = {}
-            if kind_ == ActionKind.CSC_DECISION_CHASE and done is not None:
-                fields = _la_decision(rng, level_code, done)
-            batch.actions.append((number, kind_, triaged_at, due, done, fields))
-            if done is None:
-                last_done = None
-            elif last_done is not None:
-                last_done = max(last_done, done)
-    if batch.actions and batch.actions[-1][0] == number:
-        concern.status = ConcernStatus.ACTIONS_OPEN
-    closing = (last_done or now) + timedelta(days=rng.randint(7, 40))
-    if last_done is not None and closing < now:
-        concern.status = ConcernStatus.CLOSED
-        concern.closed_at, concern.closed_by = closing, people.dsl
-        concern.outcome_summary = "Fictional demo record: closed once the actions were done."
-        batch.chronology.append((number, ChronologyKind.CLOSED, closing, "Concern closed (fictional)."))
-    elif last_done is not None:
-        concern.status = ConcernStatus.MONITORING
-
-
-def _la_decision(rng, level_code, done: datetime) -> dict:
-    """What the local authority decided, recorded when the "LA decision received?" task was done (R30): the decision
-    of the day it came, with a fictional social worker when it brings one."""
-    outcome = _pick(rng, LA_OUTCOME_WEIGHTS.get(level_code, LA_OUTCOME_WEIGHTS["level_3"]))
-    fields = {"la_outcome": outcome, "la_decided_on": timezone.localtime(done).date()}
-    if outcome in LA_OUTCOMES_WITH_SOCIAL_WORKER:
-        name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
-        fields["social_worker"] = f"{name} (fictional), Children's Social Care"
-    return fields
-
-
-def _responses(rng, level_code, codes, group_code, at):
-    """What the DSL team did after triage: (action kind, decision kind, due, done)."""
-    responses = []
-    next_day_close = calendar.close_of_next_working_day(at)
-
-    def took(hours_low, hours_high):
-        return at + timedelta(hours=rng.uniform(hours_low, hours_high))
-
-    if level_code == "level_4":
-        responses.append((ActionKind.CSC_REFERRAL_PHONE, DecisionKind.REFER_CSC, at, at + timedelta(minutes=20)))
-        responses.append((ActionKind.CSC_WRITTEN_FOLLOW_UP, None, at + timedelta(hours=48), took(6, 56)))
-        responses.append((ActionKind.CSC_DECISION_CHASE, None, next_day_close, took(4, 40)))
-        if rng.random() < 0.3:
-            responses.append((ActionKind.POLICE_NON_EMERGENCY, DecisionKind.REFER_POLICE, at, took(1, 6)))
-    elif level_code == "level_3":
-        if rng.random() < 0.7:
-            responses.append((ActionKind.CSC_REFERRAL_ONLINE, DecisionKind.REFER_CSC, at, took(1, 8)))
-            responses.append((ActionKind.CSC_DECISION_CHASE, None, next_day_close, took(6, 40)))
-        else:
-            responses.append((None, DecisionKind.NOT_REFER_CSC, None, None))
-            responses.append((ActionKind.EHA_TAF, DecisionKind.EARLY_HELP, at + timedelta(days=10), took(24, 300)))
-    elif level_code == "level_2":
-        responses.append((ActionKind.EHA_TAF, DecisionKind.EARLY_HELP, at + timedelta(days=10), took(24, 300)))
-    elif level_code == "level_1":
-        responses.append((ActionKind.PASTORAL_SUPPORT, DecisionKind.MONITOR, at + timedelta(days=7), took(24, 200)))
-    else:
-        responses.append((None, DecisionKind.NO_FURTHER_ACTION, None, None))
-    if "radicalisation" in codes:
-        responses.append((ActionKind.PREVENT_ADVICE, None, next_day_close, took(2, 30)))
-        refer = rng.random() < 0.5
-        responses.append(
-            (
-                ActionKind.PREVENT_REFERRAL if refer else None,
-                DecisionKind.REFER_PREVENT if refer else DecisionKind.NOT_REFER_PREVENT,
-                None,
-                took(5, 60) if refer else None,
-            )
-        )
-    if "fgm" in codes:
-        responses.append((ActionKind.FGM_REPORT, None, next_day_close, took(2, 20)))
-    if any(code in SEXUAL_CHILD_ON_CHILD for code in codes):
-        for kind in (ActionKind.RISK_ASSESSMENT_VICTIM, ActionKind.RISK_ASSESSMENT_PERPETRATOR):
-            responses.append((kind, None, next_day_close, took(3, 34)))
-    return responses
-
-
-@transaction.atomic
-def _write(batch: _Batch, people: People, levels) -> None:
-    concerns = Concern.objects.bulk_create(batch.concerns, batch_size=500)
-    ConcernPupil.objects.bulk_create(
-        [ConcernPupil(concern=concerns[n], pupil=pupil, role=role) for n, pupil, role in batch.links], batch_size=500
-    )
-    ConcernCategory.objects.bulk_create(
-        [ConcernCategory(concern=concerns[n], code=code, chosen_by=by) for n, code, by in batch.categories],
-        batch_size=500,
-        ignore_conflicts=True,
-    )
-    DomesticAbuseNotification.objects.bulk_create(
-        [
-            DomesticAbuseNotification(
-                concern=concerns[n], police_reference=f"DEMO-{concerns[n].pk:05d}", child_present=False
-            )
-            for n in batch.notifications
-        ]
-    )
-    by = {"triaged_by": people.dsl, "triaged_by_name": people.dsl_name, "triaged_by_role": people.dsl_role}
-    Triage.objects.bulk_create(
-        [
-            Triage(concern=concerns[n], level=levels[code], rationale="Fictional demo record.", triaged_at=at, **by)
-            for n, code, at in batch.triages
-        ],
-        batch_size=500,
-    )
-    Decision.objects.bulk_create(
-        [
-            Decision(
-                concern=concerns[n],
-                kind=kind,
-                rationale="Fictional demo record.",
-                decided_by=people.dsl,
-                decided_by_name=people.dsl_name,
-                decided_by_role=people.dsl_role,
-                decided_at=at,
-            )
-            for n, kind, at in batch.decisions
-        ],
-        batch_size=500,
-    )
-    Action.objects.bulk_create(
-        [
-            Action(
-                school=concerns[n].school,
-                concern=concerns[n],
-                kind=kind,
-                owner=people.dsl,
-                created_by=people.dsl,
-                created_at=created,
-                due_at=due,
-                status="done" if done else "open",
-                completed_at=done,
-                completed_by=people.dsl if done else None,
-                outcome="Fictional demo record." if done else "",
-                reassignable=kind != ActionKind.FGM_REPORT,
-                **fields,
-            )
-            for n, kind, created, due, done, fields in batch.actions
-        ],
-        batch_size=500,
-    )
-    subjects = {n: pupil for n, pupil, role in batch.links if role == PupilRole.SUBJECT}
-    ChronologyEntry.objects.bulk_create(
-        [
-            ChronologyEntry(
-                pupil=subjects[n],
-                concern=concerns[n],
-                kind=kind,
-                occurred_at=at,
-                summary=summary,
-                author=people.dsl,
-                author_name=people.dsl_name,
-                author_role=people.dsl_role,
-            )
-            for n, kind, at, summary in batch.chronology
-        ],
-        batch_size=500,
-    )
-
-
-FLAG_SHARES = {
-    FlagKind.CHILD_PROTECTION: 0.025,
-    FlagKind.CHILD_IN_NEED: 0.04,
-    FlagKind.LOOKED_AFTER: 0.02,
-    FlagKind.PREVIOUSLY_LOOKED_AFTER: 0.012,
-    FlagKind.EARLY_HELP: 0.05,
-}
-
-
-FICTIONAL_SCHOOLS = ("Brookfield Academy", "Meadowbank School", "Oakley Vale School", "St Cuthbert's High School")
 
 
 def _leaver(school: School, rng: random.Random, left_on: date, taken: set[str]) -> Pupil:
