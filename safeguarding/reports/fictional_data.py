@@ -27,7 +27,7 @@ GROUP_WEIGHTS = {
 }
 LEVEL_WEIGHTS = {"information_only": 14, "level_1": 34, "level_2": 26, "level_3": 16, "level_4": 10}
 # What the local authority decides about a referral to children's social care (R30), by the level it was made at.
-LA_OUTCOME_WEIGHTS = {
+LA_OUTCOME_WEIGHTS: dict[str, dict[str, int]] = {
     "level_4": {
         LaOutcome.SECTION_47: 55,
         LaOutcome.SECTION_17: 25,
