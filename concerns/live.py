@@ -45,13 +45,13 @@ class QueueState:
 def queue_state(*, user, school: School) -> QueueState:
     """How many concerns wait for acknowledgement in the person's queue, and a token of the queue as a whole.
 
-    Both come from `queue_for_user`, so they never count a concern withheld from the person or, outside the DSL
+    Both come from `queue_list_for_user`, so they never count a concern withheld from the person or, outside the DSL
     team, one not routed to them. The token is a digest (nothing about any child, and no sequential number) of how
     many concerns the queue holds, how many wait and the newest: a concern arriving or routed to the person, or
     one acknowledged, changes it. One query, whatever the size of the school's records.
     """
     found = (
-        selectors.queue_for_user(user=user, school=school)
+        selectors.queue_list_for_user(user=user, school=school)
         .order_by()
         .aggregate(
             # Outside the DSL team the queryset is distinct (a concern alerted twice is one), and Django then counts

@@ -20,13 +20,13 @@ def register() -> None:
 
 def _alert_queue(user) -> int | None:
     """The queue of the first school whose queue the person watches, with the number waiting for them."""
-    from .selectors import unacknowledged_count
+    from .selectors import unacknowledged_count_for_user
 
     school = next((s for s in access.schools_for(user) if access.can_view_queue(user, s)), None)
     if school is None:
         return None
     # R19: the alert shows in the app on every page, not only by email.
-    return unacknowledged_count(user=user, school=school)
+    return unacknowledged_count_for_user(user=user, school=school)
 
 
 def _my_concerns(user) -> int | None:

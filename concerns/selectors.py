@@ -50,7 +50,7 @@ def _matching(pupils: QuerySet[Pupil], words: list[str]) -> QuerySet[Pupil]:
     return pupils
 
 
-def pupil_search(*, user, school: School, query: str) -> list[Pupil]:
+def pupil_list_for_user(*, user, school: School, query: str) -> list[Pupil]:
     """R1: pupils on the school's current roll matching every typed word (at least two letters): their names,
     form or UPN. Shows nothing about files or concerns (issue 3)."""
     words = _search_words(query)
@@ -60,7 +60,7 @@ def pupil_search(*, user, school: School, query: str) -> list[Pupil]:
     return list(pupils.order_by("legal_last_name", "legal_first_name", "year_group")[:PUPIL_SEARCH_LIMIT])
 
 
-def pupil_lookup(*, user, school: School, query: str) -> list[Pupil]:
+def pupil_file_list_for_user(*, user, school: School, query: str) -> list[Pupil]:
     """R51: the pupil list for authorised staff, each marked whether a safeguarding file is held: a yes or no, and
     nothing of what it holds. The DSL team also finds every child who has left whose file this school still holds
     (issue 18, item 4): the file outlives the roll. One query, however many pupils match."""
@@ -88,13 +88,13 @@ def _with_people(concerns: QuerySet[Concern]) -> QuerySet[Concern]:
     )
 
 
-def my_concerns(*, user) -> QuerySet[Concern]:
+def own_concern_list_for_user(*, user) -> QuerySet[Concern]:
     """R15: the concerns a person wrote (or gave verbally), for their receipts, newest first; nothing of anyone
     else's. The view pages it (issue 18, item 12): someone may have written thousands."""
     return _with_people(Concern.objects.filter(author=user)).order_by("-recorded_at", "-pk")
 
 
-def my_concern(*, user, public_id) -> Concern | None:
+def own_concern_get_for_user(*, user, public_id) -> Concern | None:
     """The author's receipt: what they sent and added themselves, and nothing the DSL team added after (R11, R15).
 
     Each relation the receipt shows is fetched filtered, under its own name, so `concern.attachments.all` (and the
@@ -115,10 +115,12 @@ def my_concern(*, user, public_id) -> Concern | None:
     )
 
 
-def attachment_for_user(*, user, public_id, attachment_id) -> Attachment | None:
+def attachment_get_for_user(*, user, public_id, attachment_id) -> Attachment | None:
     """A file the person may download: any file of a concern they may open, or, on their own receipt, only a file
     they attached themselves (R11, R15). None for missing and not allowed alike."""
-    concern = concern_get_for_user(user=user, public_id=public_id) or my_concern(user=user, public_id=public_id)
+    concern = concern_get_for_user(user=user, public_id=public_id) or own_concern_get_for_user(
+        user=user, public_id=public_id
+    )
     if concern is None:
         return None
     return next((a for a in concern.attachments.all() if a.public_id == attachment_id), None)
@@ -150,7 +152,7 @@ def concern_get_for_user(*, user, public_id) -> Concern | None:
     return concern
 
 
-def queue_for_user(*, user, school: School) -> QuerySet[Concern]:
+def queue_list_for_user(*, user, school: School) -> QuerySet[Concern]:
     """The alert queue: unacknowledged first, Immediate before routine, oldest first among those; then the rest,
     newest first (issue 18, item 10: they came oldest first, so a school with ten years of records saw 2017).
     Senior leaders see only the concerns routed to them (R20, R21)."""
@@ -202,7 +204,7 @@ def filter_queue(concerns: QuerySet[Concern], *, user, filters: QueueFilters) ->
     return concerns
 
 
-def cover_rota(*, user, school: School):
+def cover_shift_list_for_user(*, user, school: School):
     """R22: current and coming cover shifts, for the DSL team."""
     from django.utils import timezone
 
@@ -213,7 +215,7 @@ def cover_rota(*, user, school: School):
     return CoverShift.objects.filter(school=school, ends_at__gt=timezone.now()).select_related("user")
 
 
-def cover_shift_for_user(*, user, shift_id):
+def cover_shift_get_for_user(*, user, shift_id):
     from .models import CoverShift
 
     shift = CoverShift.objects.filter(public_id=shift_id).select_related("school").first()
@@ -222,24 +224,20 @@ def cover_shift_for_user(*, user, shift_id):
     return shift
 
 
-def latest_draft(*, user) -> ConcernDraft | None:
+def latest_draft_get_for_user(*, user) -> ConcernDraft | None:
     """The person's most recent unsent concern, whichever school it was for."""
     return drafts.live(ConcernDraft).filter(author=user).first()
 
 
-def draft_for_user(*, user, idempotency_key) -> ConcernDraft | None:
+def draft_get_for_user(*, user, idempotency_key) -> ConcernDraft | None:
     return drafts.live(ConcernDraft).filter(author=user, idempotency_key=idempotency_key).first()
 
 
-def unacknowledged_count(*, user, school: School) -> int:
-    return queue_for_user(user=user, school=school).filter(acknowledged_at__isnull=True).count()
+def unacknowledged_count_for_user(*, user, school: School) -> int:
+    return queue_list_for_user(user=user, school=school).filter(acknowledged_at__isnull=True).count()
 
 
-def subject_of(concern: Concern):
-    return next((link.pupil for link in concern.pupil_links.all() if link.role == PupilRole.SUBJECT), None)
-
-
-def action_for_user(*, user, public_id) -> Action | None:
+def action_get_for_user(*, user, public_id) -> Action | None:
     """An action its owner or the DSL team of its school may act on, whether it is on a concern or a pupil-level
     task (R38); None for missing and not allowed alike."""
     action = (
@@ -254,7 +252,7 @@ def action_for_user(*, user, public_id) -> Action | None:
     return None
 
 
-def open_actions_owned_by(*, user) -> QuerySet[Action]:
+def owned_action_list_for_user(*, user) -> QuerySet[Action]:
     """The person's own open tasks (e.g. the FGM report a teacher must make, or informing a child's social worker):
     shown on My concerns."""
     return (
@@ -265,7 +263,7 @@ def open_actions_owned_by(*, user) -> QuerySet[Action]:
     )
 
 
-def staff_notes_for(*, user):
+def staff_note_list_for_user(*, user):
     """R47: the need-to-know notes shared with this person: the note and the child's name, nothing of the file."""
     from .models import StaffNote
 
@@ -280,7 +278,7 @@ def staff_notes_for(*, user):
 ARRIVAL_NOTICE_DAYS = 30
 
 
-def file_arrivals_for(*, user):
+def file_arrival_list_for_user(*, user):
     """R58: CP files received in the last 30 days that this person was told of (the DSL, deputies and the SENCo):
     the child's name and the date, nothing of the file."""
     from .models import FileTransfer, TransferDirection
@@ -293,11 +291,11 @@ def file_arrivals_for(*, user):
     )
 
 
-def levels_of_need() -> QuerySet[LevelOfNeed]:
+def level_of_need_list() -> QuerySet[LevelOfNeed]:
     return LevelOfNeed.objects.filter(is_active=True)
 
 
-def pupil_for_file(*, user, public_id) -> Pupil | None:
+def pupil_get_for_user(*, user, public_id) -> Pupil | None:
     """The child whose CP file the person may open (R52), or None for missing and not allowed alike."""
     pupil = (
         Pupil.objects.select_related("school")
@@ -320,14 +318,14 @@ def pupil_for_file(*, user, public_id) -> Pupil | None:
     return pupil
 
 
-def chronology_for_pupil(*, user, pupil: Pupil) -> QuerySet[ChronologyEntry]:
+def chronology_list_for_user(*, user, pupil: Pupil) -> QuerySet[ChronologyEntry]:
     """R52: the child's chronology, newest first."""
     if pupil is None or not access.can_view_pupil_file(user, pupil):
         return ChronologyEntry.objects.none()
     return ChronologyEntry.objects.filter(pupil=pupil).exclude(concern__withheld_from=user).select_related("concern")
 
 
-def concerns_about(*, user, pupil: Pupil, full: bool = False) -> QuerySet[Concern]:
+def pupil_concern_list_for_user(*, user, pupil: Pupil, full: bool = False) -> QuerySet[Concern]:
     """Every concern on the child's file (as the subject), newest first; `full` fetches what the PDF prints."""
     if not access.can_view_pupil_file(user, pupil):
         return Concern.objects.none()
@@ -345,9 +343,9 @@ def concerns_about(*, user, pupil: Pupil, full: bool = False) -> QuerySet[Concer
     return concerns.select_related("closed_by", "transcribed_by").order_by("-recorded_at")
 
 
-def other_concerns_about(*, user, pupil: Pupil, concern: Concern) -> list[Concern]:
+def other_concern_list_for_user(*, user, pupil: Pupil, concern: Concern) -> list[Concern]:
     """R26: the child's earlier concerns, beside the one being triaged."""
-    return list(concerns_about(user=user, pupil=pupil).exclude(pk=concern.pk)[:20])
+    return list(pupil_concern_list_for_user(user=user, pupil=pupil).exclude(pk=concern.pk)[:20])
 
 
 # --- Who is at the school, and what is open (reads the services and views share) ---------------------------------

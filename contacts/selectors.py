@@ -38,7 +38,7 @@ def contact_list(*, school: School, query: str = "", include_retired: bool = Fal
     return contacts
 
 
-def directory_for_user(*, user: User, school: School, query: str = "") -> list[AreaGroup]:
+def directory_list_for_user(*, user: User, school: School, query: str = "") -> list[AreaGroup]:
     """The directory grouped by area, in the policy's order: the school's team, Derby, Derbyshire, national."""
     if not access.can_view_contacts(user, school):
         return []
@@ -48,13 +48,13 @@ def directory_for_user(*, user: User, school: School, query: str = "") -> list[A
     return [AreaGroup(area, Area(area).label, found) for area, found in by_area.items() if found]
 
 
-def retired_contacts(*, user: User, school: School) -> QuerySet[Contact]:
+def retired_contact_list_for_user(*, user: User, school: School) -> QuerySet[Contact]:
     if not access.can_edit_contacts(user, school):
         return Contact.objects.none()
     return Contact.objects.filter(school=school, retired_at__isnull=False)
 
 
-def contact_get_for_editor(*, user: User, public_id: uuid.UUID) -> Contact | None:
+def contact_get_for_user(*, user: User, public_id: uuid.UUID) -> Contact | None:
     """The entry, if the person may edit its school's directory; None both when missing and when not allowed."""
     editable = [s.pk for s in access.schools_for(user) if access.can_edit_contacts(user, s)]
     return Contact.objects.filter(school__in=editable, public_id=public_id).select_related("school").first()

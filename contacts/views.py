@@ -25,7 +25,7 @@ def _school_or_403(request):
 
 def _editable_contact(request, public_id):
     """The entry and its school; 404 both when it does not exist and when the person may not edit it."""
-    contact = selectors.contact_get_for_editor(user=request.user, public_id=public_id)
+    contact = selectors.contact_get_for_user(user=request.user, public_id=public_id)
     if contact is None:
         raise Http404
     return contact.school, contact
@@ -39,7 +39,7 @@ def _back_to_directory(school):
 def directory(request):
     school = _school_or_403(request)
     query = request.GET.get("q", "").strip()[:100]
-    groups = selectors.directory_for_user(user=request.user, school=school, query=query)
+    groups = selectors.directory_list_for_user(user=request.user, school=school, query=query)
     return render(
         request,
         "contacts/directory.html",
@@ -123,7 +123,7 @@ def retired(request):
     school = _school_or_403(request)
     if not access.can_edit_contacts(request.user, school):
         raise PermissionDenied
-    contacts = selectors.retired_contacts(user=request.user, school=school)
+    contacts = selectors.retired_contact_list_for_user(user=request.user, school=school)
     return render(request, "contacts/retired.html", {"school": school, "contacts": contacts})
 
 

@@ -40,7 +40,7 @@ class AuditSearchForm(AuditLogFilterForm):
         return next((s for s in self.schools if str(s.public_id) == public_id), self.schools[0])
 
     def filters(self) -> dict:
-        """The selector's filters (see selectors.audit_entries_for_user); none for an unbound form."""
+        """The selector's filters (see selectors.audit_entry_list_for_user); none for an unbound form."""
         if not self.is_bound:
             return {}
         data = self.cleaned_data

@@ -26,7 +26,7 @@ def people_at(
     return people.distinct().order_by("last_name", "first_name")
 
 
-def audit_entries_for_user(
+def audit_entry_list_for_user(
     *,
     user: User,
     school: School,

@@ -94,7 +94,7 @@ def audit_log(request):
         school = next((s for s in schools if str(s.public_id) == data.get("school")), schools[0])
         return render(request, "safeguarding/audit_log.html", {**context, "school": school}, status=400)
     school = form.chosen_school()
-    entries = selectors.audit_entries_for_user(user=request.user, school=school, **form.filters())
+    entries = selectors.audit_entry_list_for_user(user=request.user, school=school, **form.filters())
     paginator = Paginator(entries, AUDIT_PAGE_SIZE)
     number = (form.cleaned_data.get("page") if form.is_bound else None) or 1
     if number > paginator.num_pages:

@@ -49,7 +49,7 @@ def visible_cases(user: User) -> QuerySet[AdultCase]:
     return cases.exclude(subject_is_head=True, school_id__in=headships) if headships else cases
 
 
-def cases_for_list(user: User) -> list[AdultCase]:
+def case_list_for_user(user: User) -> list[AdultCase]:
     """/staff-concerns/: open cases first, newest first, with their open deadlines."""
     open_tasks = CaseTask.objects.filter(completed_at__isnull=True).select_related("owner").order_by("due_at")
     cases = (
@@ -66,7 +66,7 @@ def open_case_count(*, user: User) -> int:
     return visible_cases(user).filter(status=CaseStatus.OPEN).count()
 
 
-def case_for_user(*, user: User, public_id: uuid.UUID) -> AdultCase | None:
+def case_get_for_user(*, user: User, public_id: uuid.UUID) -> AdultCase | None:
     case = (
         AdultCase.objects.select_related("school", "case_manager", "subject_user", "linked_concern")
         .filter(public_id=public_id)
@@ -77,7 +77,7 @@ def case_for_user(*, user: User, public_id: uuid.UUID) -> AdultCase | None:
     return case
 
 
-def task_for_user(*, user: User, public_id: uuid.UUID) -> CaseTask | None:
+def task_get_for_user(*, user: User, public_id: uuid.UUID) -> CaseTask | None:
     task = CaseTask.objects.select_related("case__school", "owner").filter(public_id=public_id).first()
     if task is None or not access.can_view_adult_case(user, task.case):
         return None
@@ -91,7 +91,7 @@ class Pattern:
     cases: list[AdultCase]
 
 
-def patterns_for_user(*, user: User) -> list[Pattern]:
+def pattern_list_for_user(*, user: User) -> list[Pattern]:
     """R76: among the low-level concerns the person may read, anyone with enough of them inside the school's
     window, and any theme raised about enough different people."""
     found: list[Pattern] = []
@@ -132,7 +132,7 @@ def find_patterns(cases: list[AdultCase], settings: AdultCaseSettings) -> list[P
     return found
 
 
-def reviews_for(*, user: User) -> list[RecordsReview]:
+def review_list_for_user(*, user: User) -> list[RecordsReview]:
     schools = [s for s in access.schools_for(user) if access.can_log_records_review(user, s)]
     return list(RecordsReview.objects.filter(school__in=schools)[:10])
 
@@ -155,10 +155,10 @@ def case_access_log(case: AdultCase) -> QuerySet[LogEntry]:
     )
 
 
-def latest_draft(*, user: User, form: str) -> AdultConcernDraft | None:
+def latest_draft_get_for_user(*, user: User, form: str) -> AdultConcernDraft | None:
     """The person's newest unsent draft of this form, to offer when they open it again."""
     return drafts.live(AdultConcernDraft).filter(author=user, form=form).first()
 
 
-def draft_for(*, user: User, form: str, idempotency_key: uuid.UUID) -> AdultConcernDraft | None:
+def draft_get_for_user(*, user: User, form: str, idempotency_key: uuid.UUID) -> AdultConcernDraft | None:
     return drafts.live(AdultConcernDraft).filter(author=user, form=form, idempotency_key=idempotency_key).first()

@@ -104,12 +104,12 @@ def _draft_initial(request, form: str):
     key = request.GET.get("draft")
     if key:
         try:
-            draft = selectors.draft_for(user=request.user, form=form, idempotency_key=uuid.UUID(key))
+            draft = selectors.draft_get_for_user(user=request.user, form=form, idempotency_key=uuid.UUID(key))
         except ValueError:
             draft = None
         if draft is not None:
             return _initial(draft.data), None
-    return None, selectors.latest_draft(user=request.user, form=form)
+    return None, selectors.latest_draft_get_for_user(user=request.user, form=form)
 
 
 def _chosen_child(school: School, value):
@@ -307,15 +307,15 @@ def _list_page(request, *, settings_form=None, status=200):
     head_school = _head_school(request.user)
     if head_school is not None and settings_form is None:
         settings_form = SettingsForm(instance=AdultCaseSettings.for_school(head_school))
-    cases = selectors.cases_for_list(request.user)
+    cases = selectors.case_list_for_user(request.user)
     log_list_access(cases, how=selectors.LISTED)
     return render(
         request,
         "staff_allegations/list.html",
         {
             "cases": cases,
-            "patterns": selectors.patterns_for_user(user=request.user),
-            "reviews": selectors.reviews_for(user=request.user),
+            "patterns": selectors.pattern_list_for_user(user=request.user),
+            "reviews": selectors.review_list_for_user(user=request.user),
             "review_form": ReviewForm(),
             "can_log_review": access.can_log_records_review(request.user, school),
             "is_head": head_school is not None,
@@ -381,7 +381,7 @@ def reviewed(request):
 
 
 def _case_or_404(request, public_id) -> AdultCase:
-    case = selectors.case_for_user(user=request.user, public_id=public_id)
+    case = selectors.case_get_for_user(user=request.user, public_id=public_id)
     if case is None:
         raise Http404
     return case
@@ -489,7 +489,7 @@ retention = _case_change(RetentionForm, "retention_form", services.retention_set
 def complete_task(request, public_id):
     """R63: the LADO consultation with its reference, advice and agreed course (or why not referred); R75: the
     employer told."""
-    task = selectors.task_for_user(user=request.user, public_id=public_id)
+    task = selectors.task_get_for_user(user=request.user, public_id=public_id)
     if task is None:
         raise Http404
     case = task.case

@@ -11,14 +11,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from safeguarding import access
-from safeguarding.models import User
+from safeguarding.selectors import people_at
 
 from .. import selectors
 from ..forms.dsl_desk import LaDecisionForm
 
 
 def school_people(school):
-    return User.objects.filter(memberships__school=school, is_active=True).distinct().order_by("last_name")
+    """Everyone active at the school, by name: the owners, reporters and note recipients a DSL may choose."""
+    return people_at(school)
 
 
 def la_form(action, data=None) -> LaDecisionForm:

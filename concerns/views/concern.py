@@ -34,7 +34,7 @@ from ..forms.dsl_desk import (
     StaffNoteForm,
 )
 from ..forms.raising import AddendumForm
-from ..models import ActionKind
+from ..models import ActionKind, ActionStatus, MirrorStatus
 from ..services import alerting, raising, records
 from ..services import triage as triage_services
 from ._common import concern_or_404, la_form, school_people, triage_owner_or_404
@@ -48,7 +48,7 @@ def concern_page(request, concern, *, status=200, conflict=None, **forms):
     """The concern page, with whatever forms were just posted (bound, with their errors) and fresh ones for the
     rest."""
     can_triage = access.can_triage(request.user, concern.school)
-    subject = selectors.subject_of(concern)
+    subject = concern.subject
     bound_la = forms.get("la_form")
     for action in concern.actions.all():
         # R30: each open "LA decision received?" is answered with its own form (the one just posted, if refused).
@@ -64,7 +64,7 @@ def concern_page(request, concern, *, status=200, conflict=None, **forms):
         "form": forms.get("addendum_form") or AddendumForm(),
         # R21: after a senior leader acknowledged, the DSL's own acknowledgement closes the hand-back task.
         "dsl_can_take_back": access.is_dsl_team(request.user, concern.school)
-        and any(a.kind == "share_with_dsl" and a.status == "open" for a in concern.actions.all()),
+        and any(a.kind == ActionKind.SHARE_WITH_DSL and a.status == ActionStatus.OPEN for a in concern.actions.all()),
     }
     if can_triage:
         latest = next(iter(concern.triages.all()), None)
@@ -75,7 +75,7 @@ def concern_page(request, concern, *, status=200, conflict=None, **forms):
                 "triage_form": forms.get("triage_form")
                 or TriageForm(
                     auto_id="triage_%s",
-                    levels=selectors.levels_of_need(),
+                    levels=selectors.level_of_need_list(),
                     initial={
                         "version": concern.version,
                         "level": latest.level_id if latest else None,
@@ -87,7 +87,7 @@ def concern_page(request, concern, *, status=200, conflict=None, **forms):
                 or ActionAddForm(auto_id="action_%s", people=school_people(concern.school)),
                 "school_people": school_people(concern.school),
                 "mirrors": [
-                    (m, records.mirror_default_summary(m) if m.status == "proposed" else "")
+                    (m, records.mirror_default_summary(m) if m.status == MirrorStatus.PROPOSED else "")
                     for m in concern.mirror_records.all()
                 ],
                 "staff_note_form": forms.get("staff_note_form")
@@ -105,11 +105,13 @@ def concern_page(request, concern, *, status=200, conflict=None, **forms):
                 or CloseForm(auto_id="close_%s", initial={"version": concern.version}),
                 "reopen_form": forms.get("reopen_form")
                 or ReopenForm(auto_id="reopen_%s", initial={"version": concern.version}),
-                "chronology": selectors.chronology_for_pupil(user=request.user, pupil=subject)[:20],
+                "chronology": selectors.chronology_list_for_user(user=request.user, pupil=subject)[:20],
                 # R26: the child's current flags (plans, looked after…) and social worker beside the triage.
                 "subject_flags": [f for f in subject.flags.all() if f.is_current()],
                 "social_workers": [p for p in subject.key_people.all() if p.kind == "social_worker"],
-                "other_concerns": selectors.other_concerns_about(user=request.user, pupil=subject, concern=concern),
+                "other_concerns": selectors.other_concern_list_for_user(
+                    user=request.user, pupil=subject, concern=concern
+                ),
                 "crisis_contacts": contacts_for_purpose(
                     school=concern.school,
                     purposes=[Purpose.CSC_URGENT, Purpose.CSC_OUT_OF_HOURS, Purpose.POLICE_EMERGENCY],
@@ -154,7 +156,7 @@ def _conflict_message(concern) -> str:
 def triage(request, public_id):
     """R26, R27: the level of need, its reason, and re-categorising that keeps the reporter's choice (R9)."""
     concern = triage_owner_or_404(request, public_id)
-    form = TriageForm(request.POST, auto_id="triage_%s", levels=selectors.levels_of_need())
+    form = TriageForm(request.POST, auto_id="triage_%s", levels=selectors.level_of_need_list())
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -186,7 +188,7 @@ def _resubmittable(request, public_id, name, form, conflict):
     concern = concern_or_404(request, public_id)
     data = request.POST.copy()
     data["version"] = str(conflict.concern.version)
-    extra = {"levels": selectors.levels_of_need()} if name == "triage_form" else {}
+    extra = {"levels": selectors.level_of_need_list()} if name == "triage_form" else {}
     fresh = form.__class__(data, auto_id=form.auto_id, **extra)
     fresh.is_valid()
     return concern_page(request, concern, status=409, conflict=_conflict_message(concern), **{name: fresh})

@@ -141,7 +141,7 @@ def add_action(request, public_id):
 
 
 def _action_or_404(request, action_public_id):
-    action = selectors.action_for_user(user=request.user, public_id=action_public_id)
+    action = selectors.action_get_for_user(user=request.user, public_id=action_public_id)
     if action is None:
         raise Http404
     return action
@@ -233,7 +233,7 @@ def reassign_action(request, action_id):
 @login_required
 def attachment_download(request, public_id, attachment_id):
     """Attachments are served only through this check, never by URL; each download is audit-logged (R85)."""
-    attachment = selectors.attachment_for_user(user=request.user, public_id=public_id, attachment_id=attachment_id)
+    attachment = selectors.attachment_get_for_user(user=request.user, public_id=public_id, attachment_id=attachment_id)
     if attachment is None:
         raise Http404
     log_access(attachment, how="download")

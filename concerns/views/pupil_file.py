@@ -38,7 +38,7 @@ def pupil_lookup(request):
     if school is None:
         raise PermissionDenied
     query = request.POST.get("q", "")[:60] if request.method == "POST" else ""
-    pupils = selectors.pupil_lookup(user=request.user, school=school, query=query)
+    pupils = selectors.pupil_file_list_for_user(user=request.user, school=school, query=query)
     return render(
         request,
         "concerns/pupil_lookup.html",
@@ -66,13 +66,13 @@ def _pupil_file_page(request, pupil, *, status=200, bound_step=None, **forms):
     for action in open_tasks:
         action.closes_on_file = actions.TRANSFER_TASKS.get(action.kind, "")
     today = timezone.localdate()
-    concerns = list(selectors.concerns_about(user=request.user, pupil=pupil))
+    concerns = list(selectors.pupil_concern_list_for_user(user=request.user, pupil=pupil))
     return render(
         request,
         "concerns/pupil_file.html",
         {
             "pupil": pupil,
-            "chronology": selectors.chronology_for_pupil(user=request.user, pupil=pupil),
+            "chronology": selectors.chronology_list_for_user(user=request.user, pupil=pupil),
             "concerns": concerns,
             "flags": flags,
             "key_people": people,
@@ -105,7 +105,7 @@ def _pupil_file_page(request, pupil, *, status=200, bound_step=None, **forms):
 def pupil_file(request, public_id):
     """R48–R53: the child's CP file: flags, key people, every concern, and a chronology that builds itself. Each
     view is logged."""
-    pupil = selectors.pupil_for_file(user=request.user, public_id=public_id)
+    pupil = selectors.pupil_get_for_user(user=request.user, public_id=public_id)
     if pupil is None:
         raise Http404
     log_access(pupil)
@@ -116,7 +116,7 @@ def pupil_file(request, public_id):
 @require_POST
 def add_profile(request, public_id, record):
     """Adds a flag (R48), a key person (R50), or a leaving or unexplained absence (R38) to the child's file."""
-    pupil = selectors.pupil_for_file(user=request.user, public_id=public_id)
+    pupil = selectors.pupil_get_for_user(user=request.user, public_id=public_id)
     if pupil is None or record not in (*PROFILE_FORMS, *TRANSFER_STEPS):
         raise Http404
     if record in TRANSFER_STEPS:
@@ -189,7 +189,7 @@ def _event_message(result: leaving.PupilEventResult) -> str:
 @login_required
 @require_POST
 def end_flag(request, public_id, flag_id):
-    pupil = selectors.pupil_for_file(user=request.user, public_id=public_id)
+    pupil = selectors.pupil_get_for_user(user=request.user, public_id=public_id)
     flag = pupil.flags.filter(pk=flag_id).first() if pupil else None
     if flag is None:
         raise Http404
@@ -205,16 +205,16 @@ def end_flag(request, public_id, flag_id):
 @login_required
 def pupil_file_pdf(request, public_id):
     """R54: the whole file as a PDF that a stranger can read decades from now; each export is logged (R85)."""
-    pupil = selectors.pupil_for_file(user=request.user, public_id=public_id)
+    pupil = selectors.pupil_get_for_user(user=request.user, public_id=public_id)
     if pupil is None:
         raise Http404
     log_access(pupil, how="PDF export")
-    concerns = list(selectors.concerns_about(user=request.user, pupil=pupil, full=True))
+    concerns = list(selectors.pupil_concern_list_for_user(user=request.user, pupil=pupil, full=True))
     pdf = render_pdf(
         "concerns/pupil_file_pdf.html",
         {
             "pupil": pupil,
-            "chronology": selectors.chronology_for_pupil(user=request.user, pupil=pupil),
+            "chronology": selectors.chronology_list_for_user(user=request.user, pupil=pupil),
             "concerns": concerns,
             "attachment_count": sum(len(c.attachments.all()) for c in concerns),
             "today": timezone.localdate(),

@@ -33,7 +33,7 @@ def queue(request):
         raise PermissionDenied
     filters = _queue_filters(request)
     concerns = selectors.filter_queue(
-        selectors.queue_for_user(user=request.user, school=school), user=request.user, filters=filters
+        selectors.queue_list_for_user(user=request.user, school=school), user=request.user, filters=filters
     )
     # A concern waiting for acknowledgement is a live alert that goes to the senior leaders after 15 or 60 minutes
     # of school time. A DSL expects every one of them in front of them, Immediate first, whatever page they are on:
@@ -147,7 +147,7 @@ def cover_rota(request):
         else:
             messages.success(request, f"{data['person'].get_full_name()} is on the cover rota.")
             return redirect("concerns:cover_rota")
-    shifts = selectors.cover_rota(user=request.user, school=school)
+    shifts = selectors.cover_shift_list_for_user(user=request.user, school=school)
     return render(
         request,
         "concerns/cover_rota.html",
@@ -159,7 +159,7 @@ def cover_rota(request):
 @login_required
 @require_POST
 def cover_shift_end(request, shift_id):
-    shift = selectors.cover_shift_for_user(user=request.user, shift_id=shift_id)
+    shift = selectors.cover_shift_get_for_user(user=request.user, shift_id=shift_id)
     if shift is None:
         raise Http404
     alerting.cover_shift_end(user=request.user, shift=shift)

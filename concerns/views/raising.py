@@ -149,7 +149,7 @@ def raise_concern(request):
     draft = None
     data = restored["data"] if restored else None
     if data is None and request.GET.get("draft"):
-        draft = selectors.draft_for_user(user=request.user, idempotency_key=request.GET["draft"])
+        draft = selectors.draft_get_for_user(user=request.user, idempotency_key=request.GET["draft"])
         data = draft.data if draft else None
     # A kept form or a draft belongs to the school it was typed for.
     school = _raise_school(request, wanted=(data or {}).get("school", [None])[0])
@@ -162,7 +162,7 @@ def raise_concern(request):
     else:
         form = RaiseConcernForm(initial={"idempotency_key": new_key()}, school=school)
         quotes, others, chosen = QuoteFormSet(prefix="quotes"), OtherPupilFormSet(prefix="others"), {}
-        draft = selectors.latest_draft(user=request.user)
+        draft = selectors.latest_draft_get_for_user(user=request.user)
         if draft:
             draft.offer_only = True
     return _render_raise(request, school, form, quotes, others, chosen, restored=bool(restored), draft=draft)
@@ -230,7 +230,7 @@ def pupil_search(request):
     POST, so the letters of a child's name never sit in a URL, a proxy's log or the browser's history."""
     school = _raise_school(request)
     query = request.POST.get("q", "")[:60]
-    pupils = selectors.pupil_search(user=request.user, school=school, query=query)
+    pupils = selectors.pupil_list_for_user(user=request.user, school=school, query=query)
     names = [(p.legal_first_name + p.legal_last_name).lower() for p in pupils]
     return render(
         request,

@@ -34,9 +34,11 @@ def my_concerns(request):
 
 
 def my_concerns_page(request, *, bound_la=None, status=200):
-    receipts = paging.paginate(request, selectors.my_concerns(user=request.user), per_page=paging.RECEIPTS_PAGE_SIZE)
+    receipts = paging.paginate(
+        request, selectors.own_concern_list_for_user(user=request.user), per_page=paging.RECEIPTS_PAGE_SIZE
+    )
     first_page = receipts["page"].number == 1
-    my_actions = list(selectors.open_actions_owned_by(user=request.user)) if first_page else []
+    my_actions = list(selectors.owned_action_list_for_user(user=request.user)) if first_page else []
     for action in my_actions:
         # A pupil-level task (R38) links to the child's file for those who may open it.
         action.file_link = action.pupil is not None and access.can_view_pupil_file(request.user, action.pupil)
@@ -52,8 +54,8 @@ def my_concerns_page(request, *, bound_la=None, status=200):
             "concerns": receipts["page"],
             "pager": receipts,
             "my_actions": my_actions,
-            "staff_notes": selectors.staff_notes_for(user=request.user) if first_page else [],
-            "file_arrivals": selectors.file_arrivals_for(user=request.user) if first_page else [],
+            "staff_notes": selectors.staff_note_list_for_user(user=request.user) if first_page else [],
+            "file_arrivals": selectors.file_arrival_list_for_user(user=request.user) if first_page else [],
             "complete_form": ActionCompleteForm(),
         },
         status=status,
@@ -63,7 +65,7 @@ def my_concerns_page(request, *, bound_la=None, status=200):
 @login_required
 def receipt(request, public_id):
     """R15, R16: the author's read-only copy of what they sent, with dated addenda; nothing of any file."""
-    concern = selectors.my_concern(user=request.user, public_id=public_id)
+    concern = selectors.own_concern_get_for_user(user=request.user, public_id=public_id)
     if concern is None:
         raise Http404
     form = AddendumForm(request.POST or None)
@@ -82,8 +84,8 @@ def receipt(request, public_id):
             "concern": concern,
             "form": form,
             "adult_contacts": adult_contacts,
-            "subject": selectors.subject_of(concern),
-            # Need to know (R15): my_concern holds only the reporter's own additions, never the DSL team's.
+            "subject": concern.subject,
+            # Need to know (R15): own_concern_get_for_user holds only the reporter's own additions, not the team's.
             "addenda": concern.addenda.all(),
         },
     )

@@ -174,21 +174,21 @@ def test_two_low_level_concerns_about_one_person_make_a_pattern(school, teacher,
     second = report(teacher, school, subject=colleague)
     assert second.tasks.filter(kind=TaskKind.PATTERN_REVIEW).exists()
     assert jobs(send_case_email, second.pk, head.pk, "pattern")
-    from staff_allegations.selectors import patterns_for_user
+    from staff_allegations.selectors import pattern_list_for_user
 
-    patterns = patterns_for_user(user=head)
+    patterns = pattern_list_for_user(user=head)
     assert len(patterns) == 1 and set(patterns[0].cases) == {first, second}
 
 
 def test_one_theme_across_three_people_makes_a_pattern(school, teacher, head, make_person):
     from safeguarding.models import Role
-    from staff_allegations.selectors import patterns_for_user
+    from staff_allegations.selectors import pattern_list_for_user
 
     for n in range(3):
         person = make_person(Role.STAFF, school=school, username=f"p{n}")
         case = report(teacher, school, subject=person, theme="online")
     assert case.tasks.filter(kind=TaskKind.PATTERN_REVIEW).exists()
-    assert any("3 different people" in p.label for p in patterns_for_user(user=head))
+    assert any("3 different people" in p.label for p in pattern_list_for_user(user=head))
 
 
 def test_records_reviewed_log(school, head):

@@ -57,12 +57,12 @@ def test_the_welfare_concern_is_withheld_from_a_dsl_who_is_the_subject(client, s
     assert not Alert.objects.filter(concern=concern, recipient=dsl).exists()
     assert Alert.objects.filter(concern=concern, recipient=deputy).exists()
     assert not access.can_view_concern(dsl, concern)
-    assert concern not in concern_selectors.queue_for_user(user=dsl, school=school)
-    assert concern_selectors.unacknowledged_count(user=dsl, school=school) == 0
-    assert concern_selectors.unacknowledged_count(user=deputy, school=school) == 1
-    assert not concern_selectors.chronology_for_pupil(user=dsl, pupil=child).exists()
-    assert not concern_selectors.concerns_about(user=dsl, pupil=child).exists()
-    assert concern_selectors.chronology_for_pupil(user=deputy, pupil=child).exists()
+    assert concern not in concern_selectors.queue_list_for_user(user=dsl, school=school)
+    assert concern_selectors.unacknowledged_count_for_user(user=dsl, school=school) == 0
+    assert concern_selectors.unacknowledged_count_for_user(user=deputy, school=school) == 1
+    assert not concern_selectors.chronology_list_for_user(user=dsl, pupil=child).exists()
+    assert not concern_selectors.pupil_concern_list_for_user(user=dsl, pupil=child).exists()
+    assert concern_selectors.chronology_list_for_user(user=deputy, pupil=child).exists()
     assert all(a.concern_id != concern.pk for a in overdue_actions(school=school, user=dsl))
 
     sign_in(client, dsl)

@@ -27,7 +27,7 @@ def _assert_walled(client, case, subject):
     assert not access.can_manage_adult_case(subject, case)
     assert case not in selectors.visible_cases(subject)
     assert selectors.open_case_count(user=subject) == 0
-    assert all(p.count == 0 or case not in p.cases for p in selectors.patterns_for_user(user=subject))
+    assert all(p.count == 0 or case not in p.cases for p in selectors.pattern_list_for_user(user=subject))
     sign_in(client, subject)
     assert client.get(reverse("staff_allegations:detail", args=[case.public_id])).status_code == 404
     for name in ("add_entry", "decide", "escalate", "close", "reopen", "share", "retention"):
@@ -151,4 +151,4 @@ def test_patterns_count_only_the_decision_makers_own_cases(school, teacher, coll
     second = report(teacher, school, subject=colleague)
     assert second.case_manager == leadership["head"]
     assert not second.tasks.filter(kind=TaskKind.PATTERN_REVIEW).exists()
-    assert not selectors.patterns_for_user(user=leadership["head"])
+    assert not selectors.pattern_list_for_user(user=leadership["head"])
