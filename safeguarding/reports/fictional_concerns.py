@@ -66,26 +66,12 @@ class Batch:
 
 
 def one_concern(batch, index, school, term, recorded_at, rng, pupils, people, levels, now) -> None:
-    group_code = _pick(rng, GROUP_WEIGHTS)
-    group = next(g for g in categories.GROUPS if g.code == group_code)
-    codes = [rng.choice(group.categories).code]
-    if rng.random() < 0.25:
-        codes.append(rng.choice(categories.GROUPS[rng.randrange(len(categories.GROUPS))].categories).code)
-    kind = ConcernKind.CONCERN
-    if rng.random() < 0.06:
-        kind, codes = ConcernKind.DOMESTIC_ABUSE_NOTIFICATION, ["domestic_abuse"]
-    elif rng.random() < 0.05:
-        kind = ConcernKind.VERBAL
-    elif rng.random() < 0.04:
-        kind = ConcernKind.PAPER
-    # R12: only a person's own account can be late; a police notification never is.
-    late = kind in OWN_ACCOUNT_KINDS and rng.random() < 0.07
-    # A paper form is written first and entered by the DSL team later: lateness runs from when it was written.
-    written_at = recorded_at - timedelta(hours=rng.randint(1, 20)) if kind == ConcernKind.PAPER else recorded_at
-    acknowledged_at = recorded_at + timedelta(minutes=rng.choice([4, 8, 12, 15, 20, 30, 45, 70, 120]))
-    level_code = _pick(rng, LEVEL_WEIGHTS)
-    if "fgm" in codes or kind == ConcernKind.DOMESTIC_ABUSE_NOTIFICATION:
-        level_code = "level_3" if rng.random() < 0.5 else "level_4"
+    """One fictional concern recorded at `recorded_at`, and what had become of it by `now`, added to `batch`. Each
+    helper below decides one thing; they draw from `rng` in a fixed order, so a seed gives the same history."""
+    group, codes = _categories(rng)
+    kind, codes = _kind(rng, codes)
+    late, written_at, acknowledged_at = _timing(rng, kind, recorded_at)
+    level_code = _level(rng, codes, kind)
     triaged_at = acknowledged_at + timedelta(minutes=rng.randint(20, 60 * 28))
     concern = Concern(
         school=school,
@@ -111,12 +97,7 @@ def one_concern(batch, index, school, term, recorded_at, rng, pupils, people, le
     )
     number = len(batch.concerns)
     batch.concerns.append(concern)
-    subject = rng.choice(pupils)
-    batch.links.append((number, subject, PupilRole.SUBJECT))
-    if group_code == "child_on_child" and rng.random() < 0.6:
-        other = rng.choice(pupils)
-        if other.pk != subject.pk:
-            batch.links.append((number, other, PupilRole.ALLEGED_PERPETRATOR))
+    _pupils(batch, number, rng, pupils, group.code)
     for code in dict.fromkeys(codes):
         batch.categories.append((number, code, CategoryChoice.REPORTER))
     if kind == ConcernKind.DOMESTIC_ABUSE_NOTIFICATION:
@@ -124,12 +105,75 @@ def one_concern(batch, index, school, term, recorded_at, rng, pupils, people, le
     batch.chronology.append((number, ChronologyKind.CONCERN_RAISED, recorded_at, "Concern recorded (fictional)."))
     if triaged_at >= now:
         return
+    _triage(batch, number, concern, rng, group, level_code, triaged_at, levels)
+    last_done = _respond(batch, number, rng, level_code, codes, group.code, triaged_at, now)
+    _settle(batch, number, concern, rng, last_done, people, now)
+
+
+def _categories(rng):
+    """What the concern is about: a group of harm by its weight and one of its categories, and now and then a second
+    category from any group. The group comes back with the codes."""
+    group_code = _pick(rng, GROUP_WEIGHTS)
+    group = next(g for g in categories.GROUPS if g.code == group_code)
+    codes = [rng.choice(group.categories).code]
+    if rng.random() < 0.25:
+        codes.append(rng.choice(categories.GROUPS[rng.randrange(len(categories.GROUPS))].categories).code)
+    return group, codes
+
+
+def _kind(rng, codes):
+    """How it came in: mostly raised by a member of staff; now and then a police domestic abuse notification (about
+    domestic abuse alone), an account given verbally or a paper form. The codes come back, as the kind leaves them."""
+    if rng.random() < 0.06:
+        return ConcernKind.DOMESTIC_ABUSE_NOTIFICATION, ["domestic_abuse"]
+    if rng.random() < 0.05:
+        return ConcernKind.VERBAL, codes
+    if rng.random() < 0.04:
+        return ConcernKind.PAPER, codes
+    return ConcernKind.CONCERN, codes
+
+
+def _timing(rng, kind, recorded_at):
+    """Whether it was recorded late, when it was written and when the DSL team acknowledged it."""
+    # R12: only a person's own account can be late; a police notification never is.
+    late = kind in OWN_ACCOUNT_KINDS and rng.random() < 0.07
+    # A paper form is written first and entered by the DSL team later: lateness runs from when it was written.
+    written_at = recorded_at - timedelta(hours=rng.randint(1, 20)) if kind == ConcernKind.PAPER else recorded_at
+    acknowledged_at = recorded_at + timedelta(minutes=rng.choice([4, 8, 12, 15, 20, 30, 45, 70, 120]))
+    return late, written_at, acknowledged_at
+
+
+def _level(rng, codes, kind) -> str:
+    """The level of need it is triaged at: by its weight, but FGM and a police notification at level 3 or 4."""
+    level_code = _pick(rng, LEVEL_WEIGHTS)
+    if "fgm" in codes or kind == ConcernKind.DOMESTIC_ABUSE_NOTIFICATION:
+        level_code = "level_3" if rng.random() < 0.5 else "level_4"
+    return level_code
+
+
+def _pupils(batch, number, rng, pupils, group_code) -> None:
+    """Who it is about: one pupil; for child-on-child, often another named as the alleged perpetrator."""
+    subject = rng.choice(pupils)
+    batch.links.append((number, subject, PupilRole.SUBJECT))
+    if group_code == "child_on_child" and rng.random() < 0.6:
+        other = rng.choice(pupils)
+        if other.pk != subject.pk:
+            batch.links.append((number, other, PupilRole.ALLEGED_PERPETRATOR))
+
+
+def _triage(batch, number, concern, rng, group, level_code, triaged_at, levels) -> None:
+    """Its triage, now and then with the DSL team re-categorising it (R9: the reporter's choice stays)."""
     if rng.random() < 0.08:
-        # Re-categorised by the DSL team (R9): the reporter's choice stays.
         batch.categories.append((number, rng.choice(group.categories).code, CategoryChoice.DSL))
     batch.triages.append((number, level_code, triaged_at))
     concern.status = ConcernStatus.TRIAGED
     batch.chronology.append((number, ChronologyKind.TRIAGED, triaged_at, f"Triaged: {levels[level_code].label}."))
+
+
+def _respond(batch, number, rng, level_code, codes, group_code, triaged_at, now):
+    """The DSL team's decisions and actions after triage, each action done only if it was by `now` (an "LA decision
+    received?" task done records the local authority's decision, R30). Returns when the last action was done, or
+    None while one is still open."""
     last_done = triaged_at
     for kind_, decision_kind, due, done in _responses(rng, level_code, codes, group_code, triaged_at):
         if decision_kind:
@@ -144,6 +188,11 @@ def one_concern(batch, index, school, term, recorded_at, rng, pupils, people, le
                 last_done = None
             elif last_done is not None:
                 last_done = max(last_done, done)
+    return last_done
+
+
+def _settle(batch, number, concern, rng, last_done, people, now) -> None:
+    """Where it stands by `now`: its actions open, closed some days after the last was done, or monitored."""
     if batch.actions and batch.actions[-1][0] == number:
         concern.status = ConcernStatus.ACTIONS_OPEN
     closing = (last_done or now) + timedelta(days=rng.randint(7, 40))
