@@ -62,10 +62,6 @@ class Row:
         return describe_change(self.since_previous)
 
     @property
-    def since_year_before_text(self) -> str:
-        return describe_change(self.since_year_before)
-
-    @property
     def is_zero_throughout(self) -> bool:
         return all(f is None or (f.shown and f.value == 0) for f in (self.now, self.previous, self.year_before))
 

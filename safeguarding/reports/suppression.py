@@ -54,10 +54,6 @@ class Figure:
         return f"{self.value:,}"
 
 
-def shown_figure(value: int) -> Figure:
-    return Figure(value=value)
-
-
 def small_only(value: int) -> Figure:
     """A count that stands alone (no total, no parts): only the small-numbers rule applies."""
     return Figure(value=None, hidden=SMALL) if is_small(value) else Figure(value=value)
