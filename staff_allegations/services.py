@@ -345,7 +345,7 @@ def low_level_decide(*, user: User, case: AdultCase, decision: str, action_taken
 
 
 @transaction.atomic
-def escalate(*, user: User, case: AdultCase, reason: str) -> AdultCase:
+def case_escalate(*, user: User, case: AdultCase, reason: str) -> AdultCase:
     """R74: a low-level concern that meets the harm threshold, on its own or as a pattern, becomes an allegation;
     its history stays on the same record. If the DSL decided it, the allegation goes to the Head (or Chair)."""
     _refuse_unless_manager(user, case)

@@ -469,7 +469,7 @@ decide = _case_change(DecisionForm, "decision_form", services.low_level_decide, 
 escalate = _case_change(
     EscalateForm,
     "escalate_form",
-    services.escalate,
+    services.case_escalate,
     "Escalated to an allegation. Consult the LADO within one working day.",
 )
 close = _case_change(CloseForm, "close_form", services.case_close, "Case closed.")

@@ -27,8 +27,8 @@ from concerns.models import (
     LaOutcome,
     Pupil,
 )
-from concerns.services.chronology import as_sentence, chronicle, refuse_if_closed
-from concerns.services.pupil_file import save_profile_record
+from concerns.services.chronology import as_sentence, chronology_add, refuse_if_closed
+from concerns.services.pupil_file import profile_record_save
 from safeguarding import access, calendar
 from safeguarding.models import Membership, User
 
@@ -57,7 +57,7 @@ def _end_of_next_working_day(moment: datetime) -> datetime:
     return calendar.close_of_next_working_day(moment)
 
 
-def open_action(
+def action_open(
     *,
     kind: str,
     user: User,
@@ -103,7 +103,7 @@ def open_action(
         name, role = user.name_and_role_at(school)
         owner_name, owner_role = action.owner.name_and_role_at(school)
         when = f", due {timezone.localtime(due_at):%-d %B %Y at %H:%M}" if due_at else ""
-        chronicle(
+        chronology_add(
             concern=concern,
             pupil=pupil,
             kind=ChronologyKind.ACTION_ADDED,
@@ -116,20 +116,20 @@ def open_action(
     return action
 
 
-def mark_done(action: Action, *, user: User, outcome: str, also: tuple[str, ...] = ()) -> None:
+def action_mark_done(action: Action, *, user: User, outcome: str, also: tuple[str, ...] = ()) -> None:
     """Closes an open action with what was done, by whom and when; callers write their own chronology line."""
     action.status, action.outcome = ActionStatus.DONE, outcome
     action.completed_at, action.completed_by = timezone.now(), user
     action.save(update_fields=["status", "outcome", "completed_at", "completed_by", *also])
 
 
-def apply_rules(*, concern: Concern, user: User, category_codes: list[str], known_fgm: bool) -> None:
+def action_rules_apply(*, concern: Concern, user: User, category_codes: list[str], known_fgm: bool) -> None:
     """The tasks the law or the policy sets from what a concern is about (R32–R35), created at triage."""
     codes = set(category_codes) or set(concern.categories.values_list("code", flat=True))
     now = timezone.now()
     if known_fgm:
         # R32: the report is the personal duty of the teacher who found it, by the close of the next working day.
-        open_action(
+        action_open(
             concern=concern,
             kind=ActionKind.FGM_REPORT,
             user=user,
@@ -138,9 +138,9 @@ def apply_rules(*, concern: Concern, user: User, category_codes: list[str], know
             reassignable=False,
         )
     if "radicalisation" in codes:
-        open_action(concern=concern, kind=ActionKind.PREVENT_ADVICE, user=user, due_at=_end_of_next_working_day(now))
+        action_open(concern=concern, kind=ActionKind.PREVENT_ADVICE, user=user, due_at=_end_of_next_working_day(now))
     if "private_fostering" in codes:
-        open_action(
+        action_open(
             concern=concern,
             kind=ActionKind.PRIVATE_FOSTERING_NOTIFICATION,
             user=user,
@@ -149,7 +149,7 @@ def apply_rules(*, concern: Concern, user: User, category_codes: list[str], know
     if codes & CHILD_ON_CHILD_SEXUAL:
         due = _end_of_next_working_day(now)
         for kind in RISK_ASSESSMENTS:
-            open_action(
+            action_open(
                 concern=concern,
                 kind=kind,
                 user=user,
@@ -161,7 +161,7 @@ def apply_rules(*, concern: Concern, user: User, category_codes: list[str], know
             )
     if "sexual_violence" in codes:
         # R35: rape or assault by penetration: separation now. The DSL closes it, with the reason, if it is not that.
-        open_action(concern=concern, kind=ActionKind.SEPARATION, user=user, due_at=now)
+        action_open(concern=concern, kind=ActionKind.SEPARATION, user=user, due_at=now)
 
 
 @transaction.atomic
@@ -180,7 +180,7 @@ def action_add(
     now = timezone.now()
     if kind == ActionKind.FGM_REPORT:
         due_at = _end_of_next_working_day(concern.recorded_at)
-    action = open_action(
+    action = action_open(
         concern=concern,
         kind=kind,
         user=user,
@@ -191,7 +191,7 @@ def action_add(
     )
     if kind == ActionKind.CSC_REFERRAL_PHONE:
         # R29: the written follow-up on the LA online system within 48 clock hours of the call.
-        open_action(
+        action_open(
             concern=concern,
             kind=ActionKind.CSC_WRITTEN_FOLLOW_UP,
             user=user,
@@ -200,7 +200,7 @@ def action_add(
         )
     if kind in (ActionKind.CSC_REFERRAL_PHONE, ActionKind.CSC_REFERRAL_ONLINE):
         # R30: the LA decides within one working day; chase it if it has not come.
-        open_action(
+        action_open(
             concern=concern,
             kind=ActionKind.CSC_DECISION_CHASE,
             user=user,
@@ -241,10 +241,10 @@ def action_complete(*, user: User, action: Action, outcome: str, reference: str 
     if errors:
         raise ValidationError(errors)
     action.reference = reference
-    mark_done(action, user=user, outcome=outcome, also=("reference",))
+    action_mark_done(action, user=user, outcome=outcome, also=("reference",))
     name, role = user.name_and_role_at(action.school)
     ref = f" Reference: {reference}." if reference else ""
-    chronicle(
+    chronology_add(
         concern=action.concern,
         pupil=action.pupil if action.concern_id is None else None,
         kind=ChronologyKind.ACTION_DONE,
@@ -303,9 +303,9 @@ def la_decision_record(
         sentence += " " + as_sentence(notes.strip())
     action.la_outcome, action.la_decided_on = la_outcome, decided_on
     action.social_worker = ", ".join(part for part in (social_worker_name, social_worker_team) if part)[:200]
-    mark_done(action, user=user, outcome=sentence, also=("la_outcome", "la_decided_on", "social_worker"))
+    action_mark_done(action, user=user, outcome=sentence, also=("la_outcome", "la_decided_on", "social_worker"))
     name, role = user.name_and_role_at(action.school)
-    chronicle(
+    chronology_add(
         concern=action.concern,
         kind=ChronologyKind.ACTION_DONE,
         by=user,
@@ -315,7 +315,7 @@ def la_decision_record(
     known = KeyPerson.objects.filter(pupil=subject, kind=KeyPersonKind.SOCIAL_WORKER, name__iexact=social_worker_name)
     if social_worker_name and not known.exists():
         # Whoever owns the task may record the decision; the social worker goes on the file either way.
-        save_profile_record(
+        profile_record_save(
             user=user,
             pupil=subject,
             record=KeyPerson(
@@ -343,7 +343,7 @@ def action_reassign(*, user: User, action: Action, owner: User) -> Action:
     action.save(update_fields=["owner"])
     name, role = user.name_and_role_at(action.school)
     owner_name, owner_role = owner.name_and_role_at(action.school)
-    chronicle(
+    chronology_add(
         concern=action.concern,
         pupil=action.pupil if action.concern_id is None else None,
         kind=ChronologyKind.ACTION_ADDED,

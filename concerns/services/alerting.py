@@ -27,8 +27,8 @@ from concerns.models import (
     Unavailability,
 )
 from concerns.selectors import available_dsl_team, senior_leaders
-from concerns.services.actions import mark_done
-from concerns.services.chronology import chronicle
+from concerns.services.actions import action_mark_done
+from concerns.services.chronology import chronology_add
 from safeguarding import access, calendar
 from safeguarding.models import Membership, School, User
 
@@ -49,7 +49,7 @@ def _alert(concern: Concern, recipient: User, reason: str) -> Alert | None:
     return None
 
 
-def alert_on_raise(concern: Concern) -> None:
+def concern_alert_team(concern: Concern) -> None:
     """R19: the DSL and every deputy at once; R21: if all of them are away, the senior leaders instead."""
     team = [u for u in available_dsl_team(school=concern.school) if u.pk != concern.author_id]
     if team:
@@ -92,7 +92,7 @@ def concern_acknowledge(*, user: User, concern: Concern) -> Concern:
         if concern.status == ConcernStatus.NEW:
             concern.status = ConcernStatus.ACKNOWLEDGED
         concern.save(update_fields=["acknowledged_at", "acknowledged_by", "status"])
-        chronicle(
+        chronology_add(
             concern=concern, kind=ChronologyKind.ACKNOWLEDGED, by=user, summary=acknowledged_summary(user, concern)
         )
         if not dsl_team:
@@ -105,7 +105,7 @@ def concern_acknowledge(*, user: User, concern: Concern) -> Concern:
     if dsl_team:
         # R21: the DSL keeps lead responsibility; seeing the concern closes the hand-back task.
         for action in concern.actions.filter(kind=ActionKind.SHARE_WITH_DSL, status=ActionStatus.OPEN):
-            mark_done(action, user=user, outcome="Acknowledged by the DSL team.")
+            action_mark_done(action, user=user, outcome="Acknowledged by the DSL team.")
     return concern
 
 

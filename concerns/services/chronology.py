@@ -24,7 +24,7 @@ from concerns.models import (
 from safeguarding.models import User
 
 
-def chronicle(
+def chronology_add(
     *, concern: Concern | None, kind: str, by: User, summary: str, occurred_at: datetime | None = None, pupil=None
 ):
     """R52: writes the line on the child's chronology (the subject's, unless another child's is given), in the

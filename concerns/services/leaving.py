@@ -31,9 +31,9 @@ from concerns.models import (
     keeps_record,
 )
 from concerns.selectors import has_cp_file
-from concerns.services.actions import mark_done, open_action
-from concerns.services.chronology import as_sentence, chronicle
-from concerns.services.transfers import transfer_out_open
+from concerns.services.actions import action_mark_done, action_open
+from concerns.services.chronology import as_sentence, chronology_add
+from concerns.services.transfers import file_transfer_out_open
 from contacts.models import Purpose
 from contacts.selectors import contacts_for_purpose
 from safeguarding import access, calendar
@@ -154,9 +154,9 @@ def pupil_event_record(*, user: User, pupil: Pupil, event: PupilEvent) -> PupilE
     kind = {PupilEventKind.LEFT: ChronologyKind.LEFT, PupilEventKind.LEAVING: ChronologyKind.LEAVING}.get(
         event.kind, ChronologyKind.ABSENT
     )
-    chronicle(concern=None, pupil=pupil, kind=kind, by=user, summary=summary)
+    chronology_add(concern=None, pupil=pupil, kind=kind, by=user, summary=summary)
     if event.kind == PupilEventKind.LEFT and event.destination in SENDS_CP_FILE and has_cp_file(pupil, day=event.on):
-        result.transfer = transfer_out_open(user=user, pupil=pupil, event=event)
+        result.transfer = file_transfer_out_open(user=user, pupil=pupil, event=event)
     return result
 
 
@@ -209,7 +209,7 @@ def _notify_la_task(*, user: User, pupil: Pupil, event: PupilEvent, by: tuple[st
     to the local authority now, by the person recording."""
     if event.kind != PupilEventKind.LEFT or event.destination not in NOTIFY_LA_DESTINATIONS:
         return None, ""
-    task = open_action(
+    task = action_open(
         pupil=pupil,
         kind=ActionKind.CME_EHE_NOTIFICATION,
         user=user,
@@ -234,7 +234,7 @@ def _inform_social_worker_task(
         pupil=pupil, concern__isnull=True, kind=ActionKind.INFORM_SOCIAL_WORKER, status=ActionStatus.OPEN
     ).first()
     if existing is None:
-        task = open_action(
+        task = action_open(
             pupil=pupil,
             kind=ActionKind.INFORM_SOCIAL_WORKER,
             user=user,
@@ -342,7 +342,7 @@ def _share_before_leaving(
         for task in earlier.filter(status=ActionStatus.OPEN):
             if no_new_school:
                 outcome = f"Not needed: {_what_happened(event)} ({DESTINATION_WORDS[event.destination]})."
-                mark_done(task, user=user, outcome=outcome)
+                action_mark_done(task, user=user, outcome=outcome)
                 continue
             task.notes = f"{task.notes}\nLater recorded: {_what_happened(event)}.".strip()
             moved = task.due_at is None or due_at < task.due_at
@@ -369,7 +369,7 @@ def _share_before_leaving(
     )
     if people:
         notes += f" Social worker: {social_workers_text(people)}."
-    return open_action(
+    return action_open(
         pupil=pupil,
         kind=ActionKind.SHARE_BEFORE_LEAVING,
         user=user,

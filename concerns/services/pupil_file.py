@@ -21,10 +21,10 @@ def pupil_profile_add(*, user: User, pupil: Pupil, record):
     """Adds a flag (R48) or a key person (R50) to a child's file; the DSL team only."""
     if not access.can_view_pupil_file(user, pupil):
         raise PermissionDenied
-    return save_profile_record(user=user, pupil=pupil, record=record)
+    return profile_record_save(user=user, pupil=pupil, record=record)
 
 
-def save_profile_record(*, user: User, pupil: Pupil, record):
+def profile_record_save(*, user: User, pupil: Pupil, record):
     record.school = pupil.school
     record.pupil = pupil
     record.recorded_by = user

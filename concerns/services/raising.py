@@ -36,8 +36,8 @@ from concerns.models import (
     Quote,
     SourceType,
 )
-from concerns.services.alerting import alert_on_raise, escalation_due
-from concerns.services.chronology import category_labels, chronicle
+from concerns.services.alerting import concern_alert_team, escalation_due
+from concerns.services.chronology import category_labels, chronology_add
 from safeguarding import access, calendar, drafts
 from safeguarding.models import School, User
 
@@ -191,14 +191,14 @@ def concern_raise(
             child_voice=police.child_voice,
         )
     ConcernDraft.objects.filter(author=writer, idempotency_key=data.idempotency_key).delete()
-    chronicle(
+    chronology_add(
         concern=concern,
         kind=ChronologyKind.CONCERN_RAISED,
         by=writer,
         summary=_raise_summary(concern, data),
         occurred_at=concern.written_at,  # a paper form takes its place in the chronology on the day it was written
     )
-    alert_on_raise(concern)
+    concern_alert_team(concern)
     return concern
 
 
@@ -244,7 +244,7 @@ def addendum_add(*, user: User, concern: Concern, text: str) -> Addendum:
     )
     addendum.full_clean()
     addendum.save()
-    chronicle(
+    chronology_add(
         concern=concern,
         kind=ChronologyKind.ADDENDUM,
         by=user,

@@ -29,7 +29,7 @@ from concerns.models import (
     ShareDirection,
     StaffNote,
 )
-from concerns.services.chronology import category_labels, chronicle, refuse_if_closed
+from concerns.services.chronology import category_labels, chronology_add, refuse_if_closed
 from concerns.services.raising import UploadedFile
 from safeguarding import access
 from safeguarding.models import Membership, User
@@ -54,7 +54,7 @@ def attachment_add(*, user: User, concern: Concern, upload: UploadedFile, overri
     )
     name, role = user.name_and_role_at(concern.school)
     reason = f" Kept despite the rule against images of this kind, because: {override_reason}" if nudes else ""
-    chronicle(
+    chronology_add(
         concern=concern, kind=ChronologyKind.ATTACHMENT, by=user, summary=f"File attached by {name} ({role}).{reason}"
     )
     return attachment
@@ -70,7 +70,7 @@ def _record_on_concern(*, user: User, concern: Concern, record, kind: str, summa
     record.recorded_by_name, record.recorded_by_role = user.name_and_role_at(concern.school)
     record.full_clean()
     record.save()
-    chronicle(
+    chronology_add(
         concern=concern,
         kind=kind,
         by=user,
@@ -200,7 +200,7 @@ def mirror_decide(
     if confirm:
         mirror.summary = summary.strip() or mirror_default_summary(mirror)
         mirror.status = MirrorStatus.CONFIRMED
-        chronicle(
+        chronology_add(
             concern=mirror.concern,
             kind=ChronologyKind.MIRROR,
             by=user,
@@ -213,7 +213,7 @@ def mirror_decide(
             raise ValidationError({"reason_declined": "Say why this child's file should not have a record of it."})
         mirror.reason_declined = reason
         mirror.status = MirrorStatus.DECLINED
-        chronicle(
+        chronology_add(
             concern=mirror.concern,
             kind=ChronologyKind.MIRROR,
             by=user,

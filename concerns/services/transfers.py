@@ -20,8 +20,8 @@ from concerns.models import (
     TransferDirection,
 )
 from concerns.selectors import is_child_on_child_case
-from concerns.services.actions import mark_done, open_action
-from concerns.services.chronology import as_sentence, chronicle
+from concerns.services.actions import action_mark_done, action_open
+from concerns.services.chronology import as_sentence, chronology_add
 from safeguarding import access, calendar
 from safeguarding.models import Role, School, User
 from safeguarding.selectors import people_at
@@ -31,7 +31,7 @@ def _day(value) -> str:
     return f"{value:%A %-d %B %Y}"
 
 
-def transfer_out_open(*, user: User, pupil: Pupil, event: PupilEvent) -> FileTransfer:
+def file_transfer_out_open(*, user: User, pupil: Pupil, event: PupilEvent) -> FileTransfer:
     """R55: the task to send the CP file, due at the end of the 5th school day after leaving (or the 5th of the new
     term), and the transfer it closes. While one is still open, that one stands (a leaving recorded twice)."""
     existing = (
@@ -42,7 +42,7 @@ def transfer_out_open(*, user: User, pupil: Pupil, event: PupilEvent) -> FileTra
     if existing is not None:
         return existing
     due_on = calendar.transfer_due(pupil.school, event.on)
-    action = open_action(
+    action = action_open(
         pupil=pupil,
         kind=ActionKind.SEND_CP_FILE,
         user=user,
@@ -67,7 +67,7 @@ def transfer_out_open(*, user: User, pupil: Pupil, event: PupilEvent) -> FileTra
     transfer.full_clean()
     transfer.save()
     owner_name, owner_role = action.owner.name_and_role_at(pupil.school)
-    chronicle(
+    chronology_add(
         concern=None,
         pupil=pupil,
         kind=ChronologyKind.CP_FILE_DUE,
@@ -94,9 +94,9 @@ def _lock_transfer(*, user: User, transfer: FileTransfer, direction: str) -> Fil
 def _finish_transfer(*, user: User, transfer: FileTransfer, sentence: str, after: str = "") -> None:
     """Recording the last step of a transfer closes its task with `sentence`, and writes the chronology line."""
     if transfer.action is not None and transfer.action.is_open:
-        mark_done(transfer.action, user=user, outcome=sentence)
+        action_mark_done(transfer.action, user=user, outcome=sentence)
     name, role = user.name_and_role_at(transfer.school)
-    chronicle(
+    chronology_add(
         concern=None,
         pupil=transfer.pupil,
         kind=ChronologyKind.CP_FILE_RECEIPT_CONFIRMED,
@@ -147,7 +147,7 @@ def file_transfer_sent(
         if transfer.due_on
         else ""
     )
-    chronicle(
+    chronology_add(
         concern=None,
         pupil=transfer.pupil,
         kind=ChronologyKind.CP_FILE_SENT,
@@ -218,7 +218,7 @@ def file_transfer_received(*, user: User, pupil: Pupil, transfer: FileTransfer) 
     transfer.school, transfer.pupil, transfer.direction = pupil.school, pupil, TransferDirection.IN
     transfer.recorded_by, transfer.recorded_by_name, transfer.recorded_by_role = user, name, role
     transfer.full_clean()
-    transfer.action = open_action(
+    transfer.action = action_open(
         pupil=pupil,
         kind=ActionKind.CONFIRM_CP_FILE_RECEIPT,
         user=user,
@@ -231,7 +231,7 @@ def file_transfer_received(*, user: User, pupil: Pupil, transfer: FileTransfer) 
     transfer.save()
     transfer.told.set(_told_of_arrival(pupil.school))
     from_whom = transfer.other_school + (f" ({transfer.other_school_contact})" if transfer.other_school_contact else "")
-    chronicle(
+    chronology_add(
         concern=None,
         pupil=pupil,
         kind=ChronologyKind.CP_FILE_RECEIVED,

@@ -25,9 +25,9 @@ from concerns.models import (
     LevelOfNeed,
     Triage,
 )
-from concerns.services.actions import apply_rules
+from concerns.services.actions import action_rules_apply
 from concerns.services.alerting import acknowledged_summary
-from concerns.services.chronology import category_labels, chronicle, refuse_if_closed
+from concerns.services.chronology import category_labels, chronology_add, refuse_if_closed
 from safeguarding import access
 from safeguarding.models import User
 
@@ -83,20 +83,20 @@ def concern_triage(*, user: User, concern: Concern, data: TriageInput, expected_
     triage.save()
     if concern.acknowledged_at is None:
         concern.acknowledged_at, concern.acknowledged_by = timezone.now(), user
-        chronicle(
+        chronology_add(
             concern=concern, kind=ChronologyKind.ACKNOWLEDGED, by=user, summary=acknowledged_summary(user, concern)
         )
     if concern.status in (ConcernStatus.NEW, ConcernStatus.ACKNOWLEDGED):
         concern.status = ConcernStatus.TRIAGED
     concern.version += 1
     concern.save(update_fields=["status", "acknowledged_at", "acknowledged_by", "version"])
-    chronicle(
+    chronology_add(
         concern=concern,
         kind=ChronologyKind.TRIAGED,
         by=user,
         summary=f"Triaged by {name} ({role}): level of need {data.level.label}. Reason: {data.rationale}",
     )
-    apply_rules(concern=concern, user=user, category_codes=data.category_codes, known_fgm=data.known_fgm)
+    action_rules_apply(concern=concern, user=user, category_codes=data.category_codes, known_fgm=data.known_fgm)
     reporter_codes = list(concern.categories.filter(chosen_by=CategoryChoice.REPORTER).values_list("code", flat=True))
     current_dsl = set(concern.categories.filter(chosen_by=CategoryChoice.DSL).values_list("code", flat=True))
     wanted = set(data.category_codes)
@@ -108,7 +108,7 @@ def concern_triage(*, user: User, concern: Concern, data: TriageInput, expected_
             category.delete()
         for code in wanted - current_dsl:
             ConcernCategory.objects.create(concern=concern, code=code, chosen_by=CategoryChoice.DSL)
-        chronicle(
+        chronology_add(
             concern=concern,
             kind=ChronologyKind.RECATEGORISED,
             by=user,
@@ -137,7 +137,7 @@ def decision_record(*, user: User, concern: Concern, kind: str, rationale: str, 
     decision.full_clean()
     decision.save()
     what = decision.get_kind_display() + (f": {details}" if details else "")
-    chronicle(
+    chronology_add(
         concern=concern,
         kind=ChronologyKind.DECISION,
         by=user,
@@ -166,7 +166,7 @@ def concern_close(*, user: User, concern: Concern, outcome_summary: str, expecte
     concern.version += 1
     concern.save()
     name, role = user.name_and_role_at(concern.school)
-    chronicle(
+    chronology_add(
         concern=concern,
         kind=ChronologyKind.CLOSED,
         by=user,
@@ -188,7 +188,9 @@ def concern_reopen(*, user: User, concern: Concern, reason: str, expected_versio
     concern.version += 1
     concern.save()
     name, role = user.name_and_role_at(concern.school)
-    chronicle(concern=concern, kind=ChronologyKind.REOPENED, by=user, summary=f"Reopened by {name} ({role}): {reason}")
+    chronology_add(
+        concern=concern, kind=ChronologyKind.REOPENED, by=user, summary=f"Reopened by {name} ({role}): {reason}"
+    )
     return concern
 
 
@@ -204,5 +206,7 @@ def concern_assign(*, user: User, concern: Concern, assignee: User | None) -> Co
     concern.save(update_fields=["assigned_to"])
     name, role = user.name_and_role_at(concern.school)
     to = assignee.get_full_name() if assignee else "nobody"
-    chronicle(concern=concern, kind=ChronologyKind.ASSIGNED, by=user, summary=f"Assigned to {to} by {name} ({role}).")
+    chronology_add(
+        concern=concern, kind=ChronologyKind.ASSIGNED, by=user, summary=f"Assigned to {to} by {name} ({role})."
+    )
     return concern

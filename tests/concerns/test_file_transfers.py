@@ -440,7 +440,7 @@ def test_a_teacher_cannot_post_the_forms(client, teacher, terms, with_file, dsl,
         recorded_by_name="Helen Marsh",
         recorded_by_role="DSL",
     )
-    transfer = transfers.transfer_out_open(user=dsl, pupil=with_file, event=event)
+    transfer = transfers.file_transfer_out_open(user=dsl, pupil=with_file, event=event)
     sign_in(client, teacher)
     data = {
         "transfer": str(transfer.public_id),

@@ -111,8 +111,8 @@ def _add_everything(*, concern, dsl, school, colleague) -> list[str]:
         records.mirror_decide(user=dsl, mirror=mirror, confirm=False, reason="Mirror-reason-swift")
     actions.action_complete(user=dsl, action=action, outcome="Outcome-jay")
     concern.refresh_from_db()
-    for open_action in concern.actions.filter(status="open"):
-        actions.action_complete(user=dsl, action=open_action, outcome="Outcome-jay")
+    for action_open in concern.actions.filter(status="open"):
+        actions.action_complete(user=dsl, action=action_open, outcome="Outcome-jay")
     concern.refresh_from_db()
     triage.concern_close(user=dsl, concern=concern, outcome_summary="Closed-magpie", expected_version=None)
     return [

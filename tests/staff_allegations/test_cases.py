@@ -148,7 +148,7 @@ def test_low_level_decision_then_escalation_keeps_the_history(school, teacher, c
     with pytest.raises(ValidationError, match="decision"):
         services.case_close(user=head, case=case, summary="x")
     services.low_level_decide(user=head, case=case, decision="Speak to them.", action_taken="Spoken to on 1 May.")
-    services.escalate(user=head, case=case, reason="A second, more serious account came in.")
+    services.case_escalate(user=head, case=case, reason="A second, more serious account came in.")
     case.refresh_from_db()
     assert case.kind == CaseKind.ALLEGATION
     kinds = list(case.entries.order_by("created_at", "pk").values_list("kind", flat=True))
@@ -162,7 +162,7 @@ def test_escalation_from_the_dsl_moves_the_case_to_the_head(school, teacher, col
     AdultCaseSettings.objects.create(school=school, low_level_decision_maker=DecisionMaker.DSL)
     case = report(teacher, school, subject=colleague)
     assert case.case_manager == dsl
-    services.escalate(user=dsl, case=case, reason="Meets the threshold as a pattern.")
+    services.case_escalate(user=dsl, case=case, reason="Meets the threshold as a pattern.")
     case.refresh_from_db()
     assert case.case_manager == head
     assert case.members.filter(user=dsl).exists()

@@ -138,7 +138,7 @@ def test_a_whistleblowing_concern_naming_the_head_is_walled_from_the_head(client
 def test_escalating_a_conflict_of_interest_case_keeps_it_with_the_chair(school, teacher, colleague, leadership):
     case = report(teacher, school, subject=colleague, conflict_of_interest=True, conflict_details="My partner")
     assert case.case_manager == leadership["chair"]
-    services.escalate(user=leadership["chair"], case=case, reason="Now meets the threshold.")
+    services.case_escalate(user=leadership["chair"], case=case, reason="Now meets the threshold.")
     case.refresh_from_db()
     assert case.case_manager == leadership["chair"]
 
