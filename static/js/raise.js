@@ -28,7 +28,7 @@
   });
 
   // --- Warnings and guidance that follow the answers.
-  // R8: the server's own pattern (concerns/forms.py INITIALS), so the warning and the check never disagree.
+  // R8: the server's own pattern (concerns/forms/checks.py INITIALS), so the warning and the check never disagree.
   var initials = new RegExp(form.dataset.initialsPattern || "(?!)");
   var immediateCodes = (form.querySelector(".category-picker").dataset.immediateCodes || "").split(" ");
 
