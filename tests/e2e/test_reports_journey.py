@@ -12,8 +12,9 @@ from playwright.sync_api import expect
 from concerns.models import Pupil
 from safeguarding.demo import DEMO_SCHOOL, load_demo
 from safeguarding.models import School, Term
+from safeguarding.reports.figures import Scope
 from safeguarding.reports.periods import term_key
-from safeguarding.reports.report import Scope, build_report
+from safeguarding.reports.report import build_report
 from tests.conftest import current_code
 
 from .test_contacts_journey import sign_in
