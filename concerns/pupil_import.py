@@ -32,7 +32,7 @@ from datetime import date
 from typing import TextIO
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from safeguarding.models import School
@@ -135,7 +135,8 @@ def _read_rows(file: TextIO) -> tuple[list[tuple[int, dict]], list[str]]:
     if errors:
         return [], errors
 
-    rows, first_line_of_upn = [], {}
+    rows: list[tuple[int, dict]] = []
+    first_line_of_upn: dict[str, int] = {}
     while True:
         line = reader.line_num + 1
         try:
@@ -183,7 +184,8 @@ def _read_header(header: list[str]) -> tuple[dict[str, int], list[str]]:
 def _read_row(cells: list[str], *, columns: dict[str, int], width: int, line: int) -> tuple[dict, list[str]]:
     """One pupil's field values from a row, and the row's problems."""
     raw = {name: (cells[index].strip() if index < len(cells) else "") for name, index in columns.items()}
-    values, errors = {}, []
+    values: dict[str, str | date | int | None] = {}
+    errors: list[str] = []
     if any(cell.strip() for cell in cells[width:]):
         errors.append(
             f"line {line}: has {len(cells)} values but the header row has {width} columns "
@@ -205,7 +207,10 @@ def _read_row(cells: list[str], *, columns: dict[str, int], width: int, line: in
 
     for name in TEXT_FIELDS:
         text = raw.get(name, "")
-        limit = Pupil._meta.get_field(name).max_length
+        model_field = Pupil._meta.get_field(name)
+        # Each of TEXT_FIELDS is a CharField with a max_length.
+        assert isinstance(model_field, models.CharField) and model_field.max_length is not None
+        limit = model_field.max_length
         if len(text) > limit:
             errors.append(f"line {line}: {FIELD_LABELS[name]} is longer than {limit} characters")
         values[name] = text
@@ -262,7 +267,7 @@ def _apply(pupil: Pupil, values: dict) -> bool:
 
 def _describe(error: ValidationError, *, line: int) -> list[str]:
     """The model's own validation messages, worded like the importer's."""
-    messages = []
+    messages: list[str] = []
     for name, field_messages in error.message_dict.items():
         label = "" if name == NON_FIELD_ERRORS else f"{FIELD_LABELS.get(name, name)}: "
         messages.extend(f"line {line}: {label}{message.rstrip('.')}" for message in field_messages)

@@ -34,8 +34,8 @@ class Command(BaseCommand):
 
         result = import_pupils_csv(school=target, file=io.StringIO(text, newline=""))
         if result.errors:
-            for error in result.errors:
-                self.stderr.write(error)
+            for problem in result.errors:
+                self.stderr.write(problem)
             count = len(result.errors)
             raise CommandError(f"Nothing was imported: {count} problem{'s' if count != 1 else ''}.")
         self.stdout.write(
