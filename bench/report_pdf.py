@@ -60,6 +60,7 @@ def main() -> None:
 
     dsl = User.objects.get(username="volume-dsl-1")
     school = dsl.memberships.get().school
+    assert school is not None  # generate_volume makes its DSLs members of a school, not of a trust
     terms = [t for t in Term.objects.filter(school=school).order_by("starts_on") if t.ends_on < django_today()]
     busiest = max(
         terms,

@@ -74,9 +74,9 @@ class Command(BaseCommand):
                         concerns += add_history(
                             school, term=term, count=per_term, pupils=roll, people=people, seed=seed
                         )
-                flags = add_flags(
-                    school, pupils=roll, people=people, seed=number, since=terms[0].starts_on if terms else None
-                )
+                flags = 0
+                if terms:  # add_flags spreads the flags from the first term on; with no term there is no start
+                    flags = add_flags(school, pupils=roll, people=people, seed=number, since=terms[0].starts_on)
             self.stdout.write(
                 f"{school.name}: added {added_pupils} pupils, {concerns} concerns and {flags} flags; "
                 f"{len(terms)} terms."
