@@ -204,7 +204,7 @@ class TransferMethod(models.TextChoices):
     IN_PERSON = "in_person", "Handed over in person, with a signature"
 
 
-METHOD_WORDS = {
+METHOD_WORDS: dict[str, str] = {  # keyed by TransferMethod; read with the model field's plain str
     TransferMethod.SECURE_EMAIL: "by secure email",
     TransferMethod.SECURE_PORTAL: "through a secure portal",
     TransferMethod.TRACKED_POST: "by tracked post",
@@ -282,7 +282,7 @@ class FileTransfer(OwnSchoolAudit, RecordedBy):
             value = getattr(self, name)
             if value and value > today:
                 errors[name] = "This date is in the future. Give the date it happened."
-        if "sent_on" not in errors and self.sent_on and self.event_id and self.sent_on < self.event.on:
+        if "sent_on" not in errors and self.sent_on and self.event is not None and self.sent_on < self.event.on:
             errors["sent_on"] = (
                 f"This is before the child left ({self.event.on:%-d %B %Y}). Give the date the file was sent."
             )
