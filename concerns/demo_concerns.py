@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, time, timedelta
+from typing import NotRequired, TypedDict
 
 from django.utils import timezone
 
@@ -19,7 +20,25 @@ from .services import raising
 DEMO_NAMESPACE = uuid.UUID("6f1c2a3e-0b7d-4c59-9a61-2f4b8d0e7c11")
 OPEN_FOR = timedelta(minutes=30)
 
-DEMO_CONCERNS = [
+
+class DemoConcern(TypedDict):
+    """One fictional concern: what the raise form would have collected, and when it happened."""
+
+    key: str  # fixed, so loading again finds it
+    school_days_ago: int
+    at: time
+    location: str
+    people_present: str
+    source_type: SourceType
+    source_name: NotRequired[str]
+    source_role: NotRequired[str]
+    account: str
+    quotes: NotRequired[list[tuple[str, str]]]  # (words, speaker); "the pupil" is the subject
+    categories: list[str]
+    is_immediate: bool
+
+
+DEMO_CONCERNS: list[DemoConcern] = [
     {
         "key": "bruise",
         "school_days_ago": 0,
