@@ -76,6 +76,7 @@ def action_open(
         school, existing = concern.school, concern.actions.filter(kind=kind, status=ActionStatus.OPEN).first()
         pupil = None
     else:
+        assert pupil is not None, "an action goes on a concern or, as a pupil-level task, on a child"
         school = pupil.school
         existing = Action.objects.filter(pupil=pupil, concern__isnull=True, kind=kind, status=ActionStatus.OPEN).first()
     if existing and not always_new:
@@ -101,7 +102,7 @@ def action_open(
         concern.save(update_fields=["status"])
     if add_line:
         name, role = user.name_and_role_at(school)
-        owner_name, owner_role = action.owner.name_and_role_at(school)
+        owner_name, owner_role = (owner or user).name_and_role_at(school)  # action.owner, as set above
         when = f", due {timezone.localtime(due_at):%-d %B %Y at %H:%M}" if due_at else ""
         chronology_add(
             concern=concern,
@@ -211,7 +212,7 @@ def action_add(
 
 
 # R55, R58: these close when the transfer's last step is recorded on the child's file, never by "Done".
-TRANSFER_TASKS = {
+TRANSFER_TASKS: dict[str, str] = {  # ActionKind: why "Done" does not close it
     ActionKind.SEND_CP_FILE: "This task closes only when the receiving school's confirmation of receipt (who and "
     "when) is recorded under Moving schools on the child's file.",
     ActionKind.CONFIRM_CP_FILE_RECEIPT: "This task closes when you record, under Moving schools on the child's "
@@ -311,6 +312,8 @@ def la_decision_record(
         by=user,
         summary=f"{action.get_kind_display()}: done by {name} ({role}). {sentence}",
     )
+    # Only referrals open a decision chase (action_add), and always on the referral's concern.
+    assert action.concern is not None
     subject = action.concern.subject
     known = KeyPerson.objects.filter(pupil=subject, kind=KeyPersonKind.SOCIAL_WORKER, name__iexact=social_worker_name)
     if social_worker_name and not known.exists():

@@ -40,7 +40,7 @@ from safeguarding import access, calendar
 from safeguarding.models import User
 
 # Policy Section 6: for these children the social worker is told at once when they leave or go missing.
-SOCIAL_WORKER_FLAGS = {
+SOCIAL_WORKER_FLAGS: dict[str, str] = {  # FlagKind: how the plan reads in a sentence
     FlagKind.CHILD_PROTECTION: "on a child protection plan",
     FlagKind.CHILD_IN_NEED: "on a child in need plan",
     FlagKind.LOOKED_AFTER: "looked after",
@@ -74,7 +74,7 @@ SHARE_BEFORE_LEAVING_FLAGS = {**SOCIAL_WORKER_FLAGS, FlagKind.PREVENT_CHANNEL: "
 
 
 # How a destination reads after "Where to:" in a chronology line (R57).
-DESTINATION_WORDS = {
+DESTINATION_WORDS: dict[str, str] = {  # keyed by Destination, read with the event's plain str
     Destination.SCHOOL: "another school in England",
     Destination.INDEPENDENT: "an independent school",
     Destination.POST_16: "post-16 education or training",
@@ -151,9 +151,11 @@ def pupil_event_record(*, user: User, pupil: Pupil, event: PupilEvent) -> PupilE
             by=(name, role),
         )
         summary += said
-    kind = {PupilEventKind.LEFT: ChronologyKind.LEFT, PupilEventKind.LEAVING: ChronologyKind.LEAVING}.get(
-        event.kind, ChronologyKind.ABSENT
-    )
+    kinds: dict[str, ChronologyKind] = {
+        PupilEventKind.LEFT: ChronologyKind.LEFT,
+        PupilEventKind.LEAVING: ChronologyKind.LEAVING,
+    }
+    kind = kinds.get(event.kind, ChronologyKind.ABSENT)
     chronology_add(concern=None, pupil=pupil, kind=kind, by=user, summary=summary)
     if event.kind == PupilEventKind.LEFT and event.destination in SENDS_CP_FILE and has_cp_file(pupil, day=event.on):
         result.transfer = file_transfer_out_open(user=user, pupil=pupil, event=event)

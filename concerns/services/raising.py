@@ -206,7 +206,7 @@ def _raise_summary(concern: Concern, data: ConcernInput) -> str:
     """A plain sentence with full names and roles and no codes, readable by a stranger decades from now (R54)."""
     happened = timezone.localtime(concern.happened_at)
     who = f"{concern.author_name} ({concern.author_role})"
-    if concern.transcribed_by_id:
+    if concern.transcribed_by is not None:  # None without a query when transcribed_by_id is
         transcriber, role = concern.transcribed_by.name_and_role_at(concern.school)
         who += f", {concern.entry_words} by {transcriber} ({role})"
     parts = [
