@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from django.db.models import Case, DateTimeField, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
@@ -35,6 +36,8 @@ from .models import (
 )
 
 PUPIL_SEARCH_LIMIT = 12
+# Any queryset of concerns, an annotated one too: what goes in comes out, so the annotations can still be sorted on.
+_Concerns = TypeVar("_Concerns", bound=QuerySet[Concern])
 
 
 def _search_words(query: str) -> list[str]:
@@ -73,8 +76,8 @@ def pupil_file_list_for_user(*, user, school: School, query: str) -> list[Pupil]
         pupils = pupils.filter(Q(on_roll=True) | Q(file_held=True))
     else:
         pupils = pupils.filter(on_roll=True)
-    pupils = _matching(pupils, words)
-    return list(pupils.order_by("-on_roll", "legal_last_name", "legal_first_name")[:PUPIL_SEARCH_LIMIT])
+    matching = _matching(pupils, words)
+    return list(matching.order_by("-on_roll", "legal_last_name", "legal_first_name")[:PUPIL_SEARCH_LIMIT])
 
 
 def pupils_by_public_id(*, school: School, public_ids) -> dict[str, Pupil]:
@@ -82,7 +85,7 @@ def pupils_by_public_id(*, school: School, public_ids) -> dict[str, Pupil]:
     return {str(p.public_id): p for p in found}
 
 
-def _with_people(concerns: QuerySet[Concern]) -> QuerySet[Concern]:
+def _with_people(concerns: _Concerns) -> _Concerns:
     return concerns.select_related("school", "acknowledged_by").prefetch_related(
         Prefetch("pupil_links", queryset=ConcernPupil.objects.select_related("pupil")), "categories"
     )
