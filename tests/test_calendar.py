@@ -34,8 +34,8 @@ LONDON = ZoneInfo("Europe/London")
 MONDAY, TUESDAY, WEDNESDAY, THURSDAY, FRIDAY, SATURDAY, SUNDAY = range(7)
 
 
-def london(*parts) -> datetime:
-    return datetime(*parts, tzinfo=LONDON)
+def london(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=LONDON)
 
 
 def make_term(school, name, academic_year, starts_on, ends_on, half_term=(None, None)) -> Term:

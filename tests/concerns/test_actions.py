@@ -39,8 +39,8 @@ WRITTEN_FOLLOW_UP = "Written follow-up on the LA online referral system"
 DECISION_CHASE = "LA decision received?"
 
 
-def london(*parts) -> datetime:
-    return datetime(*parts, tzinfo=LONDON)
+def london(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=LONDON)
 
 
 TUESDAY_MORNING = london(2025, 10, 7, 10, 0)

@@ -348,8 +348,8 @@ def test_a_failure_after_raising_leaves_no_concern_no_alert_and_no_job(school, t
 # --- Late records (R12) ----------------------------------------------------------------------------------------
 
 
-def london(*parts) -> datetime:
-    return datetime(*parts, tzinfo=LONDON)
+def london(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=LONDON)
 
 
 @pytest.mark.django_db

@@ -19,8 +19,8 @@ LONDON = ZoneInfo("Europe/London")
 MONDAY, TUESDAY, WEDNESDAY, THURSDAY, FRIDAY, SATURDAY = range(6)
 
 
-def london(*parts) -> datetime:
-    return datetime(*parts, tzinfo=LONDON)
+def london(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=LONDON)
 
 
 def due(school, raised_at: datetime, *, immediate: bool) -> datetime:

@@ -44,6 +44,7 @@ def _upload(name: str) -> raising.UploadedFile:
 def _add_everything(*, concern, dsl, school, colleague) -> list[str]:
     """Adds every kind of record the DSL team can hang off a concern; returns the words each one carries."""
     level = LevelOfNeed.objects.filter(is_active=True).order_by("order").first()
+    assert level is not None, "a data migration loads the levels of need"
     records.attachment_add(
         user=dsl, concern=concern, upload=_upload("dsl-scan-zebra.pdf"), override_reason="Reason-kestrel"
     )

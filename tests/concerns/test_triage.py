@@ -78,7 +78,9 @@ def triage_form_html(response, concern) -> str:
 def hidden_version(form_html: str) -> str:
     match = re.search(r'<input[^>]*name="version"[^>]*>', form_html)
     assert match, "the triage form has no version field"
-    return re.search(r'value="(\d+)"', match.group(0)).group(1)
+    value = re.search(r'value="(\d+)"', match.group(0))
+    assert value, "the triage form's version field has no value"
+    return value.group(1)
 
 
 def chronology(concern, kind):

@@ -150,7 +150,7 @@ def transfer(*, school, by, recorded_on: date, direction="out", due_on=None, sen
 
     return FileTransfer.objects.create(
         school=school,
-        pupil=PupilFactory(school=school),
+        pupil=PupilFactory.create(school=school),  # what PupilFactory() calls; typed as the model, not the factory
         direction=direction,
         other_school="Fictional School",
         method="secure_email",
