@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.conf import settings
 from django.db.models import Q
@@ -18,6 +19,11 @@ from django.utils import timezone
 
 from . import plugins
 from .models import TRUST_ROLES, Membership, Role, School
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from .models import User
 
 DSL_TEAM = frozenset({Role.DSL, Role.DEPUTY_DSL})
 
@@ -42,6 +48,66 @@ TWO_FACTOR_ROLES = frozenset(
 )
 
 
+# --- What the rules read of the apps' records -------------------------------------------------------------------
+# The core does not import the feature apps, not even for types (tests/test_layering.py reads every import), so the
+# functions below that are given an app's record say, as a Protocol, the little they read of it.
+
+
+class _Exists(Protocol):
+    def exists(self) -> bool: ...
+
+
+class _Related(Protocol):
+    """A reverse relation's manager (e.g. `concern.alerts`), asked whether a matching row exists."""
+
+    def filter(self, *args: Any, **kwargs: Any) -> _Exists: ...
+
+
+class ConcernRecord(Protocol):
+    """What access.py reads of a concerns.models.Concern."""
+
+    @property
+    def withheld_from_id(self) -> int | None: ...
+    @property
+    def school(self) -> School: ...
+    @property
+    def alerts(self) -> _Related: ...
+
+
+class ActionRecord(Protocol):
+    """What access.py reads of a concerns.models.Action: a concern's action or a pupil-level task."""
+
+    @property
+    def owner_id(self) -> int | None: ...
+    @property
+    def school(self) -> School: ...
+
+
+class PupilRecord(Protocol):
+    """What access.py reads of a concerns.models.Pupil."""
+
+    @property
+    def school(self) -> School: ...
+
+
+class AdultCaseRecord(Protocol):
+    """What access.py reads of a staff_allegations.models.AdultCase."""
+
+    @property
+    def subject_user_id(self) -> int | None: ...
+    @property
+    def subject_is_head(self) -> bool: ...
+    @property
+    def case_manager_id(self) -> int: ...
+    @property
+    def school(self) -> School: ...
+    @property
+    def members(self) -> _Related: ...
+
+
+# --- A person's roles ---------------------------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class Grant:
     """One role held at one place; what access decisions are made from."""
@@ -51,32 +117,38 @@ class Grant:
     trust_id: int | None
 
 
-def grants(user) -> tuple[Grant, ...]:
+def grants(user: User | AnonymousUser) -> tuple[Grant, ...]:
     """Every role the person holds, read once per request and cached on the user object."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return ()
-    cached = getattr(user, "_access_grants", None)
+    cached: tuple[Grant, ...] | None = getattr(user, "_access_grants", None)
     if cached is None:
         cached = tuple(
             Grant(role=m.role, school_id=m.school_id, trust_id=m.trust_id)
             for m in Membership.objects.filter(user=user).only("role", "school_id", "trust_id")
         )
-        user._access_grants = cached
+        vars(user)["_access_grants"] = cached  # the cache is the user object's own, not a field of the model
     return cached
 
 
-def roles(user, school: School | None = None) -> frozenset[str]:
+def forget_grants(user: User) -> None:
+    """Drops what `grants` and `schools_for` cached on the user object, for code that has just changed the person's
+    memberships and asks again with the same object."""
+    vars(user)["_access_grants"] = None
+
+
+def roles(user: User | AnonymousUser, school: School | None = None) -> frozenset[str]:
     """The roles the person holds at `school` (or anywhere, when no school is given)."""
     return frozenset(g.role for g in grants(user) if school is None or g.school_id == school.pk)
 
 
-def has_any_role(user, wanted: Iterable[str], school: School | None = None) -> bool:
+def has_any_role(user: User | AnonymousUser, wanted: Iterable[str], school: School | None = None) -> bool:
     return not roles(user, school).isdisjoint(wanted)
 
 
-def schools_for(user) -> list[School]:
+def schools_for(user: User | AnonymousUser) -> list[School]:
     """Schools whose shared information (the contacts directory) the person may read; cached like `grants`."""
-    cached = getattr(user, "_access_schools", None)
+    cached: list[School] | None = getattr(user, "_access_schools", None)
     if cached is not None and getattr(user, "_access_grants", None) is not None:
         return cached
     school_ids = {g.school_id for g in grants(user) if g.school_id}
@@ -84,11 +156,11 @@ def schools_for(user) -> list[School]:
     if not school_ids and not trust_ids:
         return []
     cached = list(School.objects.filter(Q(pk__in=school_ids) | Q(trust_id__in=trust_ids)).order_by("name"))
-    user._access_schools = cached
+    vars(user)["_access_schools"] = cached
     return cached
 
 
-def current_school(user, requested_public_id: str | None = None) -> School | None:
+def current_school(user: User, requested_public_id: str | None = None) -> School | None:
     """The school a page is about: the one asked for, if the person belongs to it, else their first."""
     schools = schools_for(user)
     if requested_public_id:
@@ -101,7 +173,7 @@ def current_school(user, requested_public_id: str | None = None) -> School | Non
 # --- Two-factor sign-in -------------------------------------------------------------------------------------
 
 
-def requires_two_factor(user) -> bool:
+def requires_two_factor(user: User) -> bool:
     """R86: every role that can reach safeguarding content signs in with a second factor."""
     if not settings.TWO_FACTOR_REQUIRED:
         return False
@@ -111,12 +183,12 @@ def requires_two_factor(user) -> bool:
 # --- Key contacts (R90, R91) -----------------------------------------------------------------------------------
 
 
-def can_view_contacts(user, school: School) -> bool:
+def can_view_contacts(user: User, school: School) -> bool:
     """Every signed-in person with a place at the school (or its trust) reads its published directory."""
     return any(s.pk == school.pk for s in schools_for(user))
 
 
-def can_edit_contacts(user, school: School) -> bool:
+def can_edit_contacts(user: User, school: School) -> bool:
     """R90: the DSL team keeps the directory up to date; everyone else reads it."""
     return has_any_role(user, DSL_TEAM, school)
 
@@ -126,12 +198,12 @@ def can_edit_contacts(user, school: School) -> bool:
 AUDIT_READERS = DSL_TEAM | {Role.DPO}
 
 
-def can_view_audit_log(user, school: School) -> bool:
+def can_view_audit_log(user: User, school: School) -> bool:
     """R85: the DSL team and the DPO review who changed and who viewed what at their school."""
     return has_any_role(user, AUDIT_READERS, school)
 
 
-def audit_schools_for(user) -> list[School]:
+def audit_schools_for(user: User) -> list[School]:
     return [s for s in schools_for(user) if can_view_audit_log(user, s)]
 
 
@@ -143,31 +215,31 @@ SENIOR_LEADERS = frozenset({Role.HEADTEACHER, Role.SENIOR_LEADER})
 RAISERS = frozenset(Role.values) - TRUST_ROLES
 
 
-def can_raise_concern(user, school: School) -> bool:
+def can_raise_concern(user: User, school: School) -> bool:
     """R1: any adult with a place at the school raises a concern about a child there."""
     return has_any_role(user, RAISERS, school)
 
 
-def raise_schools_for(user) -> list[School]:
+def raise_schools_for(user: User) -> list[School]:
     return [s for s in schools_for(user) if can_raise_concern(user, s)]
 
 
-def is_dsl_team(user, school: School) -> bool:
+def is_dsl_team(user: User, school: School) -> bool:
     return has_any_role(user, DSL_TEAM, school)
 
 
-def can_record_for_others(user, school: School) -> bool:
+def can_record_for_others(user: User, school: School) -> bool:
     """R23, R24: the DSL team records a concern given verbally, and police domestic-abuse notifications."""
     return is_dsl_team(user, school)
 
 
-def is_on_cover(user, school: School) -> bool:
+def is_on_cover(user: User, school: School) -> bool:
     """R22: someone on the school's cover rota (now or to come) watches the queue for their shifts. The rota is the
     concerns app's record, asked through plugins.py; where no app keeps one, nobody is on cover."""
     return plugins.has_cover_shift(user=user, school=school, ending_after=timezone.now())
 
 
-def can_view_queue(user, school: School) -> bool:
+def can_view_queue(user: User, school: School) -> bool:
     """The alert queue: the DSL team; senior leaders and people on the cover rota for the concerns routed to
     them (R20–R22)."""
     return has_any_role(user, DSL_TEAM | SENIOR_LEADERS, school) or (
@@ -175,7 +247,7 @@ def can_view_queue(user, school: School) -> bool:
     )
 
 
-def can_view_concern(user, concern) -> bool:
+def can_view_concern(user: User, concern: ConcernRecord) -> bool:
     """Need to know: the DSL team of the concern's school; anyone else only once it has been routed to them
     (a senior leader on escalation, someone on the cover rota): the alert is the record of that. The author reads
     their own receipt, not this page (R15). Never the adult an allegation is about, for the welfare concern it
@@ -187,16 +259,16 @@ def can_view_concern(user, concern) -> bool:
     return concern.alerts.filter(recipient=user).exists()
 
 
-def can_acknowledge(user, concern) -> bool:
+def can_acknowledge(user: User, concern: ConcernRecord) -> bool:
     return can_view_concern(user, concern)
 
 
-def can_triage(user, school: School) -> bool:
+def can_triage(user: User, school: School) -> bool:
     """R25–R27, R40: triage, decisions and closing are the DSL team's (a senior leader covering hands back)."""
     return is_dsl_team(user, school)
 
 
-def can_complete_action(user, action) -> bool:
+def can_complete_action(user: User, action: ActionRecord) -> bool:
     """R28, R38: an action (or a pupil-level task) is completed by its owner or by the DSL team of its school."""
     return action.owner_id == user.pk or can_triage(user, action.school)
 
@@ -209,16 +281,16 @@ FILE_HELD_READERS = (
 )
 
 
-def can_see_file_held(user, school: School) -> bool:
+def can_see_file_held(user: User, school: School) -> bool:
     return has_any_role(user, FILE_HELD_READERS, school)
 
 
-def can_view_pupil_file(user, pupil) -> bool:
+def can_view_pupil_file(user: User, pupil: PupilRecord) -> bool:
     """R52: a child's CP file is for the DSL team of the child's school."""
     return is_dsl_team(user, pupil.school)
 
 
-def can_set_own_availability(user, school: School) -> bool:
+def can_set_own_availability(user: User, school: School) -> bool:
     """R21: the DSL and deputies say when they are away, so alerts go to the others. The Headteacher does too:
     allegations about staff then go to the DSL (policy Section 9, "if the Head is not available")."""
     return is_dsl_team(user, school) or has_any_role(user, {Role.HEADTEACHER}, school)
@@ -231,12 +303,12 @@ def can_set_own_availability(user, school: School) -> bool:
 ADULT_CASE_HOLDERS = frozenset({Role.HEADTEACHER, Role.CHAIR, Role.DSL})
 
 
-def can_raise_adult_concern(user, school: School) -> bool:
+def can_raise_adult_concern(user: User, school: School) -> bool:
     """R59, R18: anyone who works in or for the school reports a concern about an adult or about practice."""
     return can_raise_concern(user, school)
 
 
-def is_adult_case_subject(user, case) -> bool:
+def is_adult_case_subject(user: User | AnonymousUser, case: AdultCaseRecord) -> bool:
     """The person the case is about; for a case about the Headteacher (a whistleblowing concern may name the Head
     without an account being chosen), whoever holds the Head's role at the school."""
     if case.subject_user_id is not None and case.subject_user_id == getattr(user, "pk", None):
@@ -244,7 +316,7 @@ def is_adult_case_subject(user, case) -> bool:
     return case.subject_is_head and Role.HEADTEACHER in roles(user, case.school)
 
 
-def can_view_adult_case(user, case) -> bool:
+def can_view_adult_case(user: User | AnonymousUser, case: AdultCaseRecord) -> bool:
     """R61: the subject never; then the case manager and the colleagues they added, while they still work at the
     case's school."""
     if not getattr(user, "is_authenticated", False) or is_adult_case_subject(user, case):
@@ -256,7 +328,7 @@ def can_view_adult_case(user, case) -> bool:
     return case.members.filter(user=user).exists()
 
 
-def can_manage_adult_case(user, case) -> bool:
+def can_manage_adult_case(user: User | AnonymousUser, case: AdultCaseRecord) -> bool:
     """The case manager records decisions, tasks, the outcome and who else may read the case."""
     return (
         getattr(user, "is_authenticated", False)
@@ -266,7 +338,7 @@ def can_manage_adult_case(user, case) -> bool:
     )
 
 
-def can_mark_head_away(user, school: School) -> bool:
+def can_mark_head_away(user: User, school: School) -> bool:
     return has_any_role(user, {Role.HEADTEACHER}, school)
 
 
@@ -274,12 +346,12 @@ def can_mark_head_away(user, school: School) -> bool:
 ADULT_CASE_SHARES = ADULT_CASE_HOLDERS | DSL_TEAM | SENIOR_LEADERS
 
 
-def can_use_adult_register(user, school: School) -> bool:
+def can_use_adult_register(user: User, school: School) -> bool:
     """/staff-concerns/ is open to the roles that can hold or be shared cases; each sees only their own cases."""
     return has_any_role(user, ADULT_CASE_SHARES, school)
 
 
-def can_log_records_review(user, school: School) -> bool:
+def can_log_records_review(user: User, school: School) -> bool:
     """R76: the people who decide low-level concerns log that the records were reviewed."""
     return has_any_role(user, ADULT_CASE_HOLDERS, school)
 
@@ -293,7 +365,7 @@ REPORT_READERS = DSL_TEAM | frozenset({Role.HEADTEACHER, Role.CHAIR, Role.TRUSTE
 ASSURANCE_RECORDERS = DSL_TEAM | frozenset({Role.HEADTEACHER})
 
 
-def can_view_school_report(user, school: School) -> bool:
+def can_view_school_report(user: User, school: School) -> bool:
     if has_any_role(user, REPORT_READERS, school):
         return True
     return school.trust_id is not None and any(
@@ -301,25 +373,25 @@ def can_view_school_report(user, school: School) -> bool:
     )
 
 
-def report_schools_for(user) -> list[School]:
+def report_schools_for(user: User) -> list[School]:
     return [s for s in schools_for(user) if can_view_school_report(user, s)]
 
 
-def report_trust_ids_for(user) -> list[int]:
+def report_trust_ids_for(user: User) -> list[int]:
     """The trusts whose whole-trust view the person reads (R87 across a trust): trust roles only."""
     return sorted({g.trust_id for g in grants(user) if g.role in TRUST_ROLES and g.trust_id})
 
 
-def can_view_any_report(user) -> bool:
+def can_view_any_report(user: User) -> bool:
     return bool(report_schools_for(user))
 
 
-def can_record_assurance(user, school: School) -> bool:
+def can_record_assurance(user: User, school: School) -> bool:
     """R89: the DSL team or the Head records the annual assurance checks."""
     return has_any_role(user, ASSURANCE_RECORDERS, school)
 
 
-def is_chair_of(user, school: School) -> bool:
+def is_chair_of(user: User, school: School) -> bool:
     """R88: only the Chair is told that cases about the Head are left out of the pack."""
     return has_any_role(user, {Role.CHAIR}, school)
 
@@ -327,14 +399,14 @@ def is_chair_of(user, school: School) -> bool:
 # --- Administration ------------------------------------------------------------------------------------------
 
 
-def can_use_admin(user) -> bool:
+def can_use_admin(user: User | AnonymousUser) -> bool:
     """The IT administrator manages people, schools and memberships in /admin/; the admin holds no narrative."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     return user.is_superuser or Role.IT_ADMIN in roles(user)
 
 
-def home_url(user) -> str | None:
+def home_url(user: User) -> str | None:
     """CONTRACT.md: staff to the raise page, the DSL team (and senior leaders, for escalated alerts) to the queue,
     the DPO to the audit log. Others (trustees, the IT administrator) get the home page until their own arrives."""
     if any(can_view_queue(user, s) for s in schools_for(user)):
@@ -374,7 +446,7 @@ CORE_MENU = (
 )
 
 
-def navigation(user) -> list[NavItem]:
+def navigation(user: User | AnonymousUser) -> list[NavItem]:
     """What the person may use, in the order the navigation shows it: the apps' links and the core's, each offered
     only to whom the functions above allow, so nobody is offered a link they cannot open."""
     if not getattr(user, "is_authenticated", False):

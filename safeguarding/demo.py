@@ -102,7 +102,7 @@ def _demo_account(account: DemoAccount, school: School, *, trust: Trust | None =
             Membership.objects.get_or_create(user=user, trust=trust, school=None, role=role)
         else:
             Membership.objects.get_or_create(user=user, school=school, role=role)
-    user._access_grants = None
+    access.forget_grants(user)
     if access.has_any_role(user, access.TWO_FACTOR_ROLES):
         _demo_totp_device(user)
     return user
