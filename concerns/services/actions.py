@@ -7,7 +7,8 @@ Proved by tests/concerns/test_actions.py, test_action_reminders.py, test_la_deci
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -64,11 +65,11 @@ def action_open(
     concern: Concern | None = None,
     pupil: Pupil | None = None,
     owner: User | None = None,
-    due_at=None,
+    due_at: datetime | None = None,
     add_line: bool = True,
     always_new: bool = False,
-    **fields,
-):
+    **fields: Any,
+) -> Action:
     """Creates the action unless one of its kind is already open on the concern (or, for a pupil-level task given
     `pupil` and no concern, on the child; `always_new` makes one anyway): moves the concern to "Actions open",
     writes the chronology line (unless the caller writes its own) and queues the reminder for the due time."""
@@ -167,7 +168,13 @@ def action_rules_apply(*, concern: Concern, user: User, category_codes: list[str
 
 @transaction.atomic
 def action_add(
-    *, user: User, concern: Concern, kind: str, owner: User | None = None, due_at=None, notes: str = ""
+    *,
+    user: User,
+    concern: Concern,
+    kind: str,
+    owner: User | None = None,
+    due_at: datetime | None = None,
+    notes: str = "",
 ) -> Action:
     """R28: the DSL team adds an action with an owner and a due time; some kinds bring their own deadlines."""
     if not access.can_triage(user, concern.school):
@@ -270,7 +277,7 @@ def la_decision_record(
     user: User,
     action: Action,
     la_outcome: str,
-    decided_on,
+    decided_on: date | None,
     social_worker_name: str = "",
     social_worker_team: str = "",
     notes: str = "",

@@ -130,7 +130,9 @@ def availability_set(*, user: User, school: School, away: bool) -> None:
 
 
 @transaction.atomic
-def cover_shift_add(*, user: User, school: School, person: User, starts_at: datetime, ends_at: datetime, note=""):
+def cover_shift_add(
+    *, user: User, school: School, person: User, starts_at: datetime, ends_at: datetime, note: str = ""
+) -> CoverShift:
     """R22: the DSL puts someone on the holiday or out-of-hours cover rota; they get alerts while it runs."""
     if not access.is_dsl_team(user, school):
         raise PermissionDenied

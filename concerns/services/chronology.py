@@ -8,6 +8,7 @@ stage's tests.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -19,20 +20,31 @@ from concerns.models import (
     Concern,
     ConcernPupil,
     ConcernStatus,
+    Pupil,
     PupilRole,
 )
 from safeguarding.models import User
 
 
 def chronology_add(
-    *, concern: Concern | None, kind: str, by: User, summary: str, occurred_at: datetime | None = None, pupil=None
-):
+    *,
+    concern: Concern | None,
+    kind: str,
+    by: User,
+    summary: str,
+    occurred_at: datetime | None = None,
+    pupil: Pupil | None = None,
+) -> None:
     """R52: writes the line on the child's chronology (the subject's, unless another child's is given), in the
     caller's transaction. A line about the child with no concern behind it (leaving, a pupil-level task) gives
     `concern=None` and the pupil."""
-    if concern is None and pupil is None:
+    if concern is not None:
+        school = concern.school
+    elif pupil is not None:
+        school = pupil.school
+    else:
         raise ValueError("A chronology line needs a concern or a pupil.")
-    name, role = by.name_and_role_at(concern.school if concern is not None else pupil.school)
+    name, role = by.name_and_role_at(school)
     subject = pupil or ConcernPupil.objects.select_related("pupil").get(concern=concern, role=PupilRole.SUBJECT).pupil
     ChronologyEntry.objects.create(
         pupil=subject,
@@ -46,7 +58,7 @@ def chronology_add(
     )
 
 
-def category_labels(codes) -> str:
+def category_labels(codes: Iterable[str]) -> str:
     return "; ".join(categories.label(code) for code in codes)
 
 

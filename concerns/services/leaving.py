@@ -7,6 +7,7 @@ Proved by tests/concerns/test_inform_social_worker.py, test_share_before_leaving
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
@@ -61,7 +62,7 @@ class PupilEventResult:
     share_task: Action | None = None  # R56: consider sharing with the new school, set now for this leaving
 
 
-def social_workers_text(people) -> str:
+def social_workers_text(people: Iterable[KeyPerson]) -> str:
     """The social workers as the person making the call needs them: name, team and phone."""
     return "; ".join(
         f"{p.name} ({p.relationship_or_team}{', ' + p.phone if p.phone else ', no phone number recorded'})"
@@ -249,6 +250,7 @@ def _inform_social_worker_task(
         existing.notes = f"{existing.notes}\nLater recorded: {_what_happened(event)}.".strip()
         existing.save(update_fields=["notes"])
         task = existing
+    assert task.owner is not None  # action_open gives every action an owner (the one named, else the user)
     owner_name, owner_role = task.owner.name_and_role_at(pupil.school)
     if existing is None:
         return (

@@ -6,25 +6,33 @@ Proved by tests/concerns/test_pupil_profile.py.
 
 from __future__ import annotations
 
+from datetime import date
+from typing import TypeVar
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from concerns.models import (
+    KeyPerson,
     Pupil,
+    PupilFlag,
 )
 from safeguarding import access
 from safeguarding.models import User
 
+# What goes on the child's profile: a flag (R48) or a key person (R50); the one given is the one given back.
+_ProfileRecord = TypeVar("_ProfileRecord", PupilFlag, KeyPerson)
+
 
 @transaction.atomic
-def pupil_profile_add(*, user: User, pupil: Pupil, record):
+def pupil_profile_add(*, user: User, pupil: Pupil, record: _ProfileRecord) -> _ProfileRecord:
     """Adds a flag (R48) or a key person (R50) to a child's file; the DSL team only."""
     if not access.can_view_pupil_file(user, pupil):
         raise PermissionDenied
     return profile_record_save(user=user, pupil=pupil, record=record)
 
 
-def profile_record_save(*, user: User, pupil: Pupil, record):
+def profile_record_save(*, user: User, pupil: Pupil, record: _ProfileRecord) -> _ProfileRecord:
     record.school = pupil.school
     record.pupil = pupil
     record.recorded_by = user
@@ -35,7 +43,7 @@ def profile_record_save(*, user: User, pupil: Pupil, record):
 
 
 @transaction.atomic
-def flag_end(*, user: User, flag, ends_on) -> None:
+def flag_end(*, user: User, flag: PupilFlag, ends_on: date) -> None:
     """A flag is ended, never deleted: its history stays on the file."""
     if not access.can_view_pupil_file(user, flag.pupil):
         raise PermissionDenied

@@ -8,6 +8,8 @@ test_mirror_records.py.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -33,6 +35,9 @@ from concerns.services.chronology import category_labels, chronology_add, refuse
 from concerns.services.raising import UploadedFile
 from safeguarding import access
 from safeguarding.models import Membership, User
+
+# The records the DSL team writes on a concern through _record_on_concern; the one given is the one given back.
+_OnConcern = TypeVar("_OnConcern", ParentContact, ChildVoice, InformationShare, Meeting, Disagreement, StaffNote)
 
 
 @transaction.atomic
@@ -60,7 +65,7 @@ def attachment_add(*, user: User, concern: Concern, upload: UploadedFile, overri
     return attachment
 
 
-def _record_on_concern(*, user: User, concern: Concern, record, kind: str, summary: str):
+def _record_on_concern(*, user: User, concern: Concern, record: _OnConcern, kind: str, summary: str) -> _OnConcern:
     """Saves a record the DSL team writes on a concern, with who wrote it, and its chronology line."""
     if not access.can_triage(user, concern.school):
         raise PermissionDenied

@@ -7,6 +7,8 @@ Proved by tests/concerns/test_file_transfers.py.
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -27,7 +29,7 @@ from safeguarding.models import Role, School, User
 from safeguarding.selectors import people_at
 
 
-def _day(value) -> str:
+def _day(value: date) -> str:
     return f"{value:%A %-d %B %Y}"
 
 
@@ -66,6 +68,7 @@ def file_transfer_out_open(*, user: User, pupil: Pupil, event: PupilEvent) -> Fi
     )
     transfer.full_clean()
     transfer.save()
+    assert action.owner is not None  # action_open gives every action an owner (the one named, else the user)
     owner_name, owner_role = action.owner.name_and_role_at(pupil.school)
     chronology_add(
         concern=None,
@@ -110,7 +113,7 @@ def file_transfer_sent(
     *,
     user: User,
     transfer: FileTransfer,
-    sent_on,
+    sent_on: date | None,
     method: str,
     other_school: str,
     other_school_contact: str = "",
@@ -135,6 +138,7 @@ def file_transfer_sent(
         errors["sent_on"] = "Give the date the file was sent."
     if errors:
         raise ValidationError(errors)
+    assert sent_on is not None  # no date is one of the errors just raised
     transfer.sent_on, transfer.method = sent_on, method
     transfer.other_school, transfer.other_school_contact = other_school.strip(), other_school_contact.strip()
     transfer.onward_support = onward_support.strip()
@@ -166,7 +170,7 @@ def file_transfer_sent(
 
 @transaction.atomic
 def file_transfer_receipt_confirmed(
-    *, user: User, transfer: FileTransfer, confirmed_by: str, confirmed_on
+    *, user: User, transfer: FileTransfer, confirmed_by: str, confirmed_on: date | None
 ) -> FileTransfer:
     """R55: the receiving school confirmed receipt (who, when). This, and only this, closes the task to send the
     file."""
@@ -182,6 +186,7 @@ def file_transfer_receipt_confirmed(
         errors["receipt_confirmed_on"] = "Give the date receipt was confirmed."
     if errors:
         raise ValidationError(errors)
+    assert confirmed_on is not None  # no date is one of the errors just raised
     transfer.receipt_confirmed_by, transfer.receipt_confirmed_on = confirmed_by.strip(), confirmed_on
     transfer.full_clean()
     transfer.save(update_fields=["receipt_confirmed_by", "receipt_confirmed_on"])
@@ -214,6 +219,7 @@ def file_transfer_received(*, user: User, pupil: Pupil, transfer: FileTransfer) 
         errors["method"] = "Say how the file came."
     if errors:
         raise ValidationError(errors)
+    assert transfer.received_on is not None  # no date is one of the errors just raised
     name, role = user.name_and_role_at(pupil.school)
     transfer.school, transfer.pupil, transfer.direction = pupil.school, pupil, TransferDirection.IN
     transfer.recorded_by, transfer.recorded_by_name, transfer.recorded_by_role = user, name, role
@@ -244,7 +250,9 @@ def file_transfer_received(*, user: User, pupil: Pupil, transfer: FileTransfer) 
 
 
 @transaction.atomic
-def file_transfer_confirmation_sent(*, user: User, transfer: FileTransfer, confirmation_sent_on) -> FileTransfer:
+def file_transfer_confirmation_sent(
+    *, user: User, transfer: FileTransfer, confirmation_sent_on: date | None
+) -> FileTransfer:
     """R58: receipt was confirmed to the sending school; that closes the task."""
     transfer = _lock_transfer(user=user, transfer=transfer, direction=TransferDirection.IN)
     if transfer.confirmation_sent_on is not None:
