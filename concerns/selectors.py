@@ -3,8 +3,10 @@ same (None / Http404), so nothing reveals which records exist."""
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TypeVar
 
 from django.db.models import Case, DateTimeField, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
@@ -27,10 +29,14 @@ from .models import (
     ConcernDraft,
     ConcernPupil,
     ConcernStatus,
+    CoverShift,
+    FileTransfer,
     LevelOfNeed,
     MirrorRecord,
     Pupil,
     PupilRole,
+    StaffNote,
+    TransferDirection,
     Triage,
     Unavailability,
 )
@@ -53,7 +59,7 @@ def _matching(pupils: QuerySet[Pupil], words: list[str]) -> QuerySet[Pupil]:
     return pupils
 
 
-def pupil_list_for_user(*, user, school: School, query: str) -> list[Pupil]:
+def pupil_list_for_user(*, user: User, school: School, query: str) -> list[Pupil]:
     """R1: pupils on the school's current roll matching every typed word (at least two letters): their names,
     form or UPN. Shows nothing about files or concerns (issue 3)."""
     words = _search_words(query)
@@ -63,7 +69,7 @@ def pupil_list_for_user(*, user, school: School, query: str) -> list[Pupil]:
     return list(pupils.order_by("legal_last_name", "legal_first_name", "year_group")[:PUPIL_SEARCH_LIMIT])
 
 
-def pupil_file_list_for_user(*, user, school: School, query: str) -> list[Pupil]:
+def pupil_file_list_for_user(*, user: User, school: School, query: str) -> list[Pupil]:
     """R51: the pupil list for authorised staff, each marked whether a safeguarding file is held: a yes or no, and
     nothing of what it holds. The DSL team also finds every child who has left whose file this school still holds
     (issue 18, item 4): the file outlives the roll. One query, however many pupils match."""
@@ -80,7 +86,7 @@ def pupil_file_list_for_user(*, user, school: School, query: str) -> list[Pupil]
     return list(matching.order_by("-on_roll", "legal_last_name", "legal_first_name")[:PUPIL_SEARCH_LIMIT])
 
 
-def pupils_by_public_id(*, school: School, public_ids) -> dict[str, Pupil]:
+def pupils_by_public_id(*, school: School, public_ids: Iterable[str]) -> dict[str, Pupil]:
     found = Pupil.objects.filter(school=school, on_roll=True, public_id__in=[i for i in public_ids if i])
     return {str(p.public_id): p for p in found}
 
@@ -91,13 +97,13 @@ def _with_people(concerns: _Concerns) -> _Concerns:
     )
 
 
-def own_concern_list_for_user(*, user) -> QuerySet[Concern]:
+def own_concern_list_for_user(*, user: User) -> QuerySet[Concern]:
     """R15: the concerns a person wrote (or gave verbally), for their receipts, newest first; nothing of anyone
     else's. The view pages it (issue 18, item 12): someone may have written thousands."""
     return _with_people(Concern.objects.filter(author=user)).order_by("-recorded_at", "-pk")
 
 
-def own_concern_get_for_user(*, user, public_id) -> Concern | None:
+def own_concern_get_for_user(*, user: User, public_id: uuid.UUID) -> Concern | None:
     """The author's receipt: what they sent and added themselves, and nothing the DSL team added after (R11, R15).
 
     Each relation the receipt shows is fetched filtered, under its own name, so `concern.attachments.all` (and the
@@ -118,7 +124,7 @@ def own_concern_get_for_user(*, user, public_id) -> Concern | None:
     )
 
 
-def attachment_get_for_user(*, user, public_id, attachment_id) -> Attachment | None:
+def attachment_get_for_user(*, user: User, public_id: uuid.UUID, attachment_id: uuid.UUID) -> Attachment | None:
     """A file the person may download: any file of a concern they may open, or, on their own receipt, only a file
     they attached themselves (R11, R15). None for missing and not allowed alike."""
     concern = concern_get_for_user(user=user, public_id=public_id) or own_concern_get_for_user(
@@ -129,7 +135,7 @@ def attachment_get_for_user(*, user, public_id, attachment_id) -> Attachment | N
     return next((a for a in concern.attachments.all() if a.public_id == attachment_id), None)
 
 
-def concern_get_for_user(*, user, public_id) -> Concern | None:
+def concern_get_for_user(*, user: User, public_id: uuid.UUID) -> Concern | None:
     concern = (
         _with_people(Concern.objects.filter(public_id=public_id))
         .prefetch_related(
@@ -155,7 +161,7 @@ def concern_get_for_user(*, user, public_id) -> Concern | None:
     return concern
 
 
-def queue_list_for_user(*, user, school: School) -> QuerySet[Concern]:
+def queue_list_for_user(*, user: User, school: School) -> QuerySet[Concern]:
     """The alert queue: unacknowledged first, Immediate before routine, oldest first among those; then the rest,
     newest first (issue 18, item 10: they came oldest first, so a school with ten years of records saw 2017).
     Senior leaders see only the concerns routed to them (R20, R21)."""
@@ -188,7 +194,7 @@ class QueueFilters:
     assigned: str = ""  # "", "me", "nobody" or a user's id
 
 
-def filter_queue(concerns: QuerySet[Concern], *, user, filters: QueueFilters) -> QuerySet[Concern]:
+def filter_queue(concerns: QuerySet[Concern], *, user: User, filters: QueueFilters) -> QuerySet[Concern]:
     if filters.status == "open":
         concerns = concerns.exclude(status=ConcernStatus.CLOSED)
     elif filters.status:
@@ -207,40 +213,34 @@ def filter_queue(concerns: QuerySet[Concern], *, user, filters: QueueFilters) ->
     return concerns
 
 
-def cover_shift_list_for_user(*, user, school: School):
+def cover_shift_list_for_user(*, user: User, school: School) -> QuerySet[CoverShift]:
     """R22: current and coming cover shifts, for the DSL team."""
-    from django.utils import timezone
-
-    from .models import CoverShift
-
     if not access.is_dsl_team(user, school):
         return CoverShift.objects.none()
     return CoverShift.objects.filter(school=school, ends_at__gt=timezone.now()).select_related("user")
 
 
-def cover_shift_get_for_user(*, user, shift_id):
-    from .models import CoverShift
-
+def cover_shift_get_for_user(*, user: User, shift_id: uuid.UUID) -> CoverShift | None:
     shift = CoverShift.objects.filter(public_id=shift_id).select_related("school").first()
     if shift is None or not access.is_dsl_team(user, shift.school):
         return None
     return shift
 
 
-def latest_draft_get_for_user(*, user) -> ConcernDraft | None:
+def latest_draft_get_for_user(*, user: User) -> ConcernDraft | None:
     """The person's most recent unsent concern, whichever school it was for."""
     return drafts.live(ConcernDraft).filter(author=user).first()
 
 
-def draft_get_for_user(*, user, idempotency_key) -> ConcernDraft | None:
+def draft_get_for_user(*, user: User, idempotency_key: uuid.UUID | str) -> ConcernDraft | None:
     return drafts.live(ConcernDraft).filter(author=user, idempotency_key=idempotency_key).first()
 
 
-def unacknowledged_count_for_user(*, user, school: School) -> int:
+def unacknowledged_count_for_user(*, user: User, school: School) -> int:
     return queue_list_for_user(user=user, school=school).filter(acknowledged_at__isnull=True).count()
 
 
-def action_get_for_user(*, user, public_id) -> Action | None:
+def action_get_for_user(*, user: User, public_id: uuid.UUID) -> Action | None:
     """An action its owner or the DSL team of its school may act on, whether it is on a concern or a pupil-level
     task (R38); None for missing and not allowed alike."""
     action = (
@@ -255,7 +255,7 @@ def action_get_for_user(*, user, public_id) -> Action | None:
     return None
 
 
-def owned_action_list_for_user(*, user) -> QuerySet[Action]:
+def owned_action_list_for_user(*, user: User) -> QuerySet[Action]:
     """The person's own open tasks (e.g. the FGM report a teacher must make, or informing a child's social worker):
     shown on My concerns."""
     return (
@@ -266,10 +266,8 @@ def owned_action_list_for_user(*, user) -> QuerySet[Action]:
     )
 
 
-def staff_note_list_for_user(*, user):
+def staff_note_list_for_user(*, user: User) -> QuerySet[StaffNote]:
     """R47: the need-to-know notes shared with this person: the note and the child's name, nothing of the file."""
-    from .models import StaffNote
-
     return (
         StaffNote.objects.filter(staff=user)
         .select_related("concern")
@@ -281,11 +279,9 @@ def staff_note_list_for_user(*, user):
 ARRIVAL_NOTICE_DAYS = 30
 
 
-def file_arrival_list_for_user(*, user):
+def file_arrival_list_for_user(*, user: User) -> QuerySet[FileTransfer]:
     """R58: CP files received in the last 30 days that this person was told of (the DSL, deputies and the SENCo):
     the child's name and the date, nothing of the file."""
-    from .models import FileTransfer, TransferDirection
-
     since = timezone.localdate() - timedelta(days=ARRIVAL_NOTICE_DAYS)
     return (
         FileTransfer.objects.filter(told=user, direction=TransferDirection.IN, received_on__gte=since)
@@ -298,7 +294,7 @@ def level_of_need_list() -> QuerySet[LevelOfNeed]:
     return LevelOfNeed.objects.filter(is_active=True)
 
 
-def pupil_get_for_user(*, user, public_id) -> Pupil | None:
+def pupil_get_for_user(*, user: User, public_id: uuid.UUID) -> Pupil | None:
     """The child whose CP file the person may open (R52), or None for missing and not allowed alike."""
     pupil = (
         Pupil.objects.select_related("school")
@@ -321,14 +317,14 @@ def pupil_get_for_user(*, user, public_id) -> Pupil | None:
     return pupil
 
 
-def chronology_list_for_user(*, user, pupil: Pupil) -> QuerySet[ChronologyEntry]:
+def chronology_list_for_user(*, user: User, pupil: Pupil) -> QuerySet[ChronologyEntry]:
     """R52: the child's chronology, newest first."""
     if pupil is None or not access.can_view_pupil_file(user, pupil):
         return ChronologyEntry.objects.none()
     return ChronologyEntry.objects.filter(pupil=pupil).exclude(concern__withheld_from=user).select_related("concern")
 
 
-def pupil_concern_list_for_user(*, user, pupil: Pupil, full: bool = False) -> QuerySet[Concern]:
+def pupil_concern_list_for_user(*, user: User, pupil: Pupil, full: bool = False) -> QuerySet[Concern]:
     """Every concern on the child's file (as the subject), newest first; `full` fetches what the PDF prints."""
     if not access.can_view_pupil_file(user, pupil):
         return Concern.objects.none()
@@ -346,7 +342,7 @@ def pupil_concern_list_for_user(*, user, pupil: Pupil, full: bool = False) -> Qu
     return concerns.select_related("closed_by", "transcribed_by").order_by("-recorded_at")
 
 
-def other_concern_list_for_user(*, user, pupil: Pupil, concern: Concern) -> list[Concern]:
+def other_concern_list_for_user(*, user: User, pupil: Pupil, concern: Concern) -> list[Concern]:
     """R26: the child's earlier concerns, beside the one being triaged."""
     return list(pupil_concern_list_for_user(user=user, pupil=pupil).exclude(pk=concern.pk)[:20])
 
@@ -377,7 +373,7 @@ def is_away(*, user: User, school: School) -> bool:
     return Unavailability.objects.filter(user=user, school=school, ends_at__isnull=True).exists()
 
 
-def overdue_actions(*, school: School, now: datetime | None = None, user: User | None = None):
+def overdue_actions(*, school: School, now: datetime | None = None, user: User | None = None) -> QuerySet[Action]:
     """R39: open actions past their due time, for the DSL team's queue: those on concerns and the pupil-level tasks
     (R38); never those on a concern withheld from `user` (R61)."""
     overdue = Action.objects.filter(school=school, status=ActionStatus.OPEN, due_at__lt=now or timezone.now())
@@ -402,7 +398,7 @@ def is_child_on_child_case(pupil: Pupil) -> bool:
     return any(wanted & (codes.get("dsl") or codes.get("reporter", set())) for codes in chosen.values())
 
 
-def has_cp_file(pupil: Pupil, *, day=None) -> bool:
+def has_cp_file(pupil: Pupil, *, day: date | None = None) -> bool:
     """The child has a CP file to pass on: a concern about them (as its subject), or a flag current today or on
     `day` (R52, R55)."""
     if ConcernPupil.objects.filter(pupil=pupil, role=PupilRole.SUBJECT).exists():
