@@ -126,10 +126,10 @@ def periods_for(schools: list[School], key: TermKey, *, today: date | None = Non
         return {}
     later = Term.objects.filter(school__in=list(terms), starts_on__gt=min(t.ends_on for t in terms.values()))
     next_start: dict[int, date] = {}
-    for term in later.order_by("starts_on").values("school_id", "starts_on"):
-        school_id = term["school_id"]
-        if school_id in terms and term["starts_on"] > terms[school_id].ends_on and school_id not in next_start:
-            next_start[school_id] = term["starts_on"]
+    for row in later.order_by("starts_on").values("school_id", "starts_on"):
+        school_id = row["school_id"]
+        if school_id in terms and row["starts_on"] > terms[school_id].ends_on and school_id not in next_start:
+            next_start[school_id] = row["starts_on"]
     periods = {}
     for school_id, term in terms.items():
         ends_on = next_start[school_id] - timedelta(days=1) if school_id in next_start else term.ends_on

@@ -63,12 +63,14 @@ def share(part: Figure, whole: Figure, complement: Figure) -> int | None:
     """A whole-number percentage, only when the part, the rest and the whole are all shown (rule 3)."""
     if not (part.shown and whole.shown and complement.shown) or not whole.value:
         return None
+    assert part.value is not None  # a shown figure has its value; only a hidden one has none
     return round(100 * part.value / whole.value)
 
 
 def change(now: Figure, before: Figure) -> int | None:
     """The difference between two figures, only when both are shown (rule 3)."""
     if now.shown and before.shown:
+        assert now.value is not None and before.value is not None  # a shown figure has its value
         return now.value - before.value
     return None
 
@@ -173,7 +175,8 @@ class Table:
         other hidden figures (`bounds`, else the rules' bounds)."""
         bounds = bounds or {}
         constant = sum(c * self._values[k] for k, c in relation.terms if k not in hidden)
-        others_low = others_high = 0
+        others_low: float = 0  # sums of bounds, which may be infinite
+        others_high: float = 0
         own = 0
         for k, c in relation.terms:
             if k == key:
