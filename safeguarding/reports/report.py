@@ -88,29 +88,45 @@ class Report:
 
 
 def _row(report: Report, measure: str, label: str) -> Row:
+    now = report.figure(measure)
+    # The report is built for a term the scope has entered (the view's 404 otherwise), so this term has every
+    # measure of the column; only the terms compared with it may have none.
+    assert now is not None, f"{measure} is not among this term's figures"
     return Row(
         measure=measure,
         label=label,
-        now=report.figure(measure),
+        now=now,
         previous=report.previous.get(report.column, measure) if report.previous.has(report.column) else None,
         year_before=report.year_before.get(report.column, measure) if report.year_before.has(report.column) else None,
     )
 
 
 def _share_text(figures: TermFigures, column, part: str, rest: str, whole: str) -> str:
-    if not figures.has(column) or figures.get(column, whole) is None:
-        return "–"
     whole_figure = figures.get(column, whole)
+    if not figures.has(column) or whole_figure is None:
+        return "–"
     if whole_figure.shown and whole_figure.value == 0:
         return {"deadlines_due": "none due", "transfers_sent": "none sent"}.get(whole, "none recorded")
-    value = suppression.share(figures.get(column, part), whole_figure, figures.get(column, rest))
+    # The part and the rest are measures of the same column as the whole, so the term has them too.
+    value = suppression.share(figures.figures[column, part], whole_figure, figures.figures[column, rest])
     return "not shown (small numbers)" if value is None else f"{value}%"
 
 
 def share_value(figures: TermFigures, column, part: str, rest: str, whole: str) -> int | None:
-    if not figures.has(column) or figures.get(column, whole) is None:
+    whole_figure = figures.get(column, whole)
+    if not figures.has(column) or whole_figure is None:
         return None
-    return suppression.share(figures.get(column, part), figures.get(column, whole), figures.get(column, rest))
+    return suppression.share(figures.figures[column, part], whole_figure, figures.figures[column, rest])
+
+
+def _share_texts(report: Report, part: str, rest: str, whole: str) -> tuple[str, str, str]:
+    """A share's words this term, last term and the same term a year before: a ShareRow's three columns."""
+    column = report.column
+    return (
+        _share_text(report.current, column, part, rest, whole),
+        _share_text(report.previous, column, part, rest, whole),
+        _share_text(report.year_before, column, part, rest, whole),
+    )
 
 
 SAME_DAY = ("recorded_same_day", "recorded_late", "recorded_by_staff")
@@ -167,9 +183,7 @@ def _lay_out(report: Report) -> None:
         ]
     three = (report.current, report.previous, report.year_before)
     report.timeliness = [
-        ShareRow(
-            "Concerns recorded on the day they happened", *(_share_text(f, column, *SAME_DAY) for f in three), "100%"
-        ),
+        ShareRow("Concerns recorded on the day they happened", *_share_texts(report, *SAME_DAY), "100%"),
         ShareRow(
             "Median time from raising a concern to its acknowledgement",
             *(format_wait(f.medians.get((column, "acknowledgement"))) for f in three),
@@ -178,12 +192,8 @@ def _lay_out(report: Report) -> None:
             "Median time from raising a concern to its triage",
             *(format_wait(f.medians.get((column, "triage"))) for f in three),
         ),
-        ShareRow("Statutory deadlines met", *(_share_text(f, column, *DEADLINES) for f in three), "100%"),
-        ShareRow(
-            "CP files sent to the next school on time",
-            *(_share_text(f, column, *TRANSFERS_ON_TIME) for f in three),
-            "100%",
-        ),
+        ShareRow("Statutory deadlines met", *_share_texts(report, *DEADLINES), "100%"),
+        ShareRow("CP files sent to the next school on time", *_share_texts(report, *TRANSFERS_ON_TIME), "100%"),
     ]
     report.sections["Deadlines and actions"] = [
         _row(report, "deadlines_due", "Statutory deadlines that fell this term"),
@@ -201,8 +211,8 @@ def _lay_out(report: Report) -> None:
 def _assurance(report: Report) -> None:
     """R89: the latest date of each annual check, and when the next is due."""
     latest: dict[tuple[int, str], AssuranceCheck] = {}
-    for check in AssuranceCheck.objects.filter(school__in=report.scope.schools).order_by("-done_on", "-pk"):
-        latest.setdefault((check.school_id, check.kind), check)
+    for done in AssuranceCheck.objects.filter(school__in=report.scope.schools).order_by("-done_on", "-pk"):
+        latest.setdefault((done.school_id, done.kind), done)
     for school in report.scope.schools:
         for kind in AssuranceKind:
             check = latest.get((school.pk, kind.value))
@@ -243,12 +253,12 @@ def _questions(report: Report) -> None:
     rows += [_row(report, "concerns", "Concerns recorded")]
     rows += [item["referred"] for item in report.referrals]
     for row in rows:
-        for difference, before, when in (
+        for difference, earlier, when in (
             (row.since_previous, row.previous, f"the {report.key.previous().label}"),
             (row.since_year_before, row.year_before, f"the {report.key.year_before().label}"),
         ):
-            if difference:
-                candidates.append((abs(difference), row.label, before.value, row.now.value, when, difference))
+            if difference and earlier is not None:  # a difference is only ever taken from a figure
+                candidates.append((abs(difference), row.label, earlier.value, row.now.value, when, difference))
     candidates.sort(key=lambda c: (-c[0], c[1]))
     seen = set()
     for _, label, before, now, when, difference in candidates:
@@ -274,7 +284,7 @@ def _questions(report: Report) -> None:
 def _side_by_side(report: Report) -> None:
     if not report.scope.is_trust:
         return
-    columns = [s for s in report.scope.schools] + [TRUST]
+    columns: list[School | str] = [s for s in report.scope.schools] + [TRUST]
     report.side_by_side_columns = [s.name for s in report.scope.schools] + ["Whole trust"]
     measures = [
         ("concerns", "Concerns recorded"),
@@ -303,7 +313,7 @@ def _side_by_side(report: Report) -> None:
         ]
     for measure, label in measures:
         # None: the school has not entered this term's dates.
-        cells = [report.current.get(c if c == TRUST else c.pk, measure) for c in columns]
+        cells = [report.current.get(c.pk if isinstance(c, School) else c, measure) for c in columns]
         if measure.startswith("ks:") and all(c.shown and c.value == 0 for c in cells if c is not None):
             continue
         report.side_by_side.append(SideBySideRow(label, cells))
