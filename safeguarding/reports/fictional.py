@@ -161,8 +161,10 @@ class People:
 def _school_days(term: Term, until: date) -> list[date]:
     days = []
     day = term.starts_on
+    half_start, half_end = term.half_term_starts_on, term.half_term_ends_on
     while day <= min(term.ends_on, until):
-        in_half_term = term.half_term_starts_on and term.half_term_starts_on <= day <= term.half_term_ends_on
+        # Both or neither: the database holds a term to it (half_term_inside_term), as calendar.py relies on too.
+        in_half_term = half_start is not None and half_end is not None and half_start <= day <= half_end
         if calendar.is_working_day(day) and not in_half_term:
             days.append(day)
         day += timedelta(days=1)
