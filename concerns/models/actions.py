@@ -16,7 +16,7 @@ from .pupil import Pupil
 
 
 class ActionKind(models.TextChoices):
-    """R28: what the DSL team (or whoever owns it) must do. Some are created by the rules in services.py."""
+    """R28: what the DSL team (or whoever owns it) must do. Some come from the rules in services/actions.py."""
 
     # Internal
     PASTORAL_SUPPORT = "pastoral_support", "Pastoral support"
@@ -141,7 +141,7 @@ class Action(OwnSchoolAudit, models.Model):
         indexes = [
             models.Index(fields=["school", "status", "due_at"]),
             # The trustees' report: referral tasks set in a term, tasks due in it, tasks still open (or done only
-            # later) at its end, and the local authority's decisions dated in it (safeguarding/reports/selectors.py).
+            # later) at its end, and the LA's decisions dated in it (safeguarding/reports/action_counts.py).
             models.Index(fields=["school", "kind", "created_at"], name="action_school_kind_created_idx"),
             models.Index(fields=["school", "due_at"], name="action_school_due_idx"),
             models.Index(fields=["school", "completed_at"], name="action_school_completed_idx"),

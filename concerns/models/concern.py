@@ -109,7 +109,7 @@ class Concern(OwnSchoolAudit, models.Model):
         ordering = ["-recorded_at"]
         indexes = [
             models.Index(fields=["school", "status", "-recorded_at"]),
-            # The trustees' report reads one term's concerns of each school (safeguarding/reports/selectors.py).
+            # The trustees' report reads one term's concerns of each school (safeguarding/reports/concern_counts.py).
             models.Index(fields=["school", "recorded_at"], name="concern_school_recorded_idx"),
         ]
 

@@ -86,7 +86,7 @@ class Decision(ConcernSchoolAudit, models.Model):
 
     class Meta:
         ordering = ["-decided_at"]
-        # The trustees' report reads the referral decisions of one term (safeguarding/reports/selectors.py).
+        # The trustees' report reads the referral decisions of one term (safeguarding/reports/action_counts.py).
         indexes = [models.Index(fields=["kind", "decided_at"], name="decision_kind_decided_idx")]
 
     def __str__(self) -> str:

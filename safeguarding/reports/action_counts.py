@@ -11,7 +11,7 @@ the figures mean:
   outcome, in the term of the decision's date (or of the day the task was done, when no date was given), whenever
   the referral was made.
 - Statutory deadlines: actions whose due time the law, statutory guidance or the policy sets (created by the rules
-  in concerns/services.py), due in the period; met when done by the due time.
+  in concerns/services/actions.py), due in the period; met when done by the due time.
 - CP files between schools (R55, R58): a file sent belongs to the term of the day it was sent, and was on time when
   sent by the day it was due (the 5th school day after leaving); a file received, to the term of the day it came.
   A transfer out is overdue at the end of term when it was due by the last day counted and had not been sent by

@@ -1,5 +1,5 @@
 """The trustees' termly report: the list of terms, one term's report (a school's or the trust's), its PDF, and the
-annual assurance dates (R87–R89). Every figure comes from report.py, already protected; no page here links to a
+annual assurance dates (R87–R89). Every figure comes from figures.py, already protected; no page here links to a
 record."""
 
 from __future__ import annotations
