@@ -51,7 +51,7 @@ def make_person(db):
 def sign_in(client, user):
     """Signs `user` in on the test client, passing the second factor where their role needs it."""
     client.force_login(user)
-    user._access_grants = None
+    access.forget_grants(user)
     if access.requires_two_factor(user):
         device, _ = TOTPDevice.objects.get_or_create(
             user=user, name="Test authenticator", defaults={"key": TOTP_KEY_HEX, "confirmed": True}

@@ -8,10 +8,15 @@ test_closing_rules.py."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -34,7 +39,7 @@ from ..forms.dsl_desk import (
     StaffNoteForm,
 )
 from ..forms.raising import AddendumForm
-from ..models import ActionKind, ActionStatus, MirrorStatus
+from ..models import ActionKind, ActionStatus, Concern, MirrorStatus
 from ..services import alerting, raising, records
 from ..services import triage as triage_services
 from ._common import concern_or_404, la_form, school_people, triage_owner_or_404
@@ -182,6 +187,29 @@ def triage(request, public_id):
     return concern_page(request, concern, status=400, triage_form=form)
 
 
+def submit_on_concern_page(
+    request: HttpRequest,
+    concern: Concern,
+    form: forms.Form,
+    *,
+    name: str,
+    write: Callable[[dict[str, Any]], Any],
+    done: str | Callable[[Any], str],
+) -> HttpResponse:
+    """A form the DSL team posts from the concern page: a valid form goes to `write(cleaned_data)` (a service), and
+    the person is sent back to the concern with `done` (or `done(result)`). A refusal (ValidationError) is put on
+    the form, and the page is shown again with what they typed, at status 400, under the template's `name`."""
+    if form.is_valid():
+        try:
+            result = write(form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, done(result) if callable(done) else done)
+            return redirect("concerns:detail", public_id=concern.public_id)
+    return concern_page(request, concern, status=400, **{name: form})
+
+
 def _resubmittable(request, public_id, name, form, conflict):
     """After a conflicting change: the fresh concern, and the person's own entries in a form carrying the new
     version, so saving again is a deliberate choice made with the other change in view."""
@@ -199,23 +227,16 @@ def _resubmittable(request, public_id, name, form, conflict):
 def record_decision(request, public_id):
     """R40: a decision with its reason; "not to refer" is a decision too."""
     concern = triage_owner_or_404(request, public_id)
-    form = DecisionForm(request.POST, auto_id="decision_%s")
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            triage_services.decision_record(
-                user=request.user,
-                concern=concern,
-                kind=data["kind"],
-                details=data["details"],
-                rationale=data["rationale"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, "Decision recorded with its reason.")
-            return redirect("concerns:detail", public_id=public_id)
-    return concern_page(request, concern, status=400, decision_form=form)
+    return submit_on_concern_page(
+        request,
+        concern,
+        DecisionForm(request.POST, auto_id="decision_%s"),
+        name="decision_form",
+        write=lambda data: triage_services.decision_record(
+            user=request.user, concern=concern, kind=data["kind"], details=data["details"], rationale=data["rationale"]
+        ),
+        done="Decision recorded with its reason.",
+    )
 
 
 def _change_with_version(request, public_id, *, form_class, name, apply, done):
@@ -223,17 +244,12 @@ def _change_with_version(request, public_id, *, form_class, name, apply, done):
     changed with their entries kept; a refused change comes back with its reason; otherwise back to the concern."""
     concern = triage_owner_or_404(request, public_id)
     form = form_class(request.POST, auto_id=f"{name.removesuffix('_form')}_%s")
-    if form.is_valid():
-        try:
-            apply(concern, form.cleaned_data)
-        except triage_services.ConcurrentEdit as conflict:
-            return _resubmittable(request, public_id, name, form, conflict)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, done)
-            return redirect("concerns:detail", public_id=public_id)
-    return concern_page(request, concern, status=400, **{name: form})
+    try:
+        return submit_on_concern_page(
+            request, concern, form, name=name, write=lambda data: apply(concern, data), done=done
+        )
+    except triage_services.ConcurrentEdit as conflict:
+        return _resubmittable(request, public_id, name, form, conflict)
 
 
 @login_required

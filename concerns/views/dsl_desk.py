@@ -24,7 +24,7 @@ from ..forms.dsl_desk import ActionAddForm, ActionCompleteForm, DslAttachmentFor
 from ..models import ActionKind
 from ..services import actions, raising, records
 from ._common import add_errors, la_form, school_people, triage_owner_or_404
-from .concern import CONCERN_RECORDS, concern_page
+from .concern import CONCERN_RECORDS, concern_page, submit_on_concern_page
 from .reporter import my_concerns_page
 
 
@@ -37,15 +37,14 @@ def add_record(request, public_id, record):
         raise Http404
     form_class, name, service, done = CONCERN_RECORDS[record]
     form = form_class(request.POST, auto_id=f"{record}_%s")
-    if form.is_valid():
-        try:
-            service(user=request.user, concern=concern, record=form.save(commit=False))
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, done)
-            return redirect("concerns:detail", public_id=public_id)
-    return concern_page(request, concern, status=400, **{name: form})
+    return submit_on_concern_page(
+        request,
+        concern,
+        form,
+        name=name,
+        write=lambda data: service(user=request.user, concern=concern, record=form.save(commit=False)),
+        done=done,
+    )
 
 
 @login_required
@@ -76,21 +75,16 @@ def decide_mirror(request, public_id, mirror_id):
 def add_staff_note(request, public_id):
     """R47: tell named staff what they need to know, in a short note they see on My concerns."""
     concern = triage_owner_or_404(request, public_id)
-    form = StaffNoteForm(request.POST, auto_id="staffnote_%s", people=school_people(concern.school))
-    if form.is_valid():
-        try:
-            records.staff_note_share(
-                user=request.user,
-                concern=concern,
-                staff=list(form.cleaned_data["staff"]),
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, "The note is shared with the staff chosen.")
-            return redirect("concerns:detail", public_id=public_id)
-    return concern_page(request, concern, status=400, staff_note_form=form)
+    return submit_on_concern_page(
+        request,
+        concern,
+        StaffNoteForm(request.POST, auto_id="staffnote_%s", people=school_people(concern.school)),
+        name="staff_note_form",
+        write=lambda data: records.staff_note_share(
+            user=request.user, concern=concern, staff=list(data["staff"]), note=data["note"]
+        ),
+        done="The note is shared with the staff chosen.",
+    )
 
 
 @login_required
@@ -120,24 +114,21 @@ def add_attachment(request, public_id):
 def add_action(request, public_id):
     """R28–R30: an action with an owner; referrals and FGM reports bring their own deadlines and follow-ups."""
     concern = triage_owner_or_404(request, public_id)
-    form = ActionAddForm(request.POST, auto_id="action_%s", people=school_people(concern.school))
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            action = actions.action_add(
-                user=request.user,
-                concern=concern,
-                kind=data["kind"],
-                owner=data["owner"],
-                due_at=data["due_at"],
-                notes=data["notes"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, f"Action set: {action.get_kind_display()}.")
-            return redirect("concerns:detail", public_id=public_id)
-    return concern_page(request, concern, status=400, action_form=form)
+    return submit_on_concern_page(
+        request,
+        concern,
+        ActionAddForm(request.POST, auto_id="action_%s", people=school_people(concern.school)),
+        name="action_form",
+        write=lambda data: actions.action_add(
+            user=request.user,
+            concern=concern,
+            kind=data["kind"],
+            owner=data["owner"],
+            due_at=data["due_at"],
+            notes=data["notes"],
+        ),
+        done=lambda action: f"Action set: {action.get_kind_display()}.",
+    )
 
 
 def _action_or_404(request, action_public_id):

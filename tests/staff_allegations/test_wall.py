@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 def _assert_walled(client, case, subject):
     """Every way in is shut for the subject."""
-    subject._access_grants = None
+    access.forget_grants(subject)
     assert not access.can_view_adult_case(subject, case)
     assert not access.can_manage_adult_case(subject, case)
     assert case not in selectors.visible_cases(subject)
