@@ -302,6 +302,64 @@ class AssuranceCheck(OwnSchoolAudit, models.Model):
             raise ValidationError({"next_due": "The next check must be due after this one was done."})
 
 
+class ReportSnapshot(models.Model):
+    """One term's trustees' report as it was made for one scope (a school, or a trust's view of all its schools),
+    kept so that the page and the PDF read it instead of counting again (issue 12). It holds the rendered body the
+    page and the PDF share, charts included, and the days each school's figures count; made by the task worker
+    (safeguarding/reports/snapshots.py holds the rules for when), or once by the page when there is none yet."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    trust = models.ForeignKey(Trust, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    academic_year = models.CharField(max_length=7, validators=[validate_academic_year])
+    term = models.CharField(max_length=10, choices=TermName.choices)
+    summary = models.TextField(help_text="The rendered summary the page and the PDF share.")
+    detail = models.TextField(help_text="The rendered detail the page and the PDF share.")
+    periods = models.JSONField(default=list, help_text="Each school's days counted, and the schools with no dates.")
+    charts_drawn = models.BooleanField(default=False)
+    in_progress = models.BooleanField(help_text="Made while the term was still going on: figures so far.")
+    counted_to = models.DateField(help_text="The last day any of its schools counts.")
+    made_at = models.DateTimeField()
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who asked for these figures to be remade; empty when they were made automatically.",
+    )
+    remake_asked_at = models.DateTimeField(null=True, blank=True)
+    remake_asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    refresh_queued_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["academic_year", "term"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(school__isnull=False, trust__isnull=True) | Q(school__isnull=True, trust__isnull=False)),
+                name="report_snapshot_of_school_or_trust",
+            ),
+            models.UniqueConstraint(
+                fields=["school", "academic_year", "term"],
+                condition=Q(school__isnull=False),
+                name="unique_report_snapshot_of_school",
+            ),
+            models.UniqueConstraint(
+                fields=["trust", "academic_year", "term"],
+                condition=Q(trust__isnull=False),
+                name="unique_report_snapshot_of_trust",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Report figures for the {self.get_term_display()} term {self.academic_year}"
+
+    def get_additional_data(self) -> dict:
+        """A school's snapshot shows in its school's log; a trust's, like a trust role, in none."""
+        return {"school": self.school_id, "trust": self.trust_id}
+
+
 class Draft(models.Model):
     """What a person has typed into a form and not yet sent, saved as they type (safeguarding/drafts.py holds the
     rules). Each app keeps its own table, so a draft about an adult stays behind the register's wall."""
