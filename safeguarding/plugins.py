@@ -7,7 +7,8 @@ here from its AppConfig.ready():
 - its links in the menu (`add_menu_entry`), which access.navigation puts among the core's own by `position`;
 - the cover rota (`register_cover_rota`), which access.is_on_cover asks (R22);
 - the safeguarding team for the home page (`register_safeguarding_team`);
-- its steps of the demo (`add_demo_step`), which safeguarding/demo.py runs by `position`.
+- its steps of the demo (`add_demo_step`), which safeguarding/demo.py runs by `position`;
+- its records at volume (`add_volume_step`), which generate_volume runs for each fictional school it builds.
 
 Today's menu, by position: 10 Alert queue, 20 My concerns (concerns), 30 Staff concerns (staff_allegations),
 40 Pupils (concerns), 50 Key contacts (contacts), 60 Audit log, 70 Reports, 80 Administration (the core's).
@@ -70,6 +71,27 @@ class DemoStep:
     run: Callable[[DemoSite], Mapping[str, int]]
 
 
+@dataclass(frozen=True)
+class VolumeSite:
+    """What a volume step is given: one fictional school of generate_volume, its accounts, its terms (oldest
+    first) and a seed, so the same arguments always build the same records."""
+
+    school: School
+    dsl: Any
+    head: Any
+    teacher: Any
+    terms: Sequence[Any]
+    seed: int
+
+
+@dataclass(frozen=True)
+class VolumeStep:
+    """One step of generate_volume for one school; `run` answers what it added, by name."""
+
+    name: str
+    run: Callable[[VolumeSite], Mapping[str, int]]
+
+
 CoverRota = Callable[..., bool]
 """`(*, user, school, ending_after) -> bool`: whether the person has a shift on the school's cover rota that ends
 after the moment given."""
@@ -79,6 +101,7 @@ SafeguardingTeam = Callable[["School"], Sequence[Any]]
 
 _menu: dict[str, MenuEntry] = {}  # by url_name
 _demo_steps: dict[str, DemoStep] = {}  # by name
+_volume_steps: dict[str, VolumeStep] = {}  # by name
 _answers: dict[str, Callable[..., Any]] = {}  # "cover_rota", "safeguarding_team": one each
 
 
@@ -96,6 +119,14 @@ def add_demo_step(step: DemoStep) -> None:
 
 def demo_steps() -> list[DemoStep]:
     return sorted(_demo_steps.values(), key=lambda step: step.position)
+
+
+def add_volume_step(step: VolumeStep) -> None:
+    _volume_steps[step.name] = step
+
+
+def volume_steps() -> list[VolumeStep]:
+    return list(_volume_steps.values())
 
 
 def register_cover_rota(has_shift: CoverRota) -> None:

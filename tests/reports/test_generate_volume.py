@@ -4,7 +4,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from concerns.models import Concern, Pupil
-from safeguarding.models import School, Term
+from safeguarding.models import Membership, Role, School, Term
+
+from .helpers import TODAY
 
 pytestmark = pytest.mark.django_db
 
@@ -27,3 +29,29 @@ def test_refuses_with_debug_off_unless_forced(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="Refusing"):
         call_command("generate_volume", schools=1, pupils=5, years=1)
+
+
+def test_makes_the_people_of_each_school_and_its_adults_register(settings):
+    """Each school gets a DSL, a Head and a teacher who cannot sign in; the teacher writes the concerns; the
+    register holds adult cases through the plug-in step, each with its timeline, and repeating adds none."""
+    from staff_allegations.models import AdultCase, CaseEntry, CaseStatus, EntryKind
+
+    settings.DEBUG = True
+    call_command("generate_volume", schools=1, pupils=20, years=1, verbosity=0)
+    school = School.objects.get(name__startswith="Volume School 1")
+    people = {m.role: m.user for m in Membership.objects.filter(school=school).select_related("user")}
+    assert set(people) == {Role.DSL, Role.HEADTEACHER, Role.STAFF}
+    assert not any(user.has_usable_password() for user in people.values())
+    assert set(Concern.objects.filter(school=school).values_list("author", flat=True)) == {people[Role.STAFF].pk}
+
+    cases = AdultCase.objects.filter(school=school)
+    begun = Term.objects.filter(school=school, starts_on__lte=TODAY).count()
+    assert begun > 0
+    assert cases.count() == 12 * begun
+    assert set(cases.values_list("case_manager", flat=True)) == {people[Role.HEADTEACHER].pk}
+    assert cases.filter(status=CaseStatus.CLOSED).exists()
+    routed = CaseEntry.objects.filter(case__school=school, kind=EntryKind.ROUTED).count()
+    assert routed == cases.count()
+
+    call_command("generate_volume", schools=1, pupils=20, years=1, verbosity=0)
+    assert AdultCase.objects.filter(school=school).count() == 12 * begun

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from concerns.models import LevelOfNeed, Pupil
 from concerns.reference_data import ensure_levels_of_need
+from safeguarding import plugins
 from safeguarding.models import Membership, Role, School, Trust, User
 from safeguarding.reports.fictional import People, add_flags, add_history, add_pupils, ensure_terms
 from safeguarding.reports.periods import academic_year_on
@@ -56,11 +57,13 @@ class Command(BaseCommand):
                 school, _ = School.objects.get_or_create(
                     name=f"Volume School {number} (fictional)", local_authority="Derby", defaults={"trust": trust}
                 )
-                dsl = self._dsl(school, number)
+                dsl = self._person(school, number, Role.DSL, "dsl", "DSL", "Designated Safeguarding Lead")
+                head = self._person(school, number, Role.HEADTEACHER, "head", "Head", "Headteacher")
+                teacher = self._person(school, number, Role.STAFF, "teacher", "Teacher", "Teacher")
                 added_pupils = add_pupils(school, count=pupils, seed=number, establishment=f"{5000 + number:04d}")
                 roll = list(Pupil.objects.filter(school=school).order_by("upn"))
                 people = People(
-                    author=dsl,
+                    author=teacher,
                     author_name="Fictional Teacher",
                     author_role="Teacher",
                     dsl=dsl,
@@ -77,24 +80,28 @@ class Command(BaseCommand):
                 flags = 0
                 if terms:  # add_flags spreads the flags from the first term on; with no term there is no start
                     flags = add_flags(school, pupils=roll, people=people, seed=number, since=terms[0].starts_on)
+                # What other apps keep at volume (the adults' register), through the core's plug-in point.
+                site = plugins.VolumeSite(school=school, dsl=dsl, head=head, teacher=teacher, terms=terms, seed=number)
+                others = {name: n for step in plugins.volume_steps() for name, n in step.run(site).items()}
+            also = "".join(f", {n} {name}" for name, n in others.items())
             self.stdout.write(
-                f"{school.name}: added {added_pupils} pupils, {concerns} concerns and {flags} flags; "
+                f"{school.name}: added {added_pupils} pupils, {concerns} concerns and {flags} flags{also}; "
                 f"{len(terms)} terms."
             )
 
-    def _dsl(self, school: School, number: int) -> User:
-        """A DSL account for the school, which cannot sign in (no password): the benchmark signs in by code."""
+    def _person(self, school: School, number: int, role: str, slug: str, title: str, job: str) -> User:
+        """A fictional account of the school, which cannot sign in (no password): the benchmark signs in by code."""
         user, created = User.objects.get_or_create(
-            username=f"volume-dsl-{number}",
+            username=f"volume-{slug}-{number}",
             defaults={
                 "first_name": "Fictional",
-                "last_name": f"DSL {number}",
-                "job_title": "Designated Safeguarding Lead",
-                "email": f"volume-dsl-{number}@example.invalid",
+                "last_name": f"{title} {number}",
+                "job_title": job,
+                "email": f"volume-{slug}-{number}@example.invalid",
             },
         )
         if created:
             user.set_unusable_password()
             user.save()
-        Membership.objects.get_or_create(user=user, school=school, role=Role.DSL)
+        Membership.objects.get_or_create(user=user, school=school, role=role)
         return user
