@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test test-at lint mypy format worker clean-venv
+.PHONY: run test test-at lint mypy format worker bench bench-trust clean-venv
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,17 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+
+# The benchmark (docs/performance.md): the app under gunicorn on PostgreSQL with DEBUG off, driven by wrk on loopback,
+# at the demo's volume and one 1,500-pupil school's with 10 years (about 10 minutes); bench-trust adds a trust of 20
+# schools (its data is generated once into a template database, then copied). Needs PostgreSQL (BENCH_POSTGRES,
+# default postgres://postgres@127.0.0.1:5432) and wrk (Debian: apt-get install wrk). Figures go to var/bench/.
+BENCH_ARGS ?=
+bench: $(VENV)/.installed
+	$(PY) bench/run.py --volume demo --volume school $(BENCH_ARGS)
+
+bench-trust: $(VENV)/.installed
+	$(PY) bench/run.py --volume trust $(BENCH_ARGS)
 
 mypy: $(VENV)/.installed
 	$(VENV)/bin/mypy
