@@ -3,8 +3,6 @@
 import base64
 import io
 
-import qrcode
-import qrcode.image.svg
 from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib import messages
@@ -163,6 +161,9 @@ def two_factor_setup(request):
             )
             return redirect(_safe_next(request))
         form.add_error("otp_token", "That code is not right. Check the app shows this account, then try again.")
+    import qrcode  # here, not at the top: only enrolment draws a QR code, and a web worker need not load it
+    import qrcode.image.svg
+
     image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=12)
     buffer = io.BytesIO()
     image.save(buffer)
