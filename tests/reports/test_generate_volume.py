@@ -55,3 +55,14 @@ def test_makes_the_people_of_each_school_and_its_adults_register(settings):
 
     call_command("generate_volume", schools=1, pupils=20, years=1, verbosity=0)
     assert AdultCase.objects.filter(school=school).count() == 12 * begun
+
+
+def test_first_numbers_the_schools_so_runs_can_build_a_trust_side_by_side(settings):
+    settings.DEBUG = True
+    call_command("generate_volume", schools=1, pupils=5, years=1, verbosity=0)
+    call_command("generate_volume", first=3, schools=2, pupils=5, years=1, verbosity=0)
+    names = sorted(School.objects.filter(name__startswith="Volume School").values_list("name", flat=True))
+    assert names == [f"Volume School {n} (fictional)" for n in (1, 3, 4)]
+    assert School.objects.filter(name__startswith="Volume School").values("trust").distinct().count() == 1
+    with pytest.raises(CommandError, match="more than 0"):
+        call_command("generate_volume", first=0, verbosity=0)

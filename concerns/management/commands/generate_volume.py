@@ -29,6 +29,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--schools", type=int, default=1, help="How many schools (default 1).")
+        parser.add_argument(
+            "--first",
+            type=int,
+            default=1,
+            help="The number of the first school (default 1), so that several runs can build a trust side by side.",
+        )
         parser.add_argument("--pupils", type=int, default=1500, help="Pupils at each school (default 1,500).")
         parser.add_argument("--years", type=int, default=1, help="Academic years of history, to today (default 1).")
         parser.add_argument(
@@ -39,20 +45,20 @@ class Command(BaseCommand):
         )
         parser.add_argument("--force", action="store_true", help="Run with DEBUG off (never on a live school).")
 
-    def handle(self, *args, schools: int, pupils: int, years: int, rate: float, force: bool, **options):
+    def handle(self, *args, schools: int, first: int, pupils: int, years: int, rate: float, force: bool, **options):
         if not settings.DEBUG and not force:
             raise CommandError(
                 "Refusing to add fictional records with DEBUG off. Use --force only on a machine that holds no real "
                 "records."
             )
-        if schools < 1 or pupils < 1 or years < 1 or rate <= 0:
-            raise CommandError("--schools, --pupils, --years and --rate must be more than 0.")
+        if schools < 1 or first < 1 or pupils < 1 or years < 1 or rate <= 0:
+            raise CommandError("--schools, --first, --pupils, --years and --rate must be more than 0.")
         ensure_levels_of_need(LevelOfNeed)
         trust, _ = Trust.objects.get_or_create(name=VOLUME_TRUST)
         first_year = int(academic_year_on(timezone.localdate())[:4])
         first_years = list(range(first_year - years + 1, first_year + 1))
         per_term = round(pupils * rate / 3)
-        for number in range(1, schools + 1):
+        for number in range(first, first + schools):
             with transaction.atomic():
                 school, _ = School.objects.get_or_create(
                     name=f"Volume School {number} (fictional)", local_authority="Derby", defaults={"trust": trust}
