@@ -137,6 +137,9 @@ EXPECTATIONS = {
     # R51: staff who work with vulnerable pupils see whether a file is held; plain staff and trustees do not.
     "concerns:pupil_lookup": expect(403, dsl=200, deputy=200, head=200, pastoral=200, other_dsl=200),
     "concerns:pupil_file_pdf": expect(404, dsl=200, deputy=200),
+    # Issue 12: the earlier chronology entries and concerns, after the newest the file shows.
+    "concerns:pupil_file_chronology": expect(404, dsl=200, deputy=200),
+    "concerns:pupil_file_concerns": expect(404, dsl=200, deputy=200),
     "concerns:add_profile": ("post", expect(404, dsl=400, deputy=400)),
     "concerns:end_flag": ("post", expect(404)),  # no flag in this world; tests/concerns/test_pupil_profile.py
     # Concerns about adults. The world's case is an allegation about the Head, so only the Chair (its case manager)

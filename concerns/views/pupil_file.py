@@ -20,7 +20,8 @@ from safeguarding import access
 from safeguarding.audit import log_access
 from safeguarding.pdf import render_pdf
 
-from .. import selectors
+from .. import file_selectors, paging, selectors
+from ..file_selectors import EARLIER_PAGE_SIZE, FILE_CHRONOLOGY_SHOWN, FILE_CONCERNS_SHOWN
 from ..forms.pupil_file import KeyPersonForm, PupilEventForm, PupilFlagForm
 from ..forms.transfers import FileTransferInForm
 from ..models import ActionKind, PupilEventKind
@@ -66,13 +67,16 @@ def _pupil_file_page(request, pupil, *, status=200, bound_step=None, **forms):
     for action in open_tasks:
         action.closes_on_file = actions.TRANSFER_TASKS.get(action.kind, "")
     today = timezone.localdate()
-    concerns = list(selectors.pupil_concern_list_for_user(user=request.user, pupil=pupil))
+    # The newest entries and concerns, with the count of the earlier ones: the file of a child known for years
+    # opens on what happened lately (issue 12); the earlier pages and the PDF hold the rest.
+    concerns = file_selectors.concern_newest_for_user(user=request.user, pupil=pupil)
+    transfers = transfers_with_forms(pupil, bound_step)
     return render(
         request,
         "concerns/pupil_file.html",
         {
             "pupil": pupil,
-            "chronology": selectors.chronology_list_for_user(user=request.user, pupil=pupil),
+            "chronology": file_selectors.chronology_newest_for_user(user=request.user, pupil=pupil),
             "concerns": concerns,
             "flags": flags,
             "key_people": people,
@@ -88,10 +92,13 @@ def _pupil_file_page(request, pupil, *, status=200, bound_step=None, **forms):
             "informs_social_worker": [
                 f for f in flags if f.kind in leaving.SOCIAL_WORKER_FLAGS and f.is_current(today)
             ],
-            "transfers": transfers_with_forms(pupil, bound_step),
+            "transfers": transfers,
             # R55: leaving sets the task to send the CP file when there is one; the form says so beforehand.
-            "has_cp_file": bool(concerns) or any(f.is_current(today) for f in flags),
-            "child_on_child": selectors.is_child_on_child_case(pupil),  # R56: the file goes with onward support
+            "has_cp_file": concerns.total > 0 or any(f.is_current(today) for f in flags),
+            # R56: the file goes with onward support; only the form recording a file sent says so, so it is asked
+            # only when that form is on the page.
+            "child_on_child": any(t.step == "transfer_sent" for t in transfers)
+            and selectors.is_child_on_child_case(pupil),
             **{
                 name: forms.get(name) or form_class(auto_id=f"{key}_%s")
                 for key, (form_class, name) in PROFILE_FORMS.items()
@@ -110,6 +117,65 @@ def pupil_file(request, public_id):
         raise Http404
     log_access(pupil)
     return _pupil_file_page(request, pupil)
+
+
+def _pupil_or_404(request, public_id):
+    pupil = selectors.pupil_get_for_user(user=request.user, public_id=public_id)
+    if pupil is None:
+        raise Http404
+    return pupil
+
+
+def _earlier_page(request, pupil, *, part: str, rows, lines, on_file: int):
+    """The rows after the `on_file` newest that the file shows, a page at a time: the earlier entries or concerns."""
+    pager = paging.paginate(request, file_selectors.earlier_rows(rows, on_file), per_page=EARLIER_PAGE_SIZE)
+    page = pager["page"]
+    return render(
+        request,
+        "concerns/pupil_file_earlier.html",
+        {
+            **pager,
+            "pupil": pupil,
+            "part": part,
+            "lines": lines(page.object_list),
+            "on_file": on_file,
+            # Counted in the whole list, so "entries 21–120 of 238" follows on from the file's "the newest 20".
+            "first": on_file + page.start_index(),
+            "last": on_file + page.end_index(),
+            "total": on_file + page.paginator.count,
+        },
+    )
+
+
+@login_required
+def pupil_file_chronology(request, public_id):
+    """R52: the chronology's earlier entries, after the newest the file shows, 100 a page, newest first. Each view
+    is logged, as the file's are (R85)."""
+    pupil = _pupil_or_404(request, public_id)
+    log_access(pupil, how="earlier chronology entries")
+    return _earlier_page(
+        request,
+        pupil,
+        part="chronology",
+        rows=file_selectors.chronology_rows_for_user(user=request.user, pupil=pupil),
+        lines=file_selectors.chronology_lines,
+        on_file=FILE_CHRONOLOGY_SHOWN,
+    )
+
+
+@login_required
+def pupil_file_concerns(request, public_id):
+    """The concerns on the file before the newest it shows, 100 a page, newest first. Each view is logged (R85)."""
+    pupil = _pupil_or_404(request, public_id)
+    log_access(pupil, how="earlier concerns")
+    return _earlier_page(
+        request,
+        pupil,
+        part="concerns",
+        rows=file_selectors.concern_rows_for_user(user=request.user, pupil=pupil),
+        lines=file_selectors.concern_lines,
+        on_file=FILE_CONCERNS_SHOWN,
+    )
 
 
 @login_required

@@ -148,7 +148,8 @@ def test_each_view_of_the_file_is_in_the_audit_log(client, school, teacher, dsl,
 
 @pytest.mark.django_db
 def test_the_file_page_costs_the_same_queries_for_3_or_30_concerns(client, school, teacher, dsl, pupil):
-    """The file asks the database a fixed number of questions, however long the child's history."""
+    """The file asks the database a fixed number of questions, however long the child's history: it lists the
+    newest 10 concerns and counts the earlier ones (tests/concerns/test_pupil_file_paging.py)."""
     for number in range(3):
         worked_concern(teacher=teacher, dsl=dsl, school=school, pupil=pupil, number=number)
     sign_in(client, dsl)
@@ -160,7 +161,10 @@ def test_the_file_page_costs_the_same_queries_for_3_or_30_concerns(client, schoo
     ]
     with CaptureQueriesContext(connection) as many:
         page = text(client.get(file_url(pupil)))
-    assert all(str(concern.public_id) in page for concern in concerns)
+    newest, earlier = concerns[-10:], concerns[:-10]
+    assert all(str(concern.public_id) in page for concern in newest)
+    assert not any(str(concern.public_id) in page for concern in earlier)
+    assert "The newest 10 of 30 concerns." in page and "Earlier concerns: 20 more" in page
     assert len(many) == len(few)
 
 
