@@ -22,6 +22,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import access, plugins, selectors
+from .audit_page import audit_lines
 from .audit_search import AuditSearchForm
 from .forms import OneTimeCodeForm
 
@@ -101,10 +102,11 @@ def audit_log(request):
             f"page{pluralize(paginator.num_pages)}, and this is the last."
         )
         number = paginator.num_pages
+    page = paginator.page(number)
     return render(
         request,
         "safeguarding/audit_log.html",
-        {**context, "school": school, "page": paginator.page(number), "applied": form.applied()},
+        {**context, "school": school, "page": page, "lines": audit_lines(page), "applied": form.applied()},
     )
 
 
