@@ -264,3 +264,23 @@ def test_audit_page_queries_do_not_grow_with_entries(school, make_person, signed
     with CaptureQueriesContext(connection) as many:
         client.get(reverse("audit_log"))
     assert len(many) == len(few)
+
+
+@pytest.mark.django_db
+@time_machine.travel(datetime(2026, 7, 3, 9, 15, 2, tzinfo=LONDON), tick=False)  # summer: an hour ahead of UTC
+def test_each_line_says_when_who_what_and_which_record(school, make_person, signed_in):
+    """A line gives the time in the school's time zone, the person by full name (or the system), what happened
+    with how a record was read, the kind of record with its name, and each change made."""
+    client = signed_in(make_person(Role.DSL, school=school, first_name="Helen", last_name="Marsh"))
+    client.post(
+        reverse("contacts:create"),
+        {"area": "derby", "role": "Family Hub drop-in", "phone": "01332 111111", "sort_order": 0},
+    )
+    log_access(ContactFactory(school=school, role="Early help line"), how="PDF export")  # no request: the system
+    page = client.get(reverse("audit_log")).content.decode()
+    rows = page[page.index("<tbody>") : page.index("</tbody>")].split("</tr>")
+    created = next(row for row in rows if "Family Hub drop-in" in row and "<td>Create</td>" in row)
+    assert '<time datetime="2026-07-03T09:15:02+01:00">3 Jul 2026, 09:15:02</time>' in created
+    assert "<td>Helen Marsh</td>" in created and "<dt>phone</dt><dd>01332 111111</dd>" in created
+    read = next(row for row in rows if "PDF export" in row)
+    assert re.search(r"<td>The system</td>\s*<td>Access \(PDF export\)</td>\s*<td>Contact: [^<]+</td>", read)
