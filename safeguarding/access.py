@@ -391,6 +391,18 @@ def can_record_assurance(user: User, school: School) -> bool:
     return has_any_role(user, ASSURANCE_RECORDERS, school)
 
 
+def can_remake_school_report(user: User, school: School) -> bool:
+    """Issue 12: the school's DSL team asks for a term's stored figures to be made again (a record entered late, a
+    correction). Readers who only read the pack (the Head, the Chair, trustees) cannot."""
+    return has_any_role(user, DSL_TEAM, school)
+
+
+def can_remake_trust_report(user: User, trust_id: int) -> bool:
+    """The trust's safeguarding lead asks for the whole trust's stored figures to be made again; trust trustees
+    only read them."""
+    return any(g.role == Role.TRUST_SAFEGUARDING_LEAD and g.trust_id == trust_id for g in grants(user))
+
+
 def is_chair_of(user: User, school: School) -> bool:
     """R88: only the Chair is told that cases about the Head are left out of the pack."""
     return has_any_role(user, {Role.CHAIR}, school)

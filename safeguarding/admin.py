@@ -15,6 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks_db.models import DBTaskResult
 
 from .models import InsetDay, Membership, School, Term, Trust, User
+from .reports import tasks as report_tasks
 
 
 class ProtectedTOTPDeviceAdmin(TOTPDeviceAdmin):
@@ -123,6 +124,12 @@ class TermAdmin(admin.ModelAdmin):
     list_filter = ["school", "academic_year", "name"]
     fields = ["school", "academic_year", "name", "starts_on", "ends_on", "half_term_starts_on", "half_term_ends_on"]
     ordering = ["school", "-starts_on"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # The term's report figures are made by the task worker from its first morning (issue 12); the job commits
+        # or rolls back with the term.
+        report_tasks.term_entered(obj)
 
 
 @admin.register(InsetDay)

@@ -305,8 +305,8 @@ class AssuranceCheck(OwnSchoolAudit, models.Model):
 class ReportSnapshot(models.Model):
     """One term's trustees' report as it was made for one scope (a school, or a trust's view of all its schools),
     kept so that the page and the PDF read it instead of counting again (issue 12). It holds the rendered body the
-    page and the PDF share, charts included, and the days each school's figures count; made by the task worker
-    (safeguarding/reports/snapshots.py holds the rules for when), or once by the page when there is none yet."""
+    page and the PDF share, charts included, and the days each school's figures count; made only by the task worker
+    (safeguarding/reports/snapshots.py holds the rules for when; a page that finds none asks the worker for it)."""
 
     school = models.ForeignKey(School, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     trust = models.ForeignKey(Trust, on_delete=models.PROTECT, null=True, blank=True, related_name="+")

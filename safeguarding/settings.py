@@ -305,6 +305,10 @@ AUDITLOG_INCLUDE_TRACKING_MODELS: tuple[dict[str, Any], ...] = (
     # Drafts change every few seconds while someone types; their text and their key (which would let a reader ask
     # whether the form was sent) are never logged.
     {"model": "concerns.concerndraft", "exclude_fields": ["data", "updated_at", "idempotency_key"]},
+    # A term's stored report (issue 12): the log keeps who asked for a remake and when figures were made; the
+    # rendered pages themselves (counts only, with charts, remade every night while a term goes on) and the
+    # worker's own bookkeeping of its next nightly refresh stay out of it.
+    {"model": "safeguarding.reportsnapshot", "exclude_fields": ["summary", "detail", "periods", "refresh_queued_at"]},
 )
 # A narrative field registered with mask_fields is replaced whole, not half-shown (auditlog's default).
 # Concerns about adults: every word masked; the rows also carry the case and its subject (staff_allegations.models)

@@ -1,5 +1,6 @@
 """Building a school's past terms for the report tests: records made directly, with the times the test chooses
-(the services stamp "now", which a test of last term's figures cannot use). Every name here is fictional."""
+(the services stamp "now", which a test of last term's figures cannot use), and the task worker's part in a report
+(its figures are made by the worker, never by the page). Every name here is fictional."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from concerns.models import (
     Action,
@@ -26,6 +28,8 @@ from concerns.models import (
 from safeguarding.models import Term
 
 from ..factories import PupilFactory
+
+REPORT_JOBS = "safeguarding.reports.tasks."
 
 # The day every report test runs on (conftest.py freezes the clock there), in the autumn term 2026-27: a report's
 # "today", a child's key stage then and the last term begun all depend on it, so no test reads the wall clock.
@@ -162,3 +166,26 @@ def transfer(*, school, by, recorded_on: date, direction="out", due_on=None, sen
         recorded_by_role="DSL",
         recorded_at=at(recorded_on),
     )
+
+
+def run_jobs() -> list[str]:
+    """Runs the report jobs that are due, one at a time in the worker's order, until none is left (as
+    `manage.py db_worker` would, on the test's clock); returns what each returned. A job that fails fails the test."""
+    results: list[str] = []
+    for _ in range(100):
+        job = DBTaskResult.objects.ready().filter(task_path__startswith=REPORT_JOBS).first()
+        if job is None:
+            return results
+        job.claim("test-worker")
+        value = job.task.call(*job.args_kwargs["args"], **job.args_kwargs["kwargs"])
+        job.set_successful(value)
+        results.append(value)
+    raise AssertionError("the report jobs keep enqueuing jobs that are due at once")
+
+
+def read_report(client, url, data=None):
+    """A reader opens a report (the page or the PDF): the first visit finds no figures and asks the worker for them,
+    the worker makes them, and the reader opens it again."""
+    client.get(url, data)
+    run_jobs()
+    return client.get(url, data)

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from safeguarding.demo import (
@@ -36,6 +37,8 @@ class Command(BaseCommand):
                 f"{result['history_concerns_added']} fictional past concerns for the trustees' reports."
             )
         )
+        # The trustees' report figures are made by the task worker (`make run` starts it beside the web server).
+        call_command("report_snapshots", stdout=self.stdout)
         self.stdout.write(f"Demo logins (password '{DEMO_PASSWORD}'):")
         for account in (*DEMO_ACCOUNTS, DEMO_TRUST_ACCOUNT):
             self.stdout.write(f"  {account.username:<9} {account.first_name} {account.last_name}, {account.job_title}")
