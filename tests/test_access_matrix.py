@@ -6,7 +6,7 @@ open it. Admin pages are checked per registered model in `test_admin_is_for_the_
 """
 
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 import time_machine
@@ -15,7 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from concerns.services.actions import action_add
 from concerns.services.alerting import cover_shift_add
-from safeguarding.models import Role
+from safeguarding.models import ReportSnapshot, Role
 
 from .conftest import sign_in
 from .factories import ContactFactory, raise_concern
@@ -171,6 +171,9 @@ EXPECTATIONS = {
         403, dsl=200, deputy=200, head=200, chair=200, trustee=200, trust_lead=200, other_dsl=404
     ),
     "reports:assurance": expect(403, dsl=200, deputy=200, head=200, other_dsl=200),
+    # Issue 12: remaking a term's stored figures is the DSL team's (the whole trust's, its safeguarding lead's); the
+    # readers of the pack may not. The other school's DSL may remake their own school's, and this term is not theirs.
+    "reports:term_remake": ("post", expect(403, dsl=302, deputy=302, trust_lead=302, other_dsl=404)),
 }
 
 
@@ -206,6 +209,27 @@ def world(school, other_school, make_person):
             people[name] = make_person(*roles, school=school, username=name)
     contact = ContactFactory(school=school)
     terms_2025_26(school)  # the reports' terms
+    for scope in ({"school": school}, {"trust": school.trust}):  # the figures the worker made (issue 12)
+        ReportSnapshot.objects.create(
+            **scope,
+            academic_year="2025-26",
+            term="autumn",
+            summary="<p>Stored figures</p>",
+            detail="<p>Stored detail</p>",
+            periods=[
+                {
+                    "school_id": school.pk,
+                    "school": school.name,
+                    "starts_on": "2025-09-03",
+                    "ends_on": "2026-01-04",
+                    "as_at": "2026-01-04",
+                    "in_progress": False,
+                }
+            ],
+            in_progress=False,
+            counted_to=date(2026, 1, 4),
+            made_at=TODAY,
+        )
     concern = raise_concern(author=people["staff"], school=school, attachment=True)
     about_head = report_adult_concern(people["staff"], school, subject=people["head"], allegation=True)
     return {

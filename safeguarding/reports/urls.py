@@ -32,4 +32,5 @@ urlpatterns = [
     path("assurance/", views.assurance, name="assurance"),
     path("<academic_year:academic_year>/<term:term>/", views.term_report, name="term"),
     path("<academic_year:academic_year>/<term:term>.pdf", views.term_report_pdf, name="term_pdf"),
+    path("<academic_year:academic_year>/<term:term>/remake/", views.term_report_remake, name="term_remake"),
 ]

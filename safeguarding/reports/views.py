@@ -1,6 +1,6 @@
-"""The trustees' termly report: the list of terms, one term's report (a school's or the trust's), its PDF, and the
-annual assurance dates (R87–R89). Every figure comes from figures.py, already protected; no page here links to a
-record."""
+"""The trustees' termly report: the list of terms, one term's report (a school's or the trust's), its PDF, the DSL's
+ask to remake a term's figures, and the annual assurance dates (R87–R89). Every figure was counted and protected by
+the task worker and stored (snapshots.py); the page and the PDF only read it. No page here links to a record."""
 
 from __future__ import annotations
 
@@ -9,19 +9,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from safeguarding import access
 from safeguarding.audit import log_access
-from safeguarding.models import AssuranceCheck, Term, Trust
+from safeguarding.models import AssuranceCheck, ReportSnapshot, Term, Trust
 from safeguarding.pdf import render_pdf
 
-from . import services
-from .charts import charts_for
+from . import services, snapshots
 from .figures import Scope, head_cases_left_out
 from .forms import AssuranceCheckForm
 from .periods import TermKey, term_key, term_keys_for
-from .report import build_report
 
 
 def _scope(request) -> Scope:
@@ -50,22 +50,38 @@ def _key_or_404(academic_year: str, term: str) -> TermKey:
     return key
 
 
-def _report_context(request, scope: Scope, key: TermKey) -> dict:
+def _entered_or_404(scope: Scope, key: TermKey) -> None:
+    """A term none of the scope's schools has entered, or begun, is not found."""
     today = timezone.localdate()
     entered = Term.objects.filter(
         school__in=scope.schools, academic_year=key.academic_year, name=key.name, starts_on__lte=today
     ).exists()
     if not entered:
         raise Http404
-    report = build_report(scope, key, today=today)
+
+
+def _query(request, scope: Scope) -> str:
+    return f"?school={scope.schools[0].public_id}" if not scope.is_trust and request.GET.get("school") else ""
+
+
+def _report_context(request, scope: Scope, key: TermKey, snapshot: ReportSnapshot | None, *, coming: bool) -> dict:
+    """What the page and the PDF print around the stored figures: never a count made here, except the Chair's
+    note, which is told to the Chair alone and so is not in the figures every reader shares."""
+    periods, without_term = snapshots.stored_periods(snapshot) if snapshot is not None else ([], [])
     chair_note = None
-    if not scope.is_trust and access.is_chair_of(request.user, scope.schools[0]):
-        chair_note = head_cases_left_out(scope, key, today=today)
+    if snapshot is not None and not scope.is_trust and access.is_chair_of(request.user, scope.schools[0]):
+        chair_note = head_cases_left_out(scope, key, today=timezone.localdate())
     return {
-        "report": report,
-        "charts": charts_for(report),
+        "scope": scope,
+        "key": key,
+        "snapshot": snapshot,
+        "periods": periods,
+        "schools_without_term": without_term,
+        "coming": coming,
+        "remake_pending": snapshot is not None and snapshots.remake_pending(snapshot),
+        "can_remake": snapshots.can_remake(request.user, scope),
         "chair_note": chair_note,
-        "query": f"?school={scope.schools[0].public_id}" if not scope.is_trust and request.GET.get("school") else "",
+        "query": _query(request, scope),
     }
 
 
@@ -95,17 +111,29 @@ def index(request):
 @login_required
 def term_report(request, academic_year, term):
     """R87: one term's report, for a school or the whole trust, compared with last term and the same term last
-    year."""
+    year. The page reads the figures the worker stored (issue 12): it never counts or draws. With none stored yet,
+    it says they are being prepared and asks the worker for them; the current term's, when old, are asked for
+    again."""
     scope = _scope(request)
-    return render(request, "reports/report.html", _report_context(request, scope, _key_or_404(academic_year, term)))
+    key = _key_or_404(academic_year, term)
+    _entered_or_404(scope, key)
+    snapshot = snapshots.snapshot_get(scope, key)
+    coming = services.report_figures_ask_if_due(scope=scope, key=key, snapshot=snapshot)
+    return render(request, "reports/report.html", _report_context(request, scope, key, snapshot, coming=coming))
 
 
 @login_required
 def term_report_pdf(request, academic_year, term):
-    """The same report as a PDF for the trustees' meeting; each download is logged on the schools it covers."""
+    """The same report as a PDF for the trustees' meeting, from the stored figures; each download is logged on the
+    schools it covers. With no figures stored yet, the reader is sent to the page, which says they are coming."""
     scope = _scope(request)
     key = _key_or_404(academic_year, term)
-    context = _report_context(request, scope, key)
+    _entered_or_404(scope, key)
+    snapshot = snapshots.snapshot_get(scope, key)
+    coming = services.report_figures_ask_if_due(scope=scope, key=key, snapshot=snapshot)
+    if snapshot is None:
+        return redirect(reverse("reports:term", args=[key.academic_year, key.name]) + _query(request, scope))
+    context = _report_context(request, scope, key, snapshot, coming=coming)
     context["chair_note"] = None  # told on the page only: the pack goes to every trustee
     context["printed_at"] = timezone.now()
     pdf = render_pdf("reports/report_pdf.html", context)
@@ -115,6 +143,21 @@ def term_report_pdf(request, academic_year, term):
     filename = f"safeguarding-report-{key.academic_year}-{key.name}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@login_required
+@require_POST
+def term_report_remake(request, academic_year, term):
+    """Issue 12: the DSL team (for the trust, its safeguarding lead) asks for a term's figures to be made again; the
+    worker remakes them, and the page says so until it has."""
+    scope = _scope(request)
+    key = _key_or_404(academic_year, term)
+    _entered_or_404(scope, key)
+    services.report_remake_ask(user=request.user, scope=scope, key=key)
+    messages.success(
+        request, f"A remake of the figures for the {key.label} is on its way: they will replace these shortly."
+    )
+    return redirect(reverse("reports:term", args=[key.academic_year, key.name]) + _query(request, scope))
 
 
 @login_required

@@ -9,10 +9,9 @@ from django.utils import timezone
 
 from safeguarding.pdf import StaticOnlyURLFetcher, render_pdf
 from safeguarding.reports import charts
-from safeguarding.reports.charts import charts_for
 from safeguarding.reports.figures import Scope
 from safeguarding.reports.periods import TermKey
-from safeguarding.reports.report import build_report
+from safeguarding.reports.snapshots import snapshot_make, stored_periods
 
 from .helpers import at, concern
 
@@ -51,11 +50,20 @@ def test_a_hidden_figure_is_a_gap_never_a_point():
 def test_the_pdf_fetches_nothing_but_its_stylesheet(school, dsl, terms):
     for i in range(8):
         concern(school=school, author=dsl, recorded_at=at(date(2025, 10, 1) + timedelta(days=i)), level="level_1")
-    report = build_report(Scope((school,)), TermKey("2025-26", "autumn"))
+    scope = Scope((school,))
+    snapshot = snapshot_make(scope, TermKey("2025-26", "autumn"))
+    assert snapshot is not None and "<svg" in snapshot.summary  # the charts are in what the PDF prints
     fetcher = StaticOnlyURLFetcher()
+    periods, _ = stored_periods(snapshot)
     pdf = render_pdf(
         "reports/report_pdf.html",
-        {"report": report, "charts": charts_for(report), "printed_at": timezone.now()},
+        {
+            "scope": scope,
+            "key": TermKey("2025-26", "autumn"),
+            "snapshot": snapshot,
+            "periods": periods,
+            "printed_at": timezone.now(),
+        },
         fetcher=fetcher,
     )
     assert pdf.startswith(b"%PDF") and fetcher.refused == []

@@ -18,7 +18,7 @@ from safeguarding.reports.selectors import active_levels, term_counts
 from safeguarding.reports.suppression import FEWER_THAN_5, NOT_SHOWN
 
 from ..conftest import sign_in
-from .helpers import TODAY, action, at, concern, terms_2025_26
+from .helpers import TODAY, action, at, concern, read_report, terms_2025_26
 from .test_report_views import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -181,7 +181,7 @@ def test_a_schools_small_outcome_cannot_be_worked_out_from_the_trust(school, oth
 
 def test_the_page_and_the_pdf_give_the_decisions(client, trustee, decisions):
     sign_in(client, trustee)
-    page = client.get(PAGE).content.decode()
+    page = read_report(client, PAGE).content.decode()
     section = page.split("the local authority's decisions</h3>")[1].split("</table>")[0]
     assert 'Decisions recorded this term</th><td class="num">9<' in section
     assert '… of which section 47 enquiry (child protection)</th><td class="num">6<' in section
@@ -198,6 +198,6 @@ def test_the_trust_lead_sees_the_decisions_school_by_school(client, school, othe
     other_school.save()
     lead = make_person(Role.TRUST_SAFEGUARDING_LEAD, school=school)
     sign_in(client, lead)
-    page = client.get(PAGE).content.decode()
+    page = read_report(client, PAGE).content.decode()
     side = page.split("School by school</h2>")[1]
     assert "Local authority decisions: Section 47 enquiry (child protection)</th>" in side
