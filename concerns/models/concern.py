@@ -111,6 +111,12 @@ class Concern(OwnSchoolAudit, models.Model):
             models.Index(fields=["school", "status", "-recorded_at"]),
             # The trustees' report reads one term's concerns of each school (safeguarding/reports/concern_counts.py).
             models.Index(fields=["school", "recorded_at"], name="concern_school_recorded_idx"),
+            # The queue (R19) and its poll every 4 seconds (concerns/live.py): what waits for acknowledgement is
+            # found without reading the school's whole record, and the poll's counts and newest concern come from
+            # this index alone (an index-only scan on PostgreSQL: every column they read is in it).
+            models.Index(fields=["school", "acknowledged_at", "withheld_from", "id"], name="concern_school_ack_idx"),
+            # My concerns (R15): a person's receipts, newest first, a page at a time.
+            models.Index(fields=["author", "-recorded_at", "-id"], name="concern_author_recorded_idx"),
         ]
 
     def __str__(self) -> str:

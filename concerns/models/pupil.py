@@ -25,8 +25,11 @@ class Pupil(OwnSchoolAudit, models.Model):
     form = models.CharField("form", max_length=20, blank=True, help_text="Tutor group, e.g. 9W.")
     on_roll = models.BooleanField(default=True)
     left_on = models.DateField(null=True, blank=True)
-    # Lower-cased names for the type-ahead, kept in step by save().
-    search_text = models.CharField(max_length=400, editable=False, db_index=True)
+    # Lower-cased names for the type-ahead, kept in step by save(). The search matches inside it ("%word%"), which
+    # no B-tree index serves: on PostgreSQL a trigram index does, with indexes on the upper-cased form and UPN for
+    # the whole-word matches beside it (concerns/migrations/0018_page_indexes.py; not in `indexes` below, because
+    # SQLite has no trigram index and there the search reads one school's pupils through their school).
+    search_text = models.CharField(max_length=400, editable=False)
 
     class Meta:
         ordering = ["legal_last_name", "legal_first_name"]

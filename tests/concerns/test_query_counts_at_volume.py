@@ -36,7 +36,7 @@ def clock():
         yield traveller
 
 
-def make_concerns(*, school, author, pupil, count, acknowledged_by=None):
+def make_concerns(*, school, author, pupil, count, acknowledged_by=None) -> list[Concern]:
     """`count` concerns about `pupil`, a minute apart, waiting unless `acknowledged_by` acknowledged them."""
     now = timezone.now()
     concerns = Concern.objects.bulk_create(
@@ -74,6 +74,7 @@ def make_concerns(*, school, author, pupil, count, acknowledged_by=None):
         )
         for c in concerns
     )
+    return concerns
 
 
 def queries_for(client, url) -> int:
