@@ -1,6 +1,7 @@
-"""Long lists shown a page at a time (issue 18, items 10 and 12): the queue's acknowledged concerns and a person's
-receipts. Django's Paginator, with previous and next links that keep the page's other query parameters (the queue's
-filters), so nothing is cut off without the page saying how much there is."""
+"""Long lists shown a page at a time (issue 18, items 10 and 12; issue 12, item 5): the queue's acknowledged
+concerns, a person's receipts and the notes shared with them. Django's Paginator, with previous and next links that
+keep the page's other query parameters (the queue's filters, the other list's page), so nothing is cut off without
+the page saying how much there is."""
 
 from __future__ import annotations
 
@@ -8,20 +9,22 @@ from django.core.paginator import Paginator
 
 QUEUE_PAGE_SIZE = 50  # acknowledged concerns a page; the waiting ones are all shown above them
 RECEIPTS_PAGE_SIZE = 25  # a person's own receipts on My concerns
+STAFF_NOTES_PAGE_SIZE = 10  # the notes shared with a person, above their receipts on My concerns
 
 
-def paginate(request, object_list, *, per_page: int) -> dict:
-    """The page asked for by `?page=` (the last page when it is past the end, the first when it is not a number),
-    with the links to the pages either side: what templates/concerns/_pager.html shows."""
-    page = Paginator(object_list, per_page).get_page(request.GET.get("page"))
+def paginate(request, object_list, *, per_page: int, param: str = "page") -> dict:
+    """The page asked for by `?page=` (or `param`, for a second list on the same page): the last page when it is
+    past the end, the first when it is not a number; with the links to the pages either side: what
+    templates/concerns/_pager.html shows."""
+    page = Paginator(object_list, per_page).get_page(request.GET.get(param))
     return {
         "page": page,
-        "previous_url": _link(request, page.previous_page_number()) if page.has_previous() else "",
-        "next_url": _link(request, page.next_page_number()) if page.has_next() else "",
+        "previous_url": _link(request, param, page.previous_page_number()) if page.has_previous() else "",
+        "next_url": _link(request, param, page.next_page_number()) if page.has_next() else "",
     }
 
 
-def _link(request, number: int) -> str:
+def _link(request, param: str, number: int) -> str:
     query = request.GET.copy()
-    query["page"] = str(number)
+    query[param] = str(number)
     return f"{request.path}?{query.urlencode()}"

@@ -49,17 +49,16 @@ def visible_cases(user: User) -> QuerySet[AdultCase]:
     return cases.exclude(subject_is_head=True, school_id__in=headships) if headships else cases
 
 
-def case_list_for_user(user: User) -> list[AdultCase]:
-    """/staff-concerns/: open cases first, newest first, with their open deadlines."""
+def case_list_for_user(user: User) -> QuerySet[AdultCase]:
+    """/staff-concerns/: open cases first, newest first, with their open deadlines; the view pages it."""
     open_tasks = CaseTask.objects.filter(completed_at__isnull=True).select_related("owner").order_by("due_at")
-    cases = (
+    # "open" sorts after "closed": descending puts open cases first. The key last, so that pages never overlap.
+    return (
         visible_cases(user)
         .select_related("school", "case_manager")
         .prefetch_related(Prefetch("tasks", queryset=open_tasks, to_attr="open_tasks"))
-        .order_by("-status", "-raised_at")
+        .order_by("-status", "-raised_at", "-pk")
     )
-    # "open" sorts after "closed": descending puts open cases first.
-    return list(cases)
 
 
 def open_case_count(*, user: User) -> int:

@@ -29,7 +29,8 @@ from ._common import la_form
 def my_concerns(request):
     """R15: the person's own receipts, newest first, 25 a page (issue 18, item 12: loading every receipt a person
     ever wrote took 10 seconds at 27,833): when, which child, and whether the safeguarding team has received it.
-    Their tasks, the notes shared with them and the files received are on the first page, where they land."""
+    Their tasks, the notes shared with them (R47; newest first, 10 a page) and the files received are on the first
+    page, where they land."""
     return my_concerns_page(request)
 
 
@@ -39,6 +40,18 @@ def my_concerns_page(request, *, bound_la=None, status=200):
     )
     first_page = receipts["page"].number == 1
     my_actions = list(selectors.owned_action_list_for_user(user=request.user)) if first_page else []
+    # Paged too (issue 12, item 5): a member of staff told of every child they teach for years would otherwise get
+    # every note ever shared with them on each visit.
+    notes = (
+        paging.paginate(
+            request,
+            selectors.staff_note_list_for_user(user=request.user),
+            per_page=paging.STAFF_NOTES_PAGE_SIZE,
+            param="notes",
+        )
+        if first_page
+        else None
+    )
     for action in my_actions:
         # A pupil-level task (R38) links to the child's file for those who may open it.
         action.file_link = action.pupil is not None and access.can_view_pupil_file(request.user, action.pupil)
@@ -54,7 +67,8 @@ def my_concerns_page(request, *, bound_la=None, status=200):
             "concerns": receipts["page"],
             "pager": receipts,
             "my_actions": my_actions,
-            "staff_notes": selectors.staff_note_list_for_user(user=request.user) if first_page else [],
+            "staff_notes": notes["page"] if notes else [],
+            "notes_pager": notes,
             "file_arrivals": selectors.file_arrival_list_for_user(user=request.user) if first_page else [],
             "complete_form": ActionCompleteForm(),
         },
