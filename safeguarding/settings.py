@@ -112,6 +112,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Behind PgBouncer in transaction mode (docs/performance.md): consecutive transactions may reach different
+    # server connections, which carry neither a server-side cursor nor a prepared statement from one to the next.
+    if env.bool("DATABASE_POOLER", default=False):
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+        DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
+# A read replica for the trustees' report counting (safeguarding/db_routers.py); in tests, the default database.
+DATABASE_ROUTERS: list[str] = []
+if env.str("REPORTS_DATABASE_URL", default=""):
+    DATABASES["reports"] = env.db("REPORTS_DATABASE_URL")
+    DATABASES["reports"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["safeguarding.db_routers.ReportsReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "safeguarding.User"

@@ -25,6 +25,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from safeguarding import access
+from safeguarding.db_routers import counting_on_replica
 from safeguarding.models import ReportSnapshot, School, Term, Trust, User
 
 from .charts import charts_for
@@ -197,12 +198,13 @@ def snapshot_make(scope: Scope, key: TermKey, *, made_by: User | None = None) ->
     the scope's schools. Run by the task worker: this is the only path to matplotlib."""
     made_at = timezone.now()
     today = timezone.localdate(made_at)
-    begun = Term.objects.filter(
-        school__in=scope.schools, academic_year=key.academic_year, name=key.name, starts_on__lte=today
-    ).exists()
-    if not begun:
-        return None
-    report = build_report(scope, key, today=today)
+    with counting_on_replica():  # a replica, where there is one (REPORTS_DATABASE_URL); the saving below is not
+        begun = Term.objects.filter(
+            school__in=scope.schools, academic_year=key.academic_year, name=key.name, starts_on__lte=today
+        ).exists()
+        if not begun:
+            return None
+        report = build_report(scope, key, today=today)
     context = {"report": report, "charts": charts_for(report)}
     fields = {
         "summary": render_to_string("reports/_summary.html", context),
