@@ -16,9 +16,9 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from django.db.models import Count, F, QuerySet, Window
-from django.urls import reverse
 from django.utils import formats, timezone
 
+from safeguarding.links import links_to
 from safeguarding.models import User
 
 from . import categories, selectors
@@ -106,13 +106,14 @@ def _newest(rows: QuerySet[Any, Row], shown: int) -> list[Row]:
 
 def chronology_lines(rows: Iterable[Row]) -> list[ChronologyLine]:
     kinds: dict[str, str] = dict(ChronologyKind.choices)
+    concern_url = links_to("concerns:detail")
     return [
         ChronologyLine(
             when=_date(row["occurred_at"], "l j F Y, H:i"),
             day=_date(row["occurred_at"], "j F Y"),
             kind=kinds.get(row["kind"]) or row["kind"],
             summary=row["summary"],
-            concern_url=_concern_url(row["concern_public_id"]) if row["concern_public_id"] else "",
+            concern_url=concern_url(row["concern_public_id"]) if row["concern_public_id"] else "",
         )
         for row in rows
     ]
@@ -129,9 +130,10 @@ def concern_lines(rows: Iterable[Row]) -> list[ConcernLine]:
     ):
         chosen[concern_id].append(categories.label(code))
     statuses: dict[str, str] = dict(ConcernStatus.choices)
+    concern_url = links_to("concerns:detail")
     return [
         ConcernLine(
-            url=_concern_url(row["public_id"]),
+            url=concern_url(row["public_id"]),
             recorded_on=_date(row["recorded_at"], "j M Y"),
             categories="; ".join(chosen[row["pk"]]),
             status=statuses.get(row["status"]) or row["status"],
@@ -143,7 +145,3 @@ def concern_lines(rows: Iterable[Row]) -> list[ConcernLine]:
 def _date(value: datetime, format: str) -> str:
     """As the template's `date` filter writes it: in the school's time zone."""
     return formats.date_format(timezone.localtime(value), format)
-
-
-def _concern_url(public_id) -> str:
-    return reverse("concerns:detail", kwargs={"public_id": public_id})
