@@ -92,16 +92,21 @@ class Pattern:
 
 def pattern_list_for_user(*, user: User) -> list[Pattern]:
     """R76: among the low-level concerns the person may read, anyone with enough of them inside the school's
-    window, and any theme raised about enough different people."""
-    found: list[Pattern] = []
-    cases = list(visible_cases(user).filter(kind=CaseKind.LOW_LEVEL).select_related("school").order_by("raised_at"))
+    window, and any theme raised about enough different people. Only the cases inside each school's window are
+    read: a register keeps years of them (issue 12)."""
+    school_ids = [s.pk for s in access.schools_for(user) if access.roles(user, s)]  # as visible_cases reads them
+    chosen = {s.school_id: s for s in AdultCaseSettings.objects.filter(school_id__in=school_ids)}
+    settings = {pk: chosen.get(pk) or AdultCaseSettings(school_id=pk) for pk in school_ids}  # the defaults
+    now = timezone.now()
+    within = Q(pk__in=[])
+    for pk, school_settings in settings.items():
+        within |= Q(school_id=pk, raised_at__gte=now - timedelta(days=school_settings.pattern_window_days))
     by_school: dict[int, list[AdultCase]] = {}
-    for case in cases:
+    for case in visible_cases(user).filter(within, kind=CaseKind.LOW_LEVEL).order_by("raised_at", "pk"):
         by_school.setdefault(case.school_id, []).append(case)
-    for school_cases in by_school.values():
-        settings = AdultCaseSettings.for_school(school_cases[0].school)
-        since = timezone.now() - timedelta(days=settings.pattern_window_days)
-        found.extend(find_patterns([c for c in school_cases if c.raised_at >= since], settings))
+    found: list[Pattern] = []
+    for pk, school_cases in by_school.items():
+        found.extend(find_patterns(school_cases, settings[pk]))
     return found
 
 

@@ -46,6 +46,7 @@ from .forms import (
     TaskDoneForm,
 )
 from .models import OUTCOME_DEFINITIONS, AdultCase, AdultCaseSettings, CaseKind, DraftForm, Outcome, TaskKind
+from .register_lines import case_lines, pattern_lines
 from .routing import NoCaseManager
 
 SHAREABLE_ROLES = access.ADULT_CASE_SHARES
@@ -320,9 +321,10 @@ def _list_page(request, *, settings_form=None, status=200):
         "staff_allegations/list.html",
         {
             "cases": cases,
+            "lines": case_lines(cases),
             "page": pager["page"],
             "pager": pager,
-            "patterns": selectors.pattern_list_for_user(user=request.user),
+            "patterns": pattern_lines(selectors.pattern_list_for_user(user=request.user)),
             "reviews": selectors.review_list_for_user(user=request.user),
             "review_form": ReviewForm(),
             "can_log_review": access.can_log_records_review(request.user, school),
