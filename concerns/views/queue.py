@@ -20,6 +20,7 @@ from safeguarding import access
 from .. import categories, live, paging, selectors
 from ..forms.queue import CoverShiftForm
 from ..models import ConcernStatus
+from ..queue_rows import queue_rows
 from ..services import alerting, triage
 from ._common import dsl_school, school_people, triage_owner_or_404
 
@@ -48,6 +49,7 @@ def queue(request):
     # htmx asks for the live part only (every 30 seconds, and when static/js/live-alerts.js sees the queue change):
     # the rest of the page, the filters and the page number stay as they are.
     template = "concerns/_queue_live.html" if request.headers.get("HX-Request") else "concerns/queue.html"
+    now = timezone.now()
     return render(
         request,
         template,
@@ -58,8 +60,10 @@ def queue(request):
             "statuses": ConcernStatus.choices,
             "dsl_team": [u for u in school_people(school) if access.is_dsl_team(u, school)],
             "school": school,
-            "waiting": waiting,
+            "waiting": queue_rows(waiting, now=now),
             "acknowledged": pager["page"],
+            "acknowledged_rows": queue_rows(pager["page"], now=now),
+            "here": request.get_full_path(),
             "pager": pager,
             "live_token": live.queue_state(user=request.user, school=school).token,
             "is_dsl_team": access.is_dsl_team(request.user, school),
@@ -68,7 +72,7 @@ def queue(request):
             "overdue_actions": list(selectors.overdue_actions(school=school, user=request.user))
             if access.is_dsl_team(request.user, school)
             else [],
-            "now": timezone.now(),
+            "now": now,
         },
     )
 
