@@ -47,7 +47,8 @@ class _Addresses:
     """Each address of a concern, reversed once with a stand-in id and filled in for each row."""
 
     def __init__(self) -> None:
-        self.urls = {name: reverse(f"concerns:{name}", args=[_SENTINEL]) for name in ("detail", "acknowledge", "assign")}
+        names = ("detail", "acknowledge", "assign")
+        self.urls = {name: reverse(f"concerns:{name}", args=[_SENTINEL]) for name in names}
 
     def of(self, name: str, public_id: uuid.UUID) -> str:
         return self.urls[name].replace(str(_SENTINEL), str(public_id))
