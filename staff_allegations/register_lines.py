@@ -16,7 +16,8 @@ from safeguarding.links import links_to
 from .models import AdultCase, CaseKind
 from .selectors import Pattern
 
-KIND_WORDS = {CaseKind.ALLEGATION: "Allegation", CaseKind.LOW_LEVEL: "Low-level concern"}  # else whistleblowing
+# The register's short words for a kind of case; any other is whistleblowing.
+KIND_WORDS: dict[str, str] = {CaseKind.ALLEGATION: "Allegation", CaseKind.LOW_LEVEL: "Low-level concern"}
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ def case_lines(cases: Iterable[AdultCase]) -> list[CaseLine]:
                     f"{formats.date_format(timezone.localtime(task.due_at), 'D j M, H:i')}",
                     overdue=task.is_overdue(now),
                 )
-                for task in case.open_tasks
+                for task in case.open_tasks  # type: ignore[attr-defined]  # prefetched under this name
             ],
         )
         for case in cases
