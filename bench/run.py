@@ -125,6 +125,8 @@ def generate(env: dict[str, str], name: str, schools: int) -> None:
     step(f"{name}: generate_volume, school 1 of {schools}")
     manage(env, "generate_volume", "--schools", "1", *EACH_SCHOOL)
     rest = list(range(2, schools + 1))
+    if not rest:
+        return
     size = -(-len(rest) // JOBS)  # consecutive numbers for each run, so --first and --schools say them
     runs = []
     for block in (rest[i : i + size] for i in range(0, len(rest), size)):
