@@ -20,6 +20,7 @@ sys.path.insert(0, str(ROOT))
 
 # The demo school's accounts (CONTRACT.md) at demo volume; generate_volume's first school otherwise.
 DEMO_USERS = {"dsl": "dsl", "head": "head", "teacher": "staff"}
+FICTIONAL_ROOM = "Fictional benchmark room"  # where the concerns the benchmark raises happen
 VOLUME_USERS = {"dsl": "volume-dsl-1", "head": "volume-head-1", "teacher": "volume-teacher-1"}
 
 
@@ -175,7 +176,7 @@ def _raise_fields(public_id) -> dict:
         "subject": str(public_id),
         "happened_on": happened.date().isoformat(),
         "happened_time": happened.strftime("%H:%M"),
-        "location": "Fictional benchmark room",
+        "location": FICTIONAL_ROOM,
         "people_present": "Fictional teaching assistant",
         "source_type": "first_hand",
         "account": "Fictional account for the benchmark: what the pupil said and what was seen, in full.",
