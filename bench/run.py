@@ -302,8 +302,9 @@ def acknowledge_the_benchmarks_concerns(database: str) -> None:
     """The POSTs leave hundreds of concerns waiting for acknowledgement, which every later run of the queue (with
     --reuse) would list at the top. Marked acknowledged here, in the benchmark's own database only."""
     name = database.rsplit("/", 1)[-1]
-    sql = (  # noqa: S608 (nothing from outside: the constant room name of bench/prepare.py)
-        "UPDATE concerns_concern SET acknowledged_at = recorded_at, acknowledged_by_id = "
+    # Nothing from outside goes into it: the room is bench/prepare.py's constant.
+    sql = (
+        "UPDATE concerns_concern SET acknowledged_at = recorded_at, acknowledged_by_id = "  # noqa: S608
         "(SELECT id FROM safeguarding_user WHERE username IN ('volume-dsl-1', 'dsl') ORDER BY id LIMIT 1) "
         f"WHERE acknowledged_at IS NULL AND location = '{FICTIONAL_ROOM}'"
     )
