@@ -4,7 +4,7 @@ page read the whole audit log backwards, newest first, until it had 50 of the ca
 rows, 0.07 ms with it.
 
 Partial: only the rows about a case carry the key, so the index holds those alone. PostgreSQL only, as the school
-index on the same table (safeguarding/migrations/0006_audit_log_school_index.py): the table is django-auditlog's.
+index on the same table (safeguarding/migrations/0005_audit_log_school_index.py): the table is django-auditlog's.
 """
 
 from django.db import migrations
