@@ -85,6 +85,9 @@ def prepare(volume: str) -> dict:
     report = reverse("reports:term", kwargs={"academic_year": term.academic_year, "term": term.name})
     pages = [
         {"name": "login page (the floor)", "path": reverse("login"), "as": None},
+        # The cheapest signed-in page (the file finder, before anything is looked up): what every signed-in page
+        # costs before its own content (the session, the second factor, the menu), for docs/performance.md.
+        {"name": "signed-in floor: /pupils/", "path": reverse("concerns:pupil_lookup"), "as": "dsl"},
         {"name": "/queue/", "path": reverse("concerns:queue"), "as": "dsl"},
         {"name": "busiest child's /pupils/<id>/", "path": _pupil(child["public_id"]), "as": "dsl"},
         {"name": "/audit/", "path": reverse("audit_log"), "as": "dsl"},
