@@ -5,8 +5,10 @@ row here fails `test_every_url_pattern_has_an_expectation`, so nobody can add a 
 open it. Admin pages are checked per registered model in `test_admin_is_for_the_it_administrator_only`.
 """
 
+import copy
 import uuid
 from datetime import date, timedelta
+from functools import cache
 
 import pytest
 import time_machine
@@ -17,8 +19,9 @@ from concerns.services.actions import action_add
 from concerns.services.alerting import cover_shift_add
 from safeguarding.models import ReportSnapshot, Role
 
-from .conftest import sign_in
-from .factories import ContactFactory, raise_concern
+from .conftest import kept_for_the_module, sign_in
+from .conftest import person as make_person
+from .factories import ContactFactory, SchoolFactory, raise_concern
 from .reports.helpers import TODAY, terms_2025_26
 from .staff_allegations.conftest import report as report_adult_concern
 
@@ -42,9 +45,10 @@ LOGIN = "login"  # redirected to the sign-in page
 ALL_SIGNED_IN = {p: 200 for p in PEOPLE if p != "anonymous"}
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture(autouse=True, scope="module")
 def clock():
-    """The reports' today, a Thursday morning in term, after the terms of 2025-26 the reports are asked about."""
+    """The reports' today, a Thursday morning in term, after the terms of 2025-26 the reports are asked about: for
+    the whole module, as its world is made once (below), and never moved."""
     with time_machine.travel(TODAY, tick=False) as traveller:
         yield traveller
 
@@ -189,6 +193,11 @@ def _named_patterns(resolver=None, namespace=""):
             yield f"{namespace}{entry.name}", entry
 
 
+@cache
+def _patterns() -> dict:
+    return dict(_named_patterns())
+
+
 def test_every_url_pattern_has_an_expectation():
     """A page without a row in the access table fails the suite."""
     names = {name for name, _ in _named_patterns()}
@@ -197,8 +206,21 @@ def test_every_url_pattern_has_an_expectation():
     assert EXPECTATIONS.keys() - names == set(), "these rows no longer match a URL"
 
 
+@pytest.fixture(scope="module")
+def shared_world(django_db_setup, django_db_blocker, clock):
+    """The world every test here is asked in, made once for the module (tests/conftest.py, kept_for_the_module)."""
+    yield from kept_for_the_module(django_db_blocker, _make_world)
+
+
 @pytest.fixture
-def world(school, other_school, make_person):
+def world(shared_world, db):
+    """Each test's own copy of the world's people; what a test writes to the database is undone after it."""
+    return copy.deepcopy(shared_world)
+
+
+def _make_world():
+    school = SchoolFactory(name="West Park School")
+    other_school = SchoolFactory(name="Riverside Academy")
     people = {}
     for name, roles in PEOPLE.items():
         if roles is None:
@@ -281,7 +303,7 @@ def _url(name, pattern, world):
 def test_access(name, world, client):
     """Each person gets exactly the answer the table gives, for every URL (GET, or POST for actions)."""
     method, expected = EXPECTATIONS[name] if isinstance(EXPECTATIONS[name], tuple) else ("get", EXPECTATIONS[name])
-    pattern = dict(_named_patterns())[name]
+    pattern = _patterns()[name]
     url = _url(name, pattern, world)
     got = {}
     for person_name, person in world["people"].items():

@@ -15,7 +15,7 @@ from safeguarding.calendar import LONDON
 from safeguarding.demo import DEMO_SCHOOL, load_demo
 from safeguarding.models import Role, School, User
 
-from ..conftest import sign_in
+from ..conftest import kept_for_the_module, sign_in
 from ..factories import ContactFactory, MembershipFactory, SchoolFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,11 +28,25 @@ def clock():
         yield traveller
 
 
+@pytest.fixture(autouse=True, scope="module")
+def demo_clock():
+    """NOW for all of the module, as the demo every test starts from is loaded once."""
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture(autouse=True, scope="module")
+def demo(django_db_setup, django_db_blocker, demo_clock):
+    """The demo school, loaded once for the module: each test reads it afresh from the database, and what a test
+    changes is undone after it (tests/conftest.py, kept_for_the_module). Tests of a school of their own use
+    `other_school`: the `school` fixture's name is the demo school's."""
+    yield from kept_for_the_module(django_db_blocker, load_demo)
+
+
 URL = reverse("contacts:directory")
 
 
 def _demo_signed_in(client, username="staff"):
-    load_demo()
     user = User.objects.get(username=username)
     sign_in(client, user)
     return School.objects.get(name=DEMO_SCHOOL)
@@ -83,15 +97,15 @@ def test_an_entry_not_reviewed_for_twelve_months_is_flagged(client):
     assert "review overdue" not in _card(html, "NSPCC helpline")
 
 
-def test_review_is_overdue_only_after_twelve_whole_months(client, school, make_person):
+def test_review_is_overdue_only_after_twelve_whole_months(client, other_school, make_person):
     """An entry reviewed exactly 12 months ago is due today, not overdue; a day earlier and it is overdue."""
     today = timezone.localdate()
     year_ago = today.replace(year=today.year - 1) if not (today.month == 2 and today.day == 29) else None
     if year_ago is None:
         pytest.skip("no same day last year")
-    ContactFactory(school=school, role="Reviewed a year ago today", reviewed_on=year_ago)
-    ContactFactory(school=school, role="Reviewed a year and a day ago", reviewed_on=year_ago - timedelta(days=1))
-    sign_in(client, make_person(Role.STAFF, school=school))
+    ContactFactory(school=other_school, role="Reviewed a year ago today", reviewed_on=year_ago)
+    ContactFactory(school=other_school, role="Reviewed a year and a day ago", reviewed_on=year_ago - timedelta(days=1))
+    sign_in(client, make_person(Role.STAFF, school=other_school))
     html = client.get(URL).content.decode()
     assert "review overdue" not in _card(html, "Reviewed a year ago today")
     assert "review overdue" in _card(html, "Reviewed a year and a day ago")
@@ -151,7 +165,6 @@ def test_the_dsl_can_edit_the_directory(client):
 
 def test_a_person_of_another_school_sees_only_their_own_directory(client, other_school, make_person):
     """Someone at another school sees that school's directory, even when they ask for this one."""
-    load_demo()
     west_park = School.objects.get(name=DEMO_SCHOOL)
     ContactFactory(school=other_school, role="Riverside attendance officer", phone="01332 999999")
     sign_in(client, make_person(Role.STAFF, school=other_school))
@@ -163,15 +176,15 @@ def test_a_person_of_another_school_sees_only_their_own_directory(client, other_
         assert len(_cards(html)) == 1
 
 
-def test_the_number_of_queries_does_not_grow_with_the_directory(client, school, make_person):
+def test_the_number_of_queries_does_not_grow_with_the_directory(client, other_school, make_person):
     """The page makes as many database queries for 50 entries as for 5."""
     areas = list(Area.values)
 
     def add(count):
         for n in range(count):
-            ContactFactory(school=school, area=areas[n % len(areas)], data_warning="Check" if n % 3 else "")
+            ContactFactory(school=other_school, area=areas[n % len(areas)], data_warning="Check" if n % 3 else "")
 
-    sign_in(client, make_person(Role.DSL, school=school))
+    sign_in(client, make_person(Role.DSL, school=other_school))
     add(5)
     client.get(URL)  # first request warms caches that are not the page's own work
     with CaptureQueriesContext(connection) as five:

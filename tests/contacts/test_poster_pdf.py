@@ -14,7 +14,7 @@ from safeguarding.calendar import LONDON
 from safeguarding.demo import DEMO_ACCOUNTS, DEMO_SCHOOL, load_demo
 from safeguarding.models import Role, School, User
 
-from ..conftest import sign_in
+from ..conftest import kept_for_the_module, sign_in
 from ..factories import ContactFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +27,20 @@ def clock():
         yield traveller
 
 
+@pytest.fixture(autouse=True, scope="module")
+def demo_clock():
+    """NOW for all of the module, as the demo every test starts from is loaded once."""
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture(autouse=True, scope="module")
+def demo(django_db_setup, django_db_blocker, demo_clock):
+    """The demo school, loaded once for the module: each test reads it afresh from the database, and what a test
+    changes is undone after it (tests/conftest.py, kept_for_the_module)."""
+    yield from kept_for_the_module(django_db_blocker, load_demo)
+
+
 URL = reverse("contacts:poster")
 
 
@@ -36,7 +50,6 @@ def _text(response) -> str:
 
 
 def _demo_poster(client):
-    load_demo()
     sign_in(client, User.objects.get(username="staff"))
     return client.get(URL)
 
@@ -69,7 +82,6 @@ def test_the_poster_names_no_demo_account(client):
 
 def test_a_retired_entry_is_left_off_the_poster(client):
     """Once the DSL entry is retired, the poster no longer gives that name."""
-    load_demo()
     Contact.objects.filter(name="Deborah Sheffield").update(retired_at=timezone.now())
     sign_in(client, User.objects.get(username="staff"))
     text = _text(client.get(URL))
@@ -79,7 +91,6 @@ def test_a_retired_entry_is_left_off_the_poster(client):
 
 def test_the_poster_is_of_the_persons_own_school(client, other_school, make_person):
     """Someone at another school gets their own school's poster, not this one's, even when they ask for it."""
-    load_demo()
     west_park = School.objects.get(name=DEMO_SCHOOL)
     ContactFactory(school=other_school, purpose="dsl", area="school", name="Robin Otherschool", role="DSL")
     sign_in(client, make_person(Role.STAFF, school=other_school))

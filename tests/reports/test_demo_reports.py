@@ -1,6 +1,7 @@
 """The demo trust's reports (CONTRACT.md): the `trust` login, a second fictional school, terms and history."""
 
 import pytest
+import time_machine
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -13,11 +14,27 @@ from safeguarding.reports.figures import TRUST, Scope
 from safeguarding.reports.periods import academic_year_on, term_key
 from safeguarding.reports.report import build_report
 
+from ..conftest import kept_for_the_module
+from .helpers import TODAY
+
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True, scope="module")
+def demo_clock():
+    """The reports' today (conftest.py) for all of the module, as the demo every test reads is loaded once."""
+    with time_machine.travel(TODAY, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture(autouse=True, scope="module")
+def demo(django_db_setup, django_db_blocker, demo_clock):
+    """The demo, loaded once for the module: each test reads it afresh from the database, and what a test changes
+    is undone after it (tests/conftest.py, kept_for_the_module)."""
+    yield from kept_for_the_module(django_db_blocker, load_demo)
+
+
 def test_the_trust_lead_reads_both_schools_and_no_record(settings):
-    load_demo()
     trust_lead = User.objects.get(username="trust")
     west_park = School.objects.get(name=DEMO_SCHOOL)
     second = School.objects.get(name=SECOND_SCHOOL)
@@ -35,7 +52,6 @@ def test_the_trust_lead_reads_both_schools_and_no_record(settings):
 
 
 def test_the_current_terms_report_has_figures_above_5_and_below():
-    load_demo()
     west_park = School.objects.get(name=DEMO_SCHOOL)
     year = academic_year_on(timezone.localdate())
     first = int(year[:4])
@@ -62,8 +78,7 @@ def test_the_current_terms_report_has_figures_above_5_and_below():
 
 
 def test_loading_again_adds_no_history():
-    load_demo()
-    counts = (
+    counts = (  # what the first load, the demo fixture's, made
         Concern.objects.count(),
         Term.objects.count(),
         AssuranceCheck.objects.count(),
@@ -84,7 +99,6 @@ def test_loading_again_adds_no_history():
 
 def test_files_sent_on_belong_to_leavers_and_files_received_to_pupils_on_roll():
     """A CP file sent to the next school never belongs to a child still on this school's roll."""
-    load_demo()
     sent = FileTransfer.objects.filter(direction="out").select_related("pupil")
     received = FileTransfer.objects.filter(direction="in").select_related("pupil")
     assert sent.exists() and received.exists()

@@ -7,10 +7,13 @@ The data is generate_volume's, with small schools so the test stays quick: the q
 measured here (the time at full volume is for bench/).
 """
 
+import copy
+
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 
 from concerns.management.commands.generate_volume import VOLUME_TRUST
@@ -19,7 +22,8 @@ from safeguarding.reports.figures import Scope
 from safeguarding.reports.periods import TermKey
 from safeguarding.reports.snapshots import snapshot_make
 
-from ..conftest import sign_in
+from ..conftest import kept_for_the_module, person, sign_in
+from .helpers import TODAY
 
 pytestmark = pytest.mark.django_db
 
@@ -57,14 +61,35 @@ def reading(client, url):
     return split(captured)
 
 
+@pytest.fixture(autouse=True, scope="module")
+def volume_clock():
+    """The reports' today (conftest.py) for all of the module, as the volume every test starts from is made once."""
+    with time_machine.travel(TODAY, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture(scope="module")
+def volume(django_db_setup, django_db_blocker, volume_clock):
+    """Two volume schools with three years behind them, a trustee of the first, and its summer's stored figures:
+    made once for the module; what each test adds is undone after it (tests/conftest.py, kept_for_the_module)."""
+
+    @override_settings(DEBUG=True)  # generate_volume refuses otherwise
+    def make():
+        generate(schools=2, years=3)
+        school = School.objects.get(name="Volume School 1 (fictional)")
+        trustee = person(Role.TRUSTEE, school=school)
+        snapshot_make(Scope((school,)), SUMMER)  # stored once, so that each measure below replaces stored figures
+        return school, trustee
+
+    yield from kept_for_the_module(django_db_blocker, make)
+
+
 @pytest.fixture
-def reader(settings, client, make_person):
+def reader(settings, client, volume):
     """A trustee of the first volume school, which is in a trust of several."""
     settings.DEBUG = True  # generate_volume refuses otherwise
-    generate(schools=2, years=3)
-    school = School.objects.get(name="Volume School 1 (fictional)")
-    sign_in(client, make_person(Role.TRUSTEE, school=school))
-    snapshot_make(Scope((school,)), SUMMER)  # stored once, so that each measure below replaces stored figures
+    school, trustee = copy.deepcopy(volume)
+    sign_in(client, trustee)
     return school
 
 
