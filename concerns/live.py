@@ -7,9 +7,9 @@ and the queue page refreshes its live part when the token moves on, so a new con
 of being sent, on whatever page is open.
 
 The answer is one query after the sign-in checks, writes nothing (no session save, no audit row) and is never
-cached. Polling is not activity: the 30-minute idle timeout (R86) is renewed by every other request through
-SESSION_SAVE_EVERY_REQUEST, but this one leaves the session's expiry where the person's last real request put it,
-so a screen left open on the queue still signs itself out.
+cached. Polling is not activity: the 30-minute idle timeout (R86) is renewed by every other request
+(safeguarding.middleware.IdleTimeoutMiddleware), but this one leaves the session's expiry where the person's last
+real request put it, so a screen left open on the queue still signs itself out.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from safeguarding import access
+from safeguarding import access, middleware
 from safeguarding.models import School
 
 from . import selectors
@@ -65,45 +65,12 @@ def queue_state(*, user, school: School) -> QueueState:
     return QueueState(waiting=found["unacknowledged"], token=digest.hexdigest()[:20])
 
 
-class _ReadOnlySession:
-    """The person's session, for reading only.
-
-    SessionMiddleware saves every session at the end of every request (SESSION_SAVE_EVERY_REQUEST), which pushes
-    its expiry back 30 minutes: that is the idle timeout. Standing in for `request.session` during a poll, this
-    passes reads through and turns that save into nothing, so the expiry stays where the person's last real request
-    put it. A change Django itself makes (signing out a session whose password changed) is still saved.
-    """
-
-    def __init__(self, session):
-        self._session = session
-
-    def __getattr__(self, name):
-        return getattr(self._session, name)
-
-    def __contains__(self, key):
-        return key in self._session
-
-    def __getitem__(self, key):
-        return self._session[key]
-
-    def __setitem__(self, key, value):
-        self._session[key] = value
-
-    def __delitem__(self, key):
-        del self._session[key]
-
-    def save(self, must_create=False):
-        if self._session.modified:
-            self._session.save(must_create=must_create)
-
-
 def not_activity(view):
     """The request does not count as the person being active: their idle timeout keeps running."""
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
-        if hasattr(request, "session"):
-            request.session = _ReadOnlySession(request.session)
+        middleware.not_activity(request)
         return view(request, *args, **kwargs)
 
     return wrapped

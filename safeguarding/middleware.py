@@ -1,5 +1,6 @@
-"""Request-wide rules: the second sign-in factor, and no caching of pages on shared staff computers."""
+"""Request-wide rules: the second sign-in factor, the idle timeout, and no caching of pages on shared computers."""
 
+import time
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -54,4 +55,38 @@ class NoStoreMiddleware:
         response = self.get_response(request)
         if request.user.is_authenticated and not request.path.startswith(settings.STATIC_URL):
             response.headers["Cache-Control"] = "no-store, private"
+        return response
+
+
+# The idle timeout (R86) is pushed back at most this often: between renewals a request writes nothing to the session.
+SESSION_RENEW_SECONDS = 60
+RENEWED_AT = "idle_renewed_at"  # the session key: when the timeout was last pushed back, in seconds since the epoch
+
+
+def not_activity(request) -> None:
+    """This request does not count as the person being active: their idle timeout keeps running (the queue's poll)."""
+    request.not_activity = True
+
+
+class IdleTimeoutMiddleware:
+    """Renews a signed-in session's idle timeout (SESSION_COOKIE_AGE, 30 minutes) at most once a minute.
+
+    Django's SESSION_SAVE_EVERY_REQUEST would renew it by saving the session on every request: a write and a
+    commit on every page. Django has no setting for "renew now and then", so this marks the session changed only
+    when it was last renewed a minute or more ago, and SessionMiddleware then saves it with a new expiry. A session
+    therefore ends between 29 and 30 minutes after the person's last request. Requests marked `not_activity` never
+    renew it, and nor does any request of someone signed out (no empty session is ever stored).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        # After the view: a sign-in has by then made the session to renew, and a sign-out emptied it.
+        if getattr(request, "not_activity", False) or not request.user.is_authenticated:
+            return response
+        now = int(time.time())
+        if now - request.session.get(RENEWED_AT, 0) >= SESSION_RENEW_SECONDS:
+            request.session[RENEWED_AT] = now
         return response
