@@ -21,6 +21,7 @@ from .models import (
     Action,
     ActionStatus,
     Addendum,
+    Alert,
     Attachment,
     CategoryChoice,
     ChronologyEntry,
@@ -161,15 +162,24 @@ def concern_get_for_user(*, user: User, public_id: uuid.UUID) -> Concern | None:
     return concern
 
 
-def queue_list_for_user(*, user: User, school: School) -> QuerySet[Concern]:
-    """The alert queue: unacknowledged first, Immediate before routine, oldest first among those; then the rest,
-    newest first (issue 18, item 10: they came oldest first, so a school with ten years of records saw 2017).
-    Senior leaders see only the concerns routed to them (R20, R21)."""
+def queue_concerns_for_user(*, user: User, school: School) -> QuerySet[Concern]:
+    """The concerns in the person's alert queue, plain: no order, nothing joined, each once. The DSL team's queue
+    is every concern of the school not withheld from them (R64); a senior leader's, those routed to them (R20, R21).
+    The queue's list, its badge and its live token (concerns/live.py) all start here."""
     if not access.can_view_queue(user, school):
         return Concern.objects.none()
     concerns = Concern.objects.filter(school=school).exclude(withheld_from=user)
     if not access.is_dsl_team(user, school):
-        concerns = concerns.filter(alerts__recipient=user).distinct()
+        # A subquery rather than a join, so a concern alerted to the person twice is still one row without DISTINCT.
+        concerns = concerns.filter(pk__in=Alert.objects.filter(recipient=user).values("concern_id"))
+    return concerns
+
+
+def queue_list_for_user(*, user: User, school: School) -> QuerySet[Concern]:
+    """The alert queue: unacknowledged first, Immediate before routine, oldest first among those; then the rest,
+    newest first (issue 18, item 10: they came oldest first, so a school with ten years of records saw 2017).
+    Senior leaders see only the concerns routed to them (R20, R21)."""
+    concerns = queue_concerns_for_user(user=user, school=school)
     is_waiting = Q(acknowledged_at__isnull=True)
     concerns = concerns.annotate(
         waiting=Case(When(is_waiting, then=Value(0)), default=Value(1), output_field=IntegerField()),
@@ -237,7 +247,7 @@ def draft_get_for_user(*, user: User, idempotency_key: uuid.UUID | str) -> Conce
 
 
 def unacknowledged_count_for_user(*, user: User, school: School) -> int:
-    return queue_list_for_user(user=user, school=school).filter(acknowledged_at__isnull=True).count()
+    return queue_concerns_for_user(user=user, school=school).filter(acknowledged_at__isnull=True).count()
 
 
 def action_get_for_user(*, user: User, public_id: uuid.UUID) -> Action | None:

@@ -144,6 +144,11 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Each web process's own memory, for what is cheap to lose and never stale: counts kept under a token read from the
+# database on every request (concerns.live.acknowledged_count). Sessions, drafts and everything else stay in the
+# database, so any number of processes and machines share them.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "safeguarding"}}
+
 # Sessions: short idle timeout (R86) on shared staff computers; a request renews it, at most once a minute
 # (safeguarding.middleware.IdleTimeoutMiddleware), so that most pages write nothing to the session.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60

@@ -105,6 +105,15 @@ def signed_in(client):
     return do
 
 
+def pytest_runtest_setup(item):
+    """Each test starts with the process's cache empty: ids are reused after a test's transaction is rolled back, so
+    a count kept under one test's queue token could otherwise answer for another's. A hook, not an autouse fixture,
+    so it sits outside the clock checks below: emptying the cache reads no clock."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def pytest_collection_modifyitems(config, items):
     """Browser tests need a Chromium on the machine; without one they are skipped, unless E2E_REQUIRED=1.
     With --clock-sensitive-only, the tests no clock but their own reaches are left out (see below)."""

@@ -20,7 +20,7 @@ from safeguarding import access
 from .. import categories, live, paging, selectors
 from ..forms.queue import CoverShiftForm
 from ..models import ConcernStatus
-from ..queue_rows import queue_rows
+from ..queue_rows import queue_rows, row_values
 from ..services import alerting, triage
 from ._common import dsl_school, school_people, triage_owner_or_404
 
@@ -40,11 +40,19 @@ def queue(request):
     # of school time. A DSL expects every one of them in front of them, Immediate first, whatever page they are on:
     # none may sit behind a "Next" link. So all of them are listed at the top of every page (in practice a
     # handful), and only the acknowledged ones, the record, are paged, newest first, with their count.
-    waiting = list(concerns.filter(acknowledged_at__isnull=True))
+    waiting = row_values(concerns.filter(acknowledged_at__isnull=True))
     # The queue's order, said plainly for the acknowledged ones (their waiting, urgency and waiting-since are all
     # alike), so the database reads a page off the school's index by date instead of sorting the whole record.
-    acknowledged = concerns.filter(acknowledged_at__isnull=False).order_by("-recorded_at", "-pk")
-    pager = paging.paginate(request, acknowledged, per_page=paging.QUEUE_PAGE_SIZE)
+    acknowledged = concerns.filter(acknowledged_at__isnull=False)
+    state = live.queue_state(user=request.user, school=school)
+    count = (
+        live.acknowledged_count(user=request.user, school=school, state=state)
+        if filters == selectors.QueueFilters()
+        else acknowledged.count()
+    )
+    pager = paging.paginate(
+        request, row_values(acknowledged.order_by("-recorded_at", "-pk")), per_page=paging.QUEUE_PAGE_SIZE, count=count
+    )
     team = selectors.available_dsl_team(school=school)
     # htmx asks for the live part only (every 30 seconds, and when static/js/live-alerts.js sees the queue change):
     # the rest of the page, the filters and the page number stay as they are.
@@ -65,7 +73,7 @@ def queue(request):
             "acknowledged_rows": queue_rows(pager["page"], now=now),
             "here": request.get_full_path(),
             "pager": pager,
-            "live_token": live.queue_state(user=request.user, school=school).token,
+            "live_token": state.token,
             "is_dsl_team": access.is_dsl_team(request.user, school),
             "away": selectors.is_away(user=request.user, school=school),
             "available_team": team,

@@ -82,6 +82,40 @@ def test_the_token_changes_when_a_concern_arrives_or_is_acknowledged_and_not_oth
 
 
 @pytest.mark.django_db
+def test_the_token_changes_when_a_concern_is_withheld_from_the_reader(client, school, teacher, dsl):
+    """An allegation about the DSL withholds an acknowledged concern from them (R64): nothing waits and nothing
+    new arrived, but their queue lost a row, so its token moves on."""
+    concern = raise_concern(author=teacher, school=school)
+    alerting.concern_acknowledge(user=dsl, concern=concern)
+    alerting.concern_acknowledge(user=dsl, concern=raise_concern(author=teacher, school=school))
+    raise_concern(author=teacher, school=school)
+    sign_in(client, dsl)
+    before = poll(client)
+    Concern.objects.filter(pk=concern.pk).update(withheld_from=dsl)
+    after = poll(client)
+    assert after["waiting"] == before["waiting"] == 1
+    assert after["token"] != before["token"]
+
+
+@pytest.mark.django_db
+def test_a_senior_leaders_token_changes_when_an_older_concern_is_routed_to_them(
+    client, school, teacher, dsl, make_person
+):
+    """A Headteacher's queue holds only what was routed to them: an older concern escalated to them after a newer
+    one changes their token and their count."""
+    head = make_person(Role.HEADTEACHER, school=school)
+    older = raise_concern(author=teacher, school=school)
+    newer = raise_concern(author=teacher, school=school)
+    Alert.objects.create(concern=newer, recipient=head, reason=AlertReason.REROUTED)
+    sign_in(client, head)
+    before = poll(client)
+    Alert.objects.create(concern=older, recipient=head, reason=AlertReason.ESCALATED)
+    after = poll(client)
+    assert (before["waiting"], after["waiting"]) == (1, 2)
+    assert after["token"] != before["token"]
+
+
+@pytest.mark.django_db
 def test_the_count_leaves_out_what_the_reader_may_not_see(client, school, other_school, teacher, dsl, make_person):
     """Scoped as the queue is (R20, R21, R61, R64): the DSL counts every concern of the school except one withheld
     from them; a Headteacher counts only what was routed to them (once, however many alerts); another school's DSL

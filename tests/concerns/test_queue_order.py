@@ -12,12 +12,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from concerns.models import Concern, ConcernPupil, ConcernStatus, PupilRole, SourceType
+from concerns.services import alerting
 
 from ..conftest import sign_in
-from ..factories import PupilFactory
+from ..factories import PupilFactory, raise_concern
 
 QUEUE = reverse("concerns:queue")
 LONDON = ZoneInfo("Europe/London")
@@ -165,3 +168,40 @@ def test_a_page_past_the_end_shows_the_last_page(client, dsl, ten_years):
     sign_in(client, dsl)
     assert names(client.get(QUEUE, {"page": 9})) == WAITING + AUTUMN_2017[45:]
     assert names(client.get(QUEUE, {"page": "x"})) == WAITING + RECENT + AUTUMN_2017[:45]
+
+
+def acknowledged_count_queries(client, **params) -> int:
+    """How many queries of a queue page count its acknowledged concerns (Django's COUNT for the pager)."""
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(QUEUE, params).status_code == 200
+    return sum(
+        1
+        for query in captured.captured_queries
+        if query["sql"].startswith('SELECT COUNT(*) AS "__count" FROM "concerns_concern"')
+        and '"acknowledged_at" IS NOT NULL' in query["sql"]
+    )
+
+
+@pytest.mark.django_db
+@time_machine.travel(NOW, tick=False)
+def test_the_count_is_made_once_for_each_state_of_the_queue_and_stays_right(client, school, dsl, ten_years, teacher):
+    """The pager's count reads the school's whole record, so a web process counts it once while the queue's token
+    stays the same; an acknowledgement, a new concern or a concern withheld from the reader moves the token on, and
+    the count is made again and is right. A filtered queue is counted every time."""
+    sign_in(client, dsl)
+    assert acknowledged_count_queries(client) == 1
+    assert acknowledged_count_queries(client) == 0
+    assert acknowledged_count_queries(client, page=2) == 0
+    assert acknowledged_count_queries(client, status="open") == 1
+    assert acknowledged_count_queries(client, status="open") == 1
+
+    waiting = Concern.objects.filter(acknowledged_at__isnull=True).order_by("pk").first()
+    alerting.concern_acknowledge(user=dsl, concern=waiting)
+    assert acknowledged_count_queries(client) == 1
+    assert "Showing 1–50 of 66 acknowledged concerns, newest first." in text(client.get(QUEUE))
+
+    Concern.objects.filter(pk=waiting.pk).update(withheld_from=dsl)
+    assert "Showing 1–50 of 65 acknowledged concerns, newest first." in text(client.get(QUEUE))
+
+    alerting.concern_acknowledge(user=dsl, concern=raise_concern(author=teacher, school=school))
+    assert "Showing 1–50 of 66 acknowledged concerns, newest first." in text(client.get(QUEUE))
