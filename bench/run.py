@@ -450,7 +450,7 @@ def print_comparisons() -> None:
         if here and there:
             got = relative(school, here) / relative(demo, there)
             print("\nThe child's file at one school's volume against the demo's (ratios to each run's login page):")
-            print(mark(got >= DEMO_KEEPS, f"{got:.2f}× of itself at demo volume (target ≥ {DEMO_KEEPS}×)"))
+            print(mark(got >= DEMO_KEEPS, f"{got:.3f}× of itself at demo volume (target ≥ {DEMO_KEEPS}×)"))
     if school and trust:
         print("\nA trust of 20 schools against one school (ratios to each run's login page; target ≥ 0.8×):")
         for page in trust["pages"][1:]:
