@@ -64,6 +64,17 @@ ROW_FIELDS = (
 )
 
 
+# What Pupil.full_name and Pupil.year_and_form read.
+_PUPIL_FIELDS = (
+    "legal_first_name",
+    "legal_last_name",
+    "preferred_first_name",
+    "preferred_last_name",
+    "year_group",
+    "form",
+)
+
+
 def row_values(concerns: QuerySet[Concern]) -> QuerySet:
     """The queue's concerns (filtered and ordered by its selector) as the values a row needs: what `queue_rows`
     takes, and what the queue pages."""
@@ -113,17 +124,6 @@ def queue_rows(found: Iterable[dict], *, now: datetime) -> list[QueueRow]:
             )
         )
     return rows
-
-
-# What Pupil.full_name and Pupil.year_and_form read.
-_PUPIL_FIELDS = (
-    "legal_first_name",
-    "legal_last_name",
-    "preferred_first_name",
-    "preferred_last_name",
-    "year_group",
-    "form",
-)
 
 
 def _full_name(concern: dict, person: str) -> str:
