@@ -140,6 +140,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# A forgotten password's reset link works for an hour; a new person's invitation (safeguarding/passwords.py) for
+# days, to cover a weekend. Both work once. Passwords never expire on a schedule (NCSC advice).
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_MINUTES", default=60) * 60
+INVITATION_DAYS = env.int("INVITATION_DAYS", default=5)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
 
-from . import views
+from . import password_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -17,6 +17,18 @@ urlpatterns = [
         name="password_change",
     ),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("accounts/password/forgotten/", password_views.ForgottenPasswordView.as_view(), name="password_reset"),
+    path(
+        "accounts/password/forgotten/sent/",
+        password_views.ForgottenPasswordSentView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/password/new/<uidb64>/<token>/",
+        password_views.ChoosePasswordView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("accounts/invitation/<uidb64>/<token>/", password_views.InvitationView.as_view(), name="invitation_accept"),
     path("accounts/two-factor/", views.two_factor_verify, name="two_factor_verify"),
     path("accounts/two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),
     path("", include("concerns.urls")),

@@ -15,6 +15,7 @@ from safeguarding import access
 from safeguarding.models import Role
 
 from .factories import MembershipFactory, SchoolFactory, UserFactory
+from .smtp import mail_server  # noqa: F401  (a fixture: a real SMTP server on loopback, for every test module)
 
 # Demo TOTP secret from CONTRACT.md, as hex for django-otp.
 TOTP_SECRET_BASE32 = "JBSWY3DPEHPK3PXP"

@@ -86,6 +86,11 @@ EXPECTATIONS = {
     "logout": expect(405, anonymous=405),  # sign-out is POST only
     "password_change": expect(200),
     "password_change_done": expect(200),
+    # "Forgot your password?" and a link's page answer everyone alike; an unknown link says it no longer works.
+    "password_reset": expect(200, anonymous=200),
+    "password_reset_done": expect(200, anonymous=200),
+    "password_reset_confirm": expect(200, anonymous=200),
+    "invitation_accept": expect(200, anonymous=200),
     "two_factor_verify": expect(302),  # already verified: sent on
     "two_factor_setup": expect(302),
     "contacts:directory": expect(200),
@@ -256,7 +261,7 @@ def _make_world():
     about_head = report_adult_concern(people["staff"], school, subject=people["head"], allegation=True)
     return {
         "people": people,
-        "kwargs": {"public_id": contact.public_id},
+        "kwargs": {"public_id": contact.public_id, "uidb64": "MQ", "token": "0-0"},
         "adult_kwargs": {"public_id": about_head.public_id},
         "adult_task_kwargs": {"public_id": about_head.tasks.get().public_id},
         "pupil_kwargs": {"public_id": concern.subject.public_id, "record": "flag", "flag_id": 999999},

@@ -1,15 +1,11 @@
 """send_alert_email over a real SMTP conversation: retried until the server takes it, sent once, and never
 saying anything about the child (R19)."""
 
-import email
-import email.policy
 import re
-import socket
 from datetime import datetime, timedelta
 
 import pytest
 import time_machine
-from aiosmtpd.controller import Controller
 from django.conf import settings as django_settings
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -36,65 +32,6 @@ NOW = datetime(2026, 12, 2, 10, 30, tzinfo=LONDON)  # a Wednesday morning in ter
 def clock():
     with time_machine.travel(NOW, tick=False) as traveller:
         yield traveller
-
-
-class Mailbox:
-    """An SMTP handler that refuses messages (451) while `refuse` is set, and keeps them otherwise."""
-
-    def __init__(self):
-        self.refuse = False
-        self.envelopes = []
-
-    async def handle_DATA(self, server, session, envelope):
-        if self.refuse:
-            return "451 Try again later"
-        self.envelopes.append(envelope)
-        return "250 OK"
-
-    def messages_to(self, address: str) -> list[email.message.EmailMessage]:
-        return [
-            email.message_from_bytes(envelope.original_content, policy=email.policy.default)
-            for envelope in self.envelopes
-            if address in envelope.rcpt_tos
-        ]
-
-
-class MailServer:
-    def __init__(self, controller: Controller, mailbox: Mailbox):
-        self.controller = controller
-        self.mailbox = mailbox
-        self.running = True
-
-    def stop(self):
-        if self.running:
-            self.controller.stop()
-            self.running = False
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def mail_server(settings, request):
-    """A real SMTP server on 127.0.0.1, with Django's SMTP backend pointed at it."""
-    mailbox = Mailbox()
-    port = free_port()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    server = MailServer(controller, mailbox)
-    request.addfinalizer(server.stop)
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = port
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = ""
-    settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_TIMEOUT = 5
-    return server
 
 
 @pytest.fixture
