@@ -147,17 +147,36 @@ def has_any_role(user: User | AnonymousUser, wanted: Iterable[str], school: Scho
 
 
 def schools_for(user: User | AnonymousUser) -> list[School]:
-    """Schools whose shared information (the contacts directory) the person may read; cached like `grants`."""
+    """Schools whose shared information (the contacts directory) the person may read; cached like `grants`.
+
+    In name order, except that the school the person chose to work in (`remember_chosen_school`) comes first: every
+    page that works on "the person's school" takes the first of these where they may do what it does, so the choice
+    in the menu carries to every page without each having to ask for it."""
     cached: list[School] | None = getattr(user, "_access_schools", None)
-    if cached is not None and getattr(user, "_access_grants", None) is not None:
-        return cached
-    school_ids = {g.school_id for g in grants(user) if g.school_id}
-    trust_ids = {g.trust_id for g in grants(user) if g.trust_id}
-    if not school_ids and not trust_ids:
-        return []
-    cached = list(School.objects.filter(Q(pk__in=school_ids) | Q(trust_id__in=trust_ids)).order_by("name"))
-    vars(user)["_access_schools"] = cached
-    return cached
+    if cached is None or getattr(user, "_access_grants", None) is None:
+        school_ids = {g.school_id for g in grants(user) if g.school_id}
+        trust_ids = {g.trust_id for g in grants(user) if g.trust_id}
+        if not school_ids and not trust_ids:
+            return []
+        cached = list(School.objects.filter(Q(pk__in=school_ids) | Q(trust_id__in=trust_ids)).order_by("name"))
+        vars(user)["_access_schools"] = cached
+    chosen = getattr(user, "_chosen_school", None)
+    return sorted(cached, key=lambda school: str(school.public_id) != chosen) if chosen else cached
+
+
+# The session's key for the school a person at several chose to work in (ChosenSchoolMiddleware, choose_school).
+CHOSEN_SCHOOL_SESSION_KEY = "chosen_school"
+
+
+def remember_chosen_school(user: User | AnonymousUser, public_id: str | None) -> None:
+    """For this request, puts the school the person chose first in `schools_for` (cached on the user object)."""
+    vars(user)["_chosen_school"] = public_id
+
+
+def schools_to_choose_from(user: User | AnonymousUser) -> list[School]:
+    """The schools a person works in (holds a role at), for the menu's school switcher: empty unless several."""
+    schools = [school for school in schools_for(user) if roles(user, school)]
+    return schools if len(schools) > 1 else []
 
 
 def current_school(user: User, requested_public_id: str | None = None) -> School | None:

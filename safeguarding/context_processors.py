@@ -17,6 +17,7 @@ def navigation(request):
     return {
         "nav_items": nav_items,
         "nav_school": access.current_school(user),
+        "nav_schools": access.schools_to_choose_from(user),
         "signed_in": True,
         "can_raise": bool(access.raise_schools_for(user)),
         "live_queue_url": live.url if live else "",

@@ -1,4 +1,5 @@
-"""Request-wide rules: the second sign-in factor, the idle timeout, and no caching of pages on shared computers."""
+"""Request-wide rules: the second sign-in factor, the idle timeout, the school a person at several is working in,
+and no caching of pages on shared computers."""
 
 import time
 from urllib.parse import urlencode
@@ -43,6 +44,20 @@ class TwoFactorRequiredMiddleware:
         if path.startswith(settings.STATIC_URL):
             return True
         return path in {reverse(name) for name in self.EXEMPT_URL_NAMES}
+
+
+class ChosenSchoolMiddleware:
+    """A person at several schools works in one at a time (issue 13, item 6): the one they chose in the menu, kept
+    in their session, comes first wherever a page picks the person's school (access.schools_for)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        chosen = request.session.get(access.CHOSEN_SCHOOL_SESSION_KEY)
+        if chosen:
+            access.remember_chosen_school(request.user, chosen)
+        return self.get_response(request)
 
 
 class NoStoreMiddleware:

@@ -36,5 +36,6 @@ urlpatterns = [
     path("contacts/", include("contacts.urls")),
     path("reports/", include("safeguarding.reports.urls")),
     path("audit/", views.audit_log, name="audit_log"),
+    path("accounts/school/", views.choose_school, name="choose_school"),
     path("admin/", admin.site.urls),
 ]

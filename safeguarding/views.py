@@ -10,14 +10,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -176,3 +176,18 @@ def two_factor_setup(request):
         "registration/two_factor_setup.html",
         {"form": form, "qr_data_uri": qr_data_uri, "secret": secret, "next": _safe_next(request)},
     )
+
+
+@login_required
+@require_POST
+def choose_school(request):
+    """The menu's school switcher, for a person at several schools: the chosen one is kept for the session
+    (ChosenSchoolMiddleware) and comes first on every page. A school the person does not work in is not found."""
+    wanted = request.POST.get("school", "")
+    school = next((s for s in access.schools_to_choose_from(request.user) if str(s.public_id) == wanted), None)
+    if school is None:
+        raise Http404
+    request.session[access.CHOSEN_SCHOOL_SESSION_KEY] = wanted
+    access.remember_chosen_school(request.user, wanted)
+    messages.info(request, f"You are working in {school.name}.")
+    return redirect(_safe_next(request))

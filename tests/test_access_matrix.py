@@ -91,6 +91,8 @@ EXPECTATIONS = {
     "password_reset_done": expect(200, anonymous=200),
     "password_reset_confirm": expect(200, anonymous=200),
     "invitation_accept": expect(200, anonymous=200),
+    # The menu's school switcher: asked with no school, or one the person does not work in, it finds nothing.
+    "choose_school": ("post", expect(404)),
     "two_factor_verify": expect(302),  # already verified: sent on
     "two_factor_setup": expect(302),
     "contacts:directory": expect(200),
