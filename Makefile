@@ -28,14 +28,22 @@ run: $(VENV)/.installed
 worker: $(VENV)/.installed
 	$(PY) manage.py db_worker
 
-test: $(VENV)/.installed
+# The single sign-on tests sign in through a real OpenID Connect provider on loopback (tests/oidc: the npm package
+# oidc-provider, run by Node.js). Without npm they are skipped, unless E2E_REQUIRED=1, when that is a failure.
+OIDC_PROVIDER := tests/oidc/node_modules/.installed
+$(OIDC_PROVIDER): tests/oidc/package.json tests/oidc/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix tests/oidc --no-audit --no-fund --silent && touch $@; \
+	else echo "npm is not installed: the single sign-on tests will be skipped (Debian: apt-get install npm)"; fi
+
+test: $(VENV)/.installed $(OIDC_PROVIDER)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # The whole suite with the process clock set to AT, London time, under libfaketime (Debian's faketime package):
 #   make test-at AT="2026-12-07 07:30:00"
 # The clock starts there and runs on. CI runs it at four awkward instants (.ci/run); the suite must pass at any.
 AT ?= 2026-12-07 07:30:00
-test-at: $(VENV)/.installed
+test-at: $(VENV)/.installed $(OIDC_PROVIDER)
 	@command -v faketime >/dev/null || { echo "faketime is not installed (Debian: apt-get install faketime)"; exit 1; }
 	TZ=Europe/London faketime -m "$(AT)" $(PY) -m pytest $(PYTEST_ARGS)
 

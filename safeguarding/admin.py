@@ -14,7 +14,7 @@ from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks_db.models import DBTaskResult
 
-from .models import InsetDay, Membership, School, Term, Trust, User
+from .models import InsetDay, Membership, School, SignInProvider, Term, Trust, User
 from .reports import tasks as report_tasks
 
 
@@ -173,3 +173,73 @@ class MembershipAdmin(admin.ModelAdmin):
                 return cleaned
 
         return NoSelfGrant
+
+
+# Single sign-on (safeguarding/sso.py) is set up here, per school or per trust; allauth's own tables are not used for
+# it (its apps, tokens and email addresses), and the links it keeps from a provider's id to a person are its business.
+def _unregister_allauth() -> None:
+    from allauth.account.models import EmailAddress
+    from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
+
+    for model in (EmailAddress, SocialAccount, SocialApp, SocialToken):
+        if admin.site.is_registered(model):
+            admin.site.unregister(model)
+
+
+_unregister_allauth()
+
+
+class SignInProviderForm(forms.ModelForm):
+    client_secret = forms.CharField(
+        label="Client secret",
+        required=False,
+        strip=True,
+        widget=forms.PasswordInput(render_value=False),
+        help_text="Shown only when typed. Leave empty to keep the secret already saved.",
+    )
+
+    server_url = forms.URLField(
+        label="Server URL",
+        required=False,
+        assume_scheme="https",
+        help_text=SignInProvider._meta.get_field("server_url").help_text,
+    )
+
+    class Meta:
+        model = SignInProvider
+        fields = ["kind", "school", "trust", "tenant", "server_url", "client_id", "client_secret", "email_domains"]
+
+    def clean_client_secret(self):
+        secret = self.cleaned_data["client_secret"]
+        if not secret and not (self.instance.pk and self.instance.client_secret):
+            raise ValidationError("Paste the client secret from the app registration.")
+        return secret or self.instance.client_secret
+
+
+@admin.register(SignInProvider)
+class SignInProviderAdmin(admin.ModelAdmin):
+    form = SignInProviderForm
+    list_display = ["__str__", "kind", "enabled"]
+    list_filter = ["kind", "enabled"]
+    fields = [
+        "kind",
+        "school",
+        "trust",
+        "tenant",
+        "server_url",
+        "client_id",
+        "client_secret",
+        "email_domains",
+        "enabled",
+        "redirect_address",
+    ]
+    readonly_fields = ["redirect_address"]
+
+    @admin.display(description="Redirect address to give the provider")
+    def redirect_address(self, obj):
+        from django.conf import settings
+        from django.urls import reverse
+
+        if obj is None or obj.pk is None:
+            return "Shown once saved."
+        return settings.SITE_URL + reverse("openid_connect_callback", kwargs={"provider_id": obj.provider_id})

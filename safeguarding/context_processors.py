@@ -10,7 +10,10 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": [], "signed_in": False}
-    if access.requires_two_factor(user) and not user.is_verified():
+    # django-otp's middleware gives request.user `is_verified`; a person signed in during this very request (single
+    # sign-on's callback) is a fresh object without it, and not yet verified.
+    verified = getattr(user, "is_verified", None)
+    if access.requires_two_factor(user) and not (verified and verified()):
         return {"nav_items": [], "signed_in": False}
     nav_items = access.navigation(user)
     live = next((item for item in nav_items if item.poll_url), None)

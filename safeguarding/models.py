@@ -157,6 +157,88 @@ class Membership(models.Model):
             raise ValidationError({"school": "This role is held at a school: choose the school."})
 
 
+class SignInProvider(models.Model):
+    """Single sign-on with the school's own accounts (issue 13, item 3): Microsoft Entra ID (Microsoft 365), Google
+    Workspace or another OpenID Connect provider, for one school or for every school of a trust.
+
+    It signs in only people the school already has, matched by a verified email address (safeguarding/sso.py); it
+    never creates an account. The IT administrator sets it up in the admin; django-allauth does the OpenID Connect
+    conversation, reading its configuration from here (sso.SchoolSignInAdapter.list_apps)."""
+
+    class Kind(models.TextChoices):
+        MICROSOFT = "microsoft", "Microsoft Entra ID (Microsoft 365)"
+        GOOGLE = "google", "Google Workspace"
+        OTHER = "oidc", "Another OpenID Connect provider"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    school = models.ForeignKey(School, on_delete=models.PROTECT, null=True, blank=True, related_name="sign_in")
+    trust = models.ForeignKey(Trust, on_delete=models.PROTECT, null=True, blank=True, related_name="sign_in")
+    tenant = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Microsoft only: the directory (tenant) ID from the app registration's overview page.",
+    )
+    server_url = models.URLField(
+        blank=True,
+        help_text="Another provider only: its issuer address (where /.well-known/openid-configuration is found).",
+    )
+    client_id = models.CharField("client ID", max_length=200)
+    client_secret = models.CharField(max_length=400)
+    email_domains = models.CharField(
+        max_length=400,
+        blank=True,
+        help_text=(
+            "Optional, separated by spaces: the domains of the addresses your directory itself gives staff (e.g. "
+            "westpark.derby.sch.uk). An address in one of them is trusted even when the provider does not say it "
+            "is verified, as Microsoft's tokens do not."
+        ),
+    )
+    enabled = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = "single sign-on provider"
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(school__isnull=False, trust__isnull=True) | Q(school__isnull=True, trust__isnull=False)),
+                name="sign_in_for_school_or_trust",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.school or self.trust}"
+
+    @property
+    def provider_id(self) -> str:
+        """allauth's name for it, in the sign-in addresses: stable, and saying nothing about the school."""
+        return f"sso-{self.public_id.hex[:12]}"
+
+    @property
+    def issuer(self) -> str:
+        if self.kind == self.Kind.MICROSOFT:
+            return f"https://login.microsoftonline.com/{self.tenant}/v2.0"
+        if self.kind == self.Kind.GOOGLE:
+            return "https://accounts.google.com"
+        return self.server_url
+
+    @property
+    def button_label(self) -> str:
+        name = {self.Kind.MICROSOFT: "Microsoft 365", self.Kind.GOOGLE: "Google"}.get(self.kind, "your school account")
+        return f"Sign in with {name}"
+
+    def trusts_domain_of(self, address: str) -> bool:
+        domain = address.rpartition("@")[2].lower()
+        return bool(domain) and domain in self.email_domains.lower().split()
+
+    def clean(self) -> None:
+        if bool(self.school_id) == bool(self.trust_id):
+            raise ValidationError("Choose a school or a trust, not both.")
+        if self.kind == self.Kind.MICROSOFT and not self.tenant.strip():
+            raise ValidationError({"tenant": "Microsoft needs the directory (tenant) ID of your school's app."})
+        if self.kind == self.Kind.OTHER and not self.server_url:
+            raise ValidationError({"server_url": "Give the provider's issuer address."})
+
+
 def validate_academic_year(value: str) -> None:
     """An academic year is written as in DfE returns, "2025-26": two consecutive years, so a slip shows at once."""
     match = re.fullmatch(r"(\d{4})-(\d{2})", value or "")

@@ -1,4 +1,5 @@
-"""The pages of safeguarding/passwords.py: "Forgot your password?", and choosing a password from an email's link.
+"""The sign-in page, with a button for each school's single sign-on (safeguarding/sso.py), and the pages of
+safeguarding/passwords.py: "Forgot your password?", and choosing a password from an email's link.
 
 Django's own views, given our form, our invitation token and our words. Nobody is signed in by setting a password:
 they sign in as usual afterwards, so a role that needs a second factor is asked for it as always.
@@ -12,7 +13,15 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.urls import reverse_lazy
 
+from . import sso
 from .passwords import ForgottenPasswordForm, invitation_tokens
+
+
+class SignInView(auth_views.LoginView):
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "sign_in_providers": sso.providers_for_sign_in_page()}
 
 
 class ForgottenPasswordView(auth_views.PasswordResetView):

@@ -52,6 +52,12 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    # Single sign-on with the school's own accounts (safeguarding/sso.py): allauth's OpenID Connect client only; its
+    # own account pages (sign-up, email, password) are not used and not in the URL map.
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     # Project apps last, so safeguarding/admin.py can take third-party models back off the admin.
     "safeguarding.apps.SafeguardingConfig",
     "contacts",
@@ -72,6 +78,7 @@ MIDDLEWARE = [
     "safeguarding.middleware.ChosenSchoolMiddleware",
     "safeguarding.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "safeguarding.middleware.NoStoreMiddleware",
@@ -148,6 +155,19 @@ INVITATION_DAYS = env.int("INVITATION_DAYS", default=5)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Single sign-on (safeguarding/sso.py): the configuration is each school's, in the admin (SignInProvider); allauth
+# never creates an account, never signs in on a GET, keeps no tokens, and asks the provider with PKCE.
+SOCIALACCOUNT_ADAPTER = "safeguarding.sso.SchoolSignInAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # the adapter matches people itself, only within the provider's school
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True}}
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_EMAIL_NOTIFICATIONS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
 
 # Each web process's own memory, for what is cheap to lose and never stale: counts kept under a token read from the
 # database on every request (concerns.live.acknowledged_count). Sessions, drafts and everything else stay in the
@@ -273,6 +293,12 @@ AUDITLOG_INCLUDE_TRACKING_MODELS: tuple[dict[str, Any], ...] = (
         "exclude_fields": ["throttling_failure_timestamp", "throttling_failure_count", "last_used_at"],
     },
     {"model": "otp_static.statictoken", "exclude_fields": ["token"]},
+    # Single sign-on: the log shows that a provider's secret changed, never the secret; a person's link to their
+    # school account keeps what the provider said of them (refreshed at each sign-in) out of it.
+    {"model": "safeguarding.signinprovider", "mask_fields": ["client_secret"]},
+    {"model": "socialaccount.socialaccount", "exclude_fields": ["extra_data", "last_login"]},
+    {"model": "socialaccount.socialapp", "mask_fields": ["secret", "key"]},
+    {"model": "socialaccount.socialtoken", "exclude_fields": ["token", "token_secret"]},
     # Children's records: the narrative is masked whole in the change log; the log says that it changed and who
     # changed it, never what it says.
     {

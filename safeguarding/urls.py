@@ -9,7 +9,9 @@ from . import password_views, views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/login/", password_views.SignInView.as_view(), name="login"),
+    # allauth's OpenID Connect client only: /accounts/sso/oidc/<provider>/login/ and its callback (safeguarding/sso.py)
+    path("accounts/sso/", include("allauth.socialaccount.providers.openid_connect.urls")),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",
