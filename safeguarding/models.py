@@ -223,7 +223,8 @@ class SignInProvider(models.Model):
 
     @property
     def button_label(self) -> str:
-        name = {self.Kind.MICROSOFT: "Microsoft 365", self.Kind.GOOGLE: "Google"}.get(self.kind, "your school account")
+        names: dict[str, str] = {self.Kind.MICROSOFT: "Microsoft 365", self.Kind.GOOGLE: "Google"}
+        name = names.get(self.kind, "your school account")
         return f"Sign in with {name}"
 
     def trusts_domain_of(self, address: str) -> bool:

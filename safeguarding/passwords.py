@@ -111,7 +111,7 @@ def _school_name(user: User) -> str:
     membership = (
         Membership.objects.filter(user=user, school__isnull=False).select_related("school").order_by("pk").first()
     )
-    return membership.school.name if membership else "your school"
+    return membership.school.name if membership and membership.school else "your school"
 
 
 class ForgottenPasswordForm(PasswordResetForm):

@@ -75,6 +75,8 @@ def start_provider(*, redirect_uris: list[str], accounts: dict[str, dict]) -> Pr
 
 def form_of(html: str, base: str) -> tuple[str, dict[str, str]]:
     """The page's first form: where it posts, and its hidden fields."""
-    action = unescape(re.search(r'<form[^>]*action="([^"]*)"', html).group(1))
+    found = re.search(r'<form[^>]*action="([^"]*)"', html)
+    assert found, "the provider's page has no form"
+    action = unescape(found.group(1))
     hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html))
     return urljoin(base, action), hidden

@@ -65,7 +65,9 @@ def only_message_to(mail_server, address):
 
 
 def link_in(message) -> str:
-    return LINK.search(message.get_content()).group(0)
+    found = LINK.search(message.get_content())
+    assert found, "the email has no link"
+    return found.group(0)
 
 
 def choose(client, link, password=NEW_PASSWORD, again=None):
