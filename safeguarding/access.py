@@ -437,6 +437,23 @@ def can_use_admin(user: User | AnonymousUser) -> bool:
     return user.is_superuser or Role.IT_ADMIN in roles(user)
 
 
+def is_safeguarding_role(role: str) -> bool:
+    """Issue 13: a role that reaches safeguarding content or administers the people who can (the roles that sign in
+    with a second factor, R86), the DSL team, the Head and the Chair. A bulk import gives one only when the IT
+    administrator confirms it, having seen who gets it."""
+    return role in TWO_FACTOR_ROLES | DSL_TEAM | ADULT_CASE_HOLDERS
+
+
+def can_import_staff(user: User | AnonymousUser, school: School) -> bool:
+    """Issue 13: the school's IT administrator adds, updates and deactivates its staff from a CSV file. A trust
+    role or a superuser without the role is not enough: the page works on one school's people."""
+    return has_any_role(user, {Role.IT_ADMIN}, school)
+
+
+def staff_import_schools_for(user: User) -> list[School]:
+    return [s for s in schools_for(user) if can_import_staff(user, s)]
+
+
 def home_url(user: User) -> str | None:
     """CONTRACT.md: staff to the raise page, the DSL team (and senior leaders, for escalated alerts) to the queue,
     the DPO to the audit log. Others (trustees, the IT administrator) get the home page until their own arrives."""

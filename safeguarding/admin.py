@@ -67,6 +67,7 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    change_list_template = "safeguarding/staff_import_user_changelist.html"  # adds "Import staff from a CSV file"
     inlines = [MembershipInline]
     list_display = ["username", "first_name", "last_name", "job_title", "email", "is_active"]
     list_filter = ["is_active", "memberships__role", "memberships__school"]

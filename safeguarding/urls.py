@@ -37,6 +37,7 @@ urlpatterns = [
     path("", include("staff_allegations.urls")),
     path("contacts/", include("contacts.urls")),
     path("reports/", include("safeguarding.reports.urls")),
+    path("staff/import/", include("safeguarding.staff_import_urls")),
     path("audit/", views.audit_log, name="audit_log"),
     path("accounts/school/", views.choose_school, name="choose_school"),
     path("admin/", admin.site.urls),

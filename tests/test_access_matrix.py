@@ -188,6 +188,12 @@ EXPECTATIONS = {
     # Issue 12: remaking a term's stored figures is the DSL team's (the whole trust's, its safeguarding lead's); the
     # readers of the pack may not. The other school's DSL may remake their own school's, and this term is not theirs.
     "reports:term_remake": ("post", expect(403, dsl=302, deputy=302, trust_lead=302, other_dsl=404)),
+    # Issue 13: staff in bulk is the school's IT administrator's alone. With no file uploaded yet, the preview, the
+    # confirmation and the result page send them back to the upload (tests/test_staff_import_views.py).
+    "staff_import:upload": expect(403, itadmin=200),
+    "staff_import:preview": expect(403, itadmin=302),
+    "staff_import:confirm": ("post", expect(403, itadmin=302)),
+    "staff_import:done": expect(403, itadmin=302),
 }
 
 
