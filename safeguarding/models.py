@@ -3,6 +3,7 @@
 import re
 import uuid
 from datetime import time
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -220,6 +221,12 @@ class SignInProvider(models.Model):
         if self.kind == self.Kind.GOOGLE:
             return "https://accounts.google.com"
         return self.server_url
+
+    @property
+    def sign_in_origin(self) -> str:
+        """Where the button's form ends up (the provider's sign-in page), for the sign-in page's form-action CSP."""
+        parts = urlsplit(self.issuer)
+        return f"{parts.scheme}://{parts.netloc}"
 
     @property
     def button_label(self) -> str:

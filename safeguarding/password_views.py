@@ -21,7 +21,16 @@ class SignInView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "sign_in_providers": sso.providers_for_sign_in_page()}
+        return {**super().get_context_data(**kwargs), "sign_in_providers": self.providers}
+
+    def dispatch(self, request, *args, **kwargs):
+        self.providers = sso.providers_for_sign_in_page()
+        response = super().dispatch(request, *args, **kwargs)
+        if self.providers:
+            # A school account's button posts here and is sent on to the provider: the browser checks that redirect
+            # against form-action, so the page names the providers' sign-in origins (and only those).
+            response._csp_update = {"form-action": sorted({p.sign_in_origin for p in self.providers})}
+        return response
 
 
 class ForgottenPasswordView(auth_views.PasswordResetView):

@@ -194,3 +194,17 @@ def test_a_sign_in_started_by_a_link_is_not_signed_in_on_a_get(client, sign_in_p
     """allauth signs in only from the button's POST (with its CSRF token), never from a link someone sent."""
     response = client.get(reverse("openid_connect_login", kwargs={"provider_id": PROVIDER_ID}))
     assert response.status_code in (200, 405) and signed_in_as(client) is None
+
+
+@pytest.mark.django_db
+def test_the_sign_in_page_lets_its_buttons_reach_the_providers_and_nowhere_else(client, school):
+    """The button's form is sent on to the provider; the browser checks that against form-action (a real Chromium
+    refuses it otherwise: tests/e2e/test_first_morning_journey.py), so the page names exactly those origins."""
+    assert "form-action 'self';" in client.get(reverse("login"))["Content-Security-Policy"] + ";"
+    SignInProvider.objects.create(
+        kind=SignInProvider.Kind.MICROSOFT, school=school, tenant="contoso", client_id="x", client_secret="y"
+    )
+    SignInProvider.objects.create(kind=SignInProvider.Kind.GOOGLE, school=school, client_id="x", client_secret="y")
+    policy = client.get(reverse("login"))["Content-Security-Policy"]
+    form_action = next(part.strip() for part in policy.split(";") if part.strip().startswith("form-action"))
+    assert form_action == "form-action 'self' https://accounts.google.com https://login.microsoftonline.com"
