@@ -2,33 +2,57 @@
 safeguarding record.
 
 Only models registered here (and the lockout and two-factor device lists, to unlock a person or reset a lost
-phone) appear; the audit log and the task queue are taken off, so the admin never shows a record's narrative.
+phone; People also has a "Reset two-factor sign-in" action) appear; the audit log, the task queue and the backup
+codes are taken off, so the admin never shows a record's narrative or a secret.
 """
 
 from auditlog.models import LogEntry
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks_db.models import DBTaskResult
 
+from . import two_factor
 from .models import InsetDay, Membership, School, SignInProvider, Term, Trust, User
 from .reports import tasks as report_tasks
 
 
 class ProtectedTOTPDeviceAdmin(TOTPDeviceAdmin):
-    """An IT administrator may remove a lost phone's device, but never a superuser's (that would open their account)."""
+    """An IT administrator may remove a lost phone's device, but never their own (a stolen password alone could
+    then link a new one) nor a superuser's (that would open their account).
+
+    Deleting a device is a reset of that person's second factor: their backup codes go too, and it is logged and
+    emailed to them, as the "Reset two-factor sign-in" action on People does (safeguarding.two_factor).
+    """
 
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.user.is_superuser and not request.user.is_superuser:
+        if obj is not None and not two_factor.can_reset_two_factor(request.user, obj.user):
             return False
         return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        # Deleting many at once would skip the per-device check above; the People action resets several.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def delete_model(self, request, obj):
+        two_factor.two_factor_reset(user=request.user, person=obj.user)
 
 
 admin.site.unregister(TOTPDevice)
 admin.site.register(TOTPDevice, ProtectedTOTPDeviceAdmin)
+
+# Backup codes are kept as hashes (safeguarding.two_factor) and removed by a reset. otp_static's own admin would let
+# someone type codes in, stored in plain text, and show the hashes: it is taken off.
+if admin.site.is_registered(StaticDevice):
+    admin.site.unregister(StaticDevice)
 
 
 # The audit log is read on /audit/ (scoped to a school, for the DSL team and the DPO), and queued jobs are the
@@ -82,6 +106,7 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"fields": ("username", "first_name", "last_name", "job_title", "email", "password1", "password2")}),
     )
     readonly_fields = ["last_login", "date_joined"]
+    actions = ["reset_two_factor"]
 
     def has_change_permission(self, request, obj=None):
         """Only a superuser changes a superuser (their password above all)."""
@@ -99,6 +124,45 @@ class UserAdmin(DjangoUserAdmin):
         for formset, inline in super().get_formsets_with_inlines(request, obj):
             formset.acting_user = request.user
             yield formset, inline
+
+    @admin.action(description="Reset two-factor sign-in", permissions=["change"])
+    def reset_two_factor(self, request, queryset):
+        """For a lost or replaced phone: deletes the chosen people's authenticator apps and backup codes, after a
+        confirmation page. Each reset is logged and emailed to the person (safeguarding.two_factor). Never one's
+        own, as one's own roles are never changed here."""
+        people = list(queryset.order_by("last_name", "first_name", "username"))
+        if any(person.pk == request.user.pk for person in people):
+            self.message_user(
+                request, "You cannot reset your own two-factor sign-in. Ask another administrator.", messages.ERROR
+            )
+            return None
+        if not all(two_factor.can_reset_two_factor(request.user, person) for person in people):
+            self.message_user(request, "Only a superuser can reset a superuser's two-factor sign-in.", messages.ERROR)
+            return None
+        if request.POST.get("post") != "yes":
+            context = {
+                **self.admin_site.each_context(request),
+                "title": "Reset two-factor sign-in",
+                "opts": self.model._meta,
+                "people": people,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(request, "registration/two_factor_reset_confirm.html", context)
+        for person in people:
+            two_factor.two_factor_reset(user=request.user, person=person)
+        names = ", ".join(person.get_full_name() or person.username for person in people)
+        self.message_user(
+            request,
+            f"Two-factor sign-in reset for {names}. Each will link an authenticator app again at their next sign-in, "
+            "and has been emailed to say so.",
+            messages.SUCCESS,
+        )
+        without_email = [person.get_full_name() or person.username for person in people if not person.email]
+        if without_email:
+            self.message_user(
+                request, f"No email address for {', '.join(without_email)}: tell them yourself.", messages.WARNING
+            )
+        return None
 
 
 @admin.register(School)

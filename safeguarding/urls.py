@@ -33,6 +33,7 @@ urlpatterns = [
     path("accounts/invitation/<uidb64>/<token>/", password_views.InvitationView.as_view(), name="invitation_accept"),
     path("accounts/two-factor/", views.two_factor_verify, name="two_factor_verify"),
     path("accounts/two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),
+    path("accounts/two-factor/backup-codes/", views.two_factor_backup_codes, name="two_factor_backup_codes"),
     path("", include("concerns.urls")),
     path("", include("staff_allegations.urls")),
     path("contacts/", include("contacts.urls")),

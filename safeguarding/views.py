@@ -1,4 +1,4 @@
-"""Home, health, the audit log and the two-factor sign-in steps."""
+"""Home, health, the audit log and the two-factor sign-in steps (with backup codes)."""
 
 import base64
 import io
@@ -6,6 +6,7 @@ import io
 from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -15,16 +16,16 @@ from django.shortcuts import redirect, render, resolve_url
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import access, plugins, selectors
+from . import access, plugins, selectors, two_factor
 from .audit_page import audit_lines
 from .audit_search import AuditSearchForm
-from .forms import OneTimeCodeForm
+from .forms import BackupCodeForm, ConfirmItIsYouForm, OneTimeCodeForm
 
 
 def draft_saved_response(draft) -> JsonResponse:
@@ -117,10 +118,18 @@ def _safe_next(request) -> str:
     return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
+BACKUP_CODES_DUE = "two_factor_backup_codes_due"  # session key: a first set is to be shown (never the codes)
+
+
+def _with_next(url_name: str, next_url: str, **query: str) -> str:
+    return f"{reverse(url_name)}?{urlencode({**query, 'next': next_url})}"
+
+
 @login_required
 @never_cache
 def two_factor_verify(request):
-    """The second step of signing in (R86): the code from the person's authenticator app."""
+    """The second step of signing in (R86): the code from the person's authenticator app, or (`?method=backup`) one
+    of their backup codes."""
     if not access.requires_two_factor(request.user):
         return redirect(_safe_next(request))
     device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
@@ -128,6 +137,8 @@ def two_factor_verify(request):
         return redirect("two_factor_setup")
     if request.user.is_verified():
         return redirect(_safe_next(request))
+    if (request.POST.get("method") or request.GET.get("method")) == "backup":
+        return _verify_with_backup_code(request)
     form = OneTimeCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         allowed, _ = device.verify_is_allowed()
@@ -138,13 +149,63 @@ def two_factor_verify(request):
             form.add_error("otp_token", "Too many wrong codes in a row. Wait a few seconds, then try the newest code.")
         else:
             form.add_error("otp_token", "That code is not right or has expired. Try the newest code in your app.")
-    return render(request, "registration/two_factor_verify.html", {"form": form, "next": _safe_next(request)})
+    next_url = _safe_next(request)
+    return render(
+        request,
+        "registration/two_factor_verify.html",
+        {"form": form, "next": next_url, "backup_url": _with_next("two_factor_verify", next_url, method="backup")},
+    )
+
+
+def _verify_with_backup_code(request):
+    """A backup code in place of the app's: each works once, wrong ones are throttled (two_factor.backup_code_use)."""
+    next_url = _safe_next(request)
+    left = two_factor.backup_codes_left(user=request.user)
+    form = BackupCodeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and left and form.is_valid():
+        attempt = two_factor.backup_code_use(user=request.user, code=form.cleaned_data["backup_code"])
+        left = attempt.left
+        if attempt.accepted:
+            otp_login(request, attempt.device)
+            if not left:
+                messages.warning(
+                    request,
+                    "You have used your last backup code. Make a new set now, so that you can still sign in if you "
+                    "lose your phone.",
+                )
+                return redirect(_with_next("two_factor_backup_codes", next_url))
+            messages.success(
+                request,
+                f"Signed in with a backup code, which will not work again. You have {left} backup "
+                f"code{pluralize(left)} left.",
+            )
+            return redirect(next_url)
+        if attempt.throttled:
+            form.add_error("backup_code", "Too many wrong codes in a row. Wait a few seconds, then try again.")
+        else:
+            form.add_error(
+                "backup_code",
+                "That backup code is not right, or it has been used already: each code works once. Check it, or "
+                "try another of your codes.",
+            )
+    return render(
+        request,
+        "registration/two_factor_verify.html",
+        {
+            "form": form,
+            "backup": True,
+            "left": left,
+            "next": next_url,
+            "app_url": _with_next("two_factor_verify", next_url),
+        },
+    )
 
 
 @login_required
 @never_cache
 def two_factor_setup(request):
-    """First sign-in of a role that needs two-factor: link an authenticator app, then confirm with a code."""
+    """First sign-in of a role that needs two-factor: link an authenticator app, confirm with a code, then take the
+    first set of backup codes (shown once, on the next page)."""
     if not access.requires_two_factor(request.user):
         return redirect(_safe_next(request))
     if TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
@@ -158,10 +219,12 @@ def two_factor_setup(request):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
+            # Only that a set is due is kept in the session: the codes are made, and shown, by the next page.
+            request.session[BACKUP_CODES_DUE] = True
             messages.success(
                 request, "Two-factor sign-in is set up. You will be asked for a code each time you sign in."
             )
-            return redirect(_safe_next(request))
+            return redirect(_with_next("two_factor_backup_codes", _safe_next(request)))
         form.add_error("otp_token", "That code is not right. Check the app shows this account, then try again.")
     import qrcode  # here, not at the top: only enrolment draws a QR code, and a web worker need not load it
     import qrcode.image.svg
@@ -176,6 +239,55 @@ def two_factor_setup(request):
         "registration/two_factor_setup.html",
         {"form": form, "qr_data_uri": qr_data_uri, "secret": secret, "next": _safe_next(request)},
     )
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def two_factor_backup_codes(request):
+    """Backup codes (R86): how many are left, and a new set in place of the old, shown once, after the person
+    confirms it is them with a current code or their password. Straight after setting up an authenticator app
+    the first set is shown without asking again."""
+    if not access.requires_two_factor(request.user):
+        raise PermissionDenied
+    next_url = _safe_next(request)
+    codes = None
+    if request.method == "GET" and request.session.pop(BACKUP_CODES_DUE, False):
+        codes = two_factor.backup_codes_make(user=request.user)
+    form = ConfirmItIsYouForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid() and _confirms_it_is_them(request, form):
+        codes = two_factor.backup_codes_make(user=request.user)
+    if codes:
+        return render(request, "registration/backup_codes_new.html", {"codes": codes, "next": next_url})
+    return render(
+        request,
+        "registration/two_factor_backup_codes.html",
+        {"form": form, "left": two_factor.backup_codes_left(user=request.user), "next": next_url},
+        status=400 if form.is_bound else 200,
+    )
+
+
+def _confirms_it_is_them(request, form: ConfirmItIsYouForm) -> bool:
+    """A current authenticator code (throttled by django-otp) or the password (counted by django-axes, as at
+    sign-in); on failure the form says why."""
+    token = form.cleaned_data["otp_token"]
+    if token:
+        device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
+        allowed = device is not None and device.verify_is_allowed()[0]
+        if allowed and device.verify_token(token):
+            return True
+        form.add_error(
+            "otp_token",
+            "That code is not right or has expired. Try the newest code in your app: the one you signed in with will "
+            "not work twice."
+            if allowed
+            else "Too many wrong codes in a row. Wait a few seconds, then try the newest code.",
+        )
+        return False
+    if authenticate(request, username=request.user.get_username(), password=form.cleaned_data["password"]):
+        return True
+    form.add_error("password", "That password is not right.")
+    return False
 
 
 @login_required

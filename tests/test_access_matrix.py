@@ -98,6 +98,10 @@ EXPECTATIONS = {
     "choose_school": ("post", expect(404)),
     "two_factor_verify": expect(302),  # already verified: sent on
     "two_factor_setup": expect(302),
+    # Backup codes: everyone who signs in with a second factor (access.requires_two_factor); nobody else has any.
+    "two_factor_backup_codes": expect(
+        200, staff=403, trustee=403, itadmin=200, dsl=200, deputy=200, head=200, chair=200, dpo=200, pastoral=200
+    ),
     "contacts:directory": expect(200),
     "contacts:poster": expect(200),
     "contacts:create": DSL_TEAM_ONLY_PAGE,
