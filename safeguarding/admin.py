@@ -18,7 +18,7 @@ from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks_db.models import DBTaskResult
 
-from . import two_factor
+from . import passwords, two_factor
 from .models import InsetDay, Membership, School, SignInProvider, Term, Trust, User
 from .reports import tasks as report_tasks
 
@@ -103,10 +103,55 @@ class UserAdmin(DjangoUserAdmin):
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
-        (None, {"fields": ("username", "first_name", "last_name", "job_title", "email", "password1", "password2")}),
+        (
+            None,
+            {
+                "fields": ("username", "first_name", "last_name", "job_title", "email"),
+                "description": (
+                    "Leave password-based sign-in off and save: the person is emailed an invitation to choose their "
+                    "own password (the link works for a few days). Nobody needs to type or hand over a password."
+                ),
+            },
+        ),
+        ("Password", {"fields": ("usable_password", "password1", "password2")}),
     )
     readonly_fields = ["last_login", "date_joined"]
-    actions = ["reset_two_factor"]
+    actions = ["send_invitation", "reset_two_factor"]
+
+    def get_changeform_initial_data(self, request):
+        # A new person chooses their own password from an invitation, unless the administrator asks otherwise.
+        return {"usable_password": "false", **super().get_changeform_initial_data(request)}
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change and not obj.has_usable_password() and obj.email:
+            passwords.invite(obj, invited_by=request.user)
+            self.message_user(request, f"An invitation to choose a password is on its way to {obj.email}.")
+
+    @admin.action(description="Send an invitation to choose a password", permissions=["change"])
+    def send_invitation(self, request, queryset):
+        """Again, for someone whose invitation expired or went astray: only people who have never signed in (anyone
+        else uses "Forgot your password?", which keeps their password until they choose a new one)."""
+        invited, skipped = [], []
+        for person in queryset.order_by("last_name", "first_name", "username"):
+            name = person.get_full_name() or person.username
+            if person.pk == request.user.pk or not person.is_active or not person.email or person.last_login:
+                skipped.append(name)
+                continue
+            if not two_factor.can_reset_two_factor(request.user, person):  # a superuser's account is a superuser's
+                skipped.append(name)
+                continue
+            passwords.invite(person, invited_by=request.user)
+            invited.append(name)
+        if invited:
+            self.message_user(request, f"Invitation sent to {', '.join(invited)}.", messages.SUCCESS)
+        if skipped:
+            self.message_user(
+                request,
+                f"No invitation for {', '.join(skipped)}: only active people with an email address who have never "
+                'signed in are invited (others use "Forgot your password?" on the sign-in page).',
+                messages.WARNING,
+            )
 
     def has_change_permission(self, request, obj=None):
         """Only a superuser changes a superuser (their password above all)."""

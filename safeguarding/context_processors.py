@@ -21,6 +21,7 @@ def navigation(request):
         "nav_items": nav_items,
         "nav_school": access.current_school(user),
         "nav_schools": access.schools_to_choose_from(user),
+        "nav_backup_codes": access.requires_two_factor(user),
         "signed_in": True,
         "can_raise": bool(access.raise_schools_for(user)),
         "live_queue_url": live.url if live else "",

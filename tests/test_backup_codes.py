@@ -14,7 +14,7 @@ from safeguarding import two_factor
 from safeguarding.calendar import LONDON
 from safeguarding.models import Role
 
-from .conftest import TOTP_KEY_HEX, current_code
+from .conftest import TOTP_KEY_HEX, current_code, sign_in
 
 PASSWORD = "correct-horse-battery"  # the factories' password
 NOW = datetime(2026, 12, 2, 10, 30, tzinfo=LONDON)  # a Wednesday morning
@@ -223,3 +223,11 @@ def test_only_people_who_sign_in_with_a_second_factor_have_backup_codes(school, 
 
 def _base32(device) -> str:
     return __import__("base64").b32encode(device.bin_key).decode()
+
+
+def test_the_menu_links_the_backup_codes_for_those_who_have_them(client, school, dsl, make_person):
+    sign_in(client, dsl)
+    assert f'href="{reverse("two_factor_backup_codes")}"' in client.get(reverse("concerns:queue")).content.decode()
+    client.logout()
+    sign_in(client, make_person(Role.STAFF, school=school))
+    assert reverse("two_factor_backup_codes") not in client.get(reverse("concerns:raise")).content.decode()
