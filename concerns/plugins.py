@@ -11,6 +11,7 @@ def register() -> None:
     )
     plugins.add_menu_entry(plugins.MenuEntry(20, "My concerns", "concerns:my_concerns", _my_concerns))
     plugins.add_menu_entry(plugins.MenuEntry(40, "Pupils", "concerns:pupil_lookup", _pupil_lookup))
+    plugins.add_menu_entry(plugins.MenuEntry(45, "Pupil roll", "concerns:pupil_import", _pupil_import))
     plugins.register_cover_rota(_has_cover_shift)
     plugins.add_demo_step(plugins.DemoStep(10, "levels of need", _demo_levels_of_need))
     plugins.add_demo_step(plugins.DemoStep(30, "pupils", _demo_pupils))
@@ -35,6 +36,10 @@ def _my_concerns(user) -> int | None:
 
 def _pupil_lookup(user) -> int | None:
     return plugins.offered_if(any(access.can_see_file_held(user, s) for s in access.schools_for(user)))
+
+
+def _pupil_import(user) -> int | None:
+    return plugins.offered_if(bool(access.pupil_import_schools_for(user)))
 
 
 def _has_cover_shift(*, user, school, ending_after) -> bool:

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import live
-from .views import concern, dsl_desk, pupil_file, queue, raising, reporter
+from .views import concern, dsl_desk, pupil_file, pupil_roll, queue, raising, reporter
 
 app_name = "concerns"
 
@@ -35,6 +35,10 @@ urlpatterns = [
     path("actions/<uuid:action_id>/reassign/", dsl_desk.reassign_action, name="reassign_action"),
     path("concerns/<uuid:public_id>/reopen/", concern.reopen, name="reopen"),
     path("pupils/", pupil_file.pupil_lookup, name="pupil_lookup"),
+    path("pupils/import/", pupil_roll.upload, name="pupil_import"),
+    path("pupils/import/preview/", pupil_roll.preview, name="pupil_import_preview"),
+    path("pupils/import/confirm/", pupil_roll.confirm, name="pupil_import_confirm"),
+    path("pupils/import/done/", pupil_roll.done, name="pupil_import_done"),
     path("pupils/<uuid:public_id>/", pupil_file.pupil_file, name="pupil_file"),
     path("pupils/<uuid:public_id>/chronology/", pupil_file.pupil_file_chronology, name="pupil_file_chronology"),
     path("pupils/<uuid:public_id>/concerns/", pupil_file.pupil_file_concerns, name="pupil_file_concerns"),

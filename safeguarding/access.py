@@ -454,6 +454,20 @@ def staff_import_schools_for(user: User) -> list[School]:
     return [s for s in schools_for(user) if can_import_staff(user, s)]
 
 
+PUPIL_ROLL_KEEPERS = DSL_TEAM | frozenset({Role.IT_ADMIN})
+
+
+def can_import_pupils(user: User | AnonymousUser, school: School) -> bool:
+    """Issue 13: the school's DSL team or its IT administrator brings the pupil roll up to date from the information
+    system's export. The IT administrator sees only the roll itself (names, UPNs, dates of birth, year and form),
+    never a concern or a file; a trust role is not enough, as the page works on one school's roll."""
+    return has_any_role(user, PUPIL_ROLL_KEEPERS, school)
+
+
+def pupil_import_schools_for(user: User | AnonymousUser) -> list[School]:
+    return [s for s in schools_for(user) if can_import_pupils(user, s)]
+
+
 def home_url(user: User) -> str | None:
     """CONTRACT.md: staff to the raise page, the DSL team (and senior leaders, for escalated alerts) to the queue,
     the DPO to the audit log. Others (trustees, the IT administrator) get the home page until their own arrives."""

@@ -11,7 +11,8 @@ here from its AppConfig.ready():
 - its records at volume (`add_volume_step`), which generate_volume runs for each fictional school it builds.
 
 Today's menu, by position: 10 Alert queue, 20 My concerns (concerns), 30 Staff concerns (staff_allegations),
-40 Pupils (concerns), 50 Key contacts (contacts), 60 Audit log, 70 Reports, 80 Administration (the core's).
+40 Pupils, 45 Pupil roll (concerns), 50 Key contacts (contacts), 60 Audit log, 70 Reports, 80 Administration (the
+core's).
 Today's demo, after the school and its accounts, by position: 10 the levels of need (concerns), 20 the key
 contacts (contacts), 30 the pupils (concerns), 40 the terms and the past terms' history (the core's reports),
 50 the concerns of this week (concerns: they happen on a school day, so after the terms).

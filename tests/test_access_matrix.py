@@ -154,6 +154,13 @@ EXPECTATIONS = {
     "concerns:pupil_file": expect(404, dsl=200, deputy=200),
     # R51: staff who work with vulnerable pupils see whether a file is held; plain staff and trustees do not.
     "concerns:pupil_lookup": expect(403, dsl=200, deputy=200, head=200, pastoral=200, other_dsl=200),
+    # Issue 13: the roll from a page is the DSL team's and the IT administrator's, each for their own school (the
+    # other school's DSL imports their own). With no file uploaded yet, the preview, the confirmation and the result
+    # page send them back to the upload (tests/concerns/test_pupil_roll_page.py).
+    "concerns:pupil_import": expect(403, dsl=200, deputy=200, itadmin=200, other_dsl=200),
+    "concerns:pupil_import_preview": expect(403, dsl=302, deputy=302, itadmin=302, other_dsl=302),
+    "concerns:pupil_import_confirm": ("post", expect(403, dsl=302, deputy=302, itadmin=302, other_dsl=302)),
+    "concerns:pupil_import_done": expect(403, dsl=302, deputy=302, itadmin=302, other_dsl=302),
     "concerns:pupil_file_pdf": expect(404, dsl=200, deputy=200),
     # Issue 12: the earlier chronology entries and concerns, after the newest the file shows.
     "concerns:pupil_file_chronology": expect(404, dsl=200, deputy=200),

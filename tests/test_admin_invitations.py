@@ -2,17 +2,20 @@
 invitation sent again for someone who never signed in (issue 13, item 2)."""
 
 import re
+from datetime import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from safeguarding import passwords
+from safeguarding.calendar import LONDON
 from safeguarding.models import Role, User
 from safeguarding.tasks import send_password_email
 
 pytestmark = pytest.mark.django_db
+
+SIGNED_IN_ONCE = datetime(2026, 9, 3, 8, 15, tzinfo=LONDON)  # the first day of term
 
 
 @pytest.fixture
@@ -57,7 +60,7 @@ def test_a_person_added_without_a_password_is_invited(itadmin, signed_in):
 def test_the_invitation_is_sent_again_only_to_people_who_never_signed_in(itadmin, signed_in, school, make_person):
     waiting = make_person(Role.STAFF, school=school, username="waiting", first_name="Wyn", last_name="Ash")
     settled = make_person(Role.STAFF, school=school, username="settled", first_name="Sol", last_name="Birch")
-    User.objects.filter(pk=settled.pk).update(last_login=timezone.now())
+    User.objects.filter(pk=settled.pk).update(last_login=SIGNED_IN_ONCE)
     client = signed_in(itadmin)
     response = client.post(
         reverse("admin:safeguarding_user_changelist"),

@@ -166,6 +166,7 @@ def test_the_menu_keeps_its_order_and_labels():
         "My concerns",
         "Staff concerns",
         "Pupils",
+        "Pupil roll",
         "Key contacts",
         "Audit log",
         "Reports",

@@ -1,7 +1,10 @@
-"""import_pupils_csv and the import_pupils command: the roll from a CSV export, all or nothing."""
+"""import_pupils_csv and the import_pupils command: the roll from a CSV export, all or nothing, in each dialect
+(SIMS-style headers, Wonde's and Assembly's field names). The plan's rules and the page are in
+test_pupil_roll_page.py."""
 
 import io
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -414,3 +417,115 @@ def test_the_command_refuses_a_file_that_is_not_utf8(school, tmp_path):
 
     with pytest.raises(CommandError, match="CSV UTF-8"):
         call_command("import_pupils", str(path))
+
+
+# --- Issue 13, item 5: UPN changes, the dialects, the command's options ---------------------------------------
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+def upn_change_file(new_upn="A000000000099"):
+    """The roll again, with Adaeze under a new UPN (a temporary UPN replaced, say)."""
+    return HEADER + f"{new_upn},Okafor,Adaeze,,Dae,14/03/2013,Year 8,8W\n" + "".join(GOOD_ROWS.splitlines(True)[1:])
+
+
+@pytest.mark.django_db
+def test_an_unconfirmed_upn_change_is_a_problem_for_import_pupils_csv(school):
+    """Changed behaviour (issue 13): the old importer made a second child of a pupil whose UPN changed."""
+    run_import(school, HEADER + GOOD_ROWS)
+
+    result = run_import(school, upn_change_file())
+
+    assert [e.split(":")[0] for e in result.errors] == ["line 2"]
+    assert "A000000000099" in result.errors[0]
+    assert Pupil.objects.filter(school=school).count() == 3
+
+
+@pytest.mark.parametrize("dialect", ["sims", "wonde", "assembly"])
+@pytest.mark.django_db
+def test_each_dialect_reads_the_same_pupils(school, dialect):
+    """The SIMS-style headers, Wonde's field names (education_details upn and current_nc_year, date-times) and
+    Assembly's (legal_first_name, dob, year_code) give the same three pupils; a preferred name the same as the legal
+    one is kept empty."""
+    text = (FIXTURES / f"pupils_{dialect}.csv").read_text(encoding="utf-8")
+
+    result = run_import(school, text)
+
+    assert result.errors == []
+    pupils = Pupil.objects.filter(school=school).order_by("upn")
+    assert [
+        (p.upn, p.legal_first_name, p.legal_last_name, p.preferred_first_name, p.preferred_last_name) for p in pupils
+    ] == [
+        ("999000111333C", "Mei", "Chen", "", "Bramley"),
+        ("A123456789012", "Adaeze", "Okafor", "Dae", ""),
+        ("B999000111222", "Reuben", "Hollis", "", ""),
+    ]
+    assert [(p.date_of_birth, p.year_group, p.form) for p in pupils] == [
+        (date(2014, 9, 1), 7, "7S"),
+        (date(2013, 3, 14), 8, "8W"),
+        (date(2011, 11, 2), 10, "10E"),
+    ]
+
+
+@pytest.mark.django_db
+def test_an_export_with_one_name_reads_it_as_the_legal_name(school):
+    """Forename and Surname without legal columns are the legal names; a semicolon-separated file is read too."""
+    text = "UPN;Forename;Surname;DOB;Year Group\nA123456789012;Adaeze;Okafor;2013-03-14;8\n"
+
+    assert run_import(school, text).errors == []
+    pupil = Pupil.objects.get()
+    assert (pupil.legal_first_name, pupil.legal_last_name, pupil.preferred_first_name) == ("Adaeze", "Okafor", "")
+
+
+@pytest.mark.django_db
+def test_the_preferred_header_wins_and_the_same_header_twice_is_a_problem(school):
+    """Reg Group before Form; a column named twice can't be read either way."""
+    assert (
+        run_import(
+            school,
+            "UPN,Legal Surname,Legal Forename,Date of Birth,Year,Form,Reg Group\n"
+            "A123456789012,Okafor,Adaeze,14/03/2013,8,Tutor 8,8W\n",
+        ).errors
+        == []
+    )
+    assert Pupil.objects.get().form == "8W"
+
+    result = run_import(school, "UPN,Legal Surname,Legal Forename,Date of Birth,Year,Year\n")
+
+    assert result.errors == ["line 1: there is more than one Year column"]
+
+
+@pytest.mark.django_db
+def test_the_command_dry_run_changes_nothing(school, tmp_path):
+    path = tmp_path / "roll.csv"
+    path.write_text(HEADER + GOOD_ROWS)
+    out = io.StringIO()
+
+    call_command("import_pupils", str(path), "--dry-run", stdout=out)
+
+    assert "Dry run for West Park School: 3 to add" in out.getvalue()
+    assert "Nothing was changed." in out.getvalue()
+    assert not Pupil.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_command_takes_a_whole_roll_with_the_person_and_confirms_upn_changes(school, dsl, tmp_path):
+    """--whole-roll needs --by; --confirm-upn-changes applies the UPN changes the file has."""
+    path = tmp_path / "roll.csv"
+    path.write_text(HEADER + GOOD_ROWS)
+    call_command("import_pupils", str(path), stdout=io.StringIO())
+    path.write_text(upn_change_file())
+
+    with pytest.raises(CommandError, match="--confirm-upn-changes"):
+        call_command("import_pupils", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+    path.write_text(upn_change_file().replace("999000111333C,Chen,Mei,Bramley,,01/09/2014,7,7S\n", ""))
+    with pytest.raises(CommandError, match="--by"):
+        call_command("import_pupils", str(path), "--whole-roll", "--confirm-upn-changes")
+    out = io.StringIO()
+
+    call_command("import_pupils", str(path), "--whole-roll", "--confirm-upn-changes", "--by", dsl.username, stdout=out)
+
+    assert "UPN changed from A123456789012 to A000000000099 (line 2)." in out.getvalue()
+    assert "1 pupil not in the file marked off roll, from 2 December 2026." in out.getvalue()
+    assert not Pupil.objects.get(upn="999000111333C").on_roll
+    assert Pupil.objects.filter(school=school).count() == 3
