@@ -8,8 +8,6 @@ session): if the school's people changed in between, the preview is shown again.
 
 from __future__ import annotations
 
-import hashlib
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,7 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import access
+from . import access, pending_upload
 from .models import School, User
 from .staff_import import StaffImportPlan, StaffImportRefused, role_labels, staff_import_apply, staff_import_plan
 from .staff_import_csv import MAX_BYTES, StaffFileError, decode
@@ -96,9 +94,7 @@ def _schools(request: HttpRequest) -> list[School]:
 
 def _pending(request: HttpRequest, schools: list[School]) -> tuple[dict | None, School | None]:
     """The file waiting to be confirmed, and its school, while the person may still import for it."""
-    pending = request.session.get(PENDING)
-    school = next((s for s in schools if pending and str(s.public_id) == pending.get("school")), None)
-    return (pending, school) if school else (None, None)
+    return pending_upload.waiting(request, PENDING, schools)
 
 
 def _plan(request: HttpRequest, pending: dict, school: School) -> StaffImportPlan:
@@ -113,13 +109,14 @@ def upload(request: HttpRequest) -> HttpResponse:
     form = StaffListForm(request.POST or None, request.FILES or None, schools=schools)
     if request.method == "POST" and form.is_valid():
         text = form.cleaned_data["file"]
-        request.session[PENDING] = {
-            "school": form.cleaned_data["school"],
-            "name": form.file_name,
-            "text": text,
-            "digest": hashlib.sha256(text.encode()).hexdigest(),
-            "whole_list": form.cleaned_data["whole_list"],
-        }
+        pending_upload.keep(
+            request,
+            PENDING,
+            school=form.cleaned_data["school"],
+            name=form.file_name,
+            text=text,
+            whole_list=form.cleaned_data["whole_list"],
+        )
         return redirect("staff_import:preview")
     return render(
         request,

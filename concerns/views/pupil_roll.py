@@ -11,8 +11,6 @@ Tests: tests/concerns/test_pupil_roll_page.py, tests/test_access_matrix.py."""
 
 from __future__ import annotations
 
-import hashlib
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -20,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from safeguarding import access
+from safeguarding import access, pending_upload
 from safeguarding.models import School, User
 
 from ..forms.pupil_roll import ConfirmRollForm, RollFileForm
@@ -39,9 +37,7 @@ def _schools(request: HttpRequest) -> list[School]:
 
 def _pending(request: HttpRequest, schools: list[School]) -> tuple[dict | None, School | None]:
     """The file waiting to be confirmed, and its school, while the person may still import for it."""
-    pending = request.session.get(PENDING)
-    school = next((s for s in schools if pending and str(s.public_id) == pending.get("school")), None)
-    return (pending, school) if pending and school else (None, None)
+    return pending_upload.waiting(request, PENDING, schools)
 
 
 def _plan(pending: dict, school: School) -> RollPlan:
@@ -56,13 +52,14 @@ def upload(request: HttpRequest) -> HttpResponse:
     form = RollFileForm(request.POST or None, request.FILES or None, schools=schools)
     if request.method == "POST" and form.is_valid():
         text = form.cleaned_data["file"]
-        request.session[PENDING] = {
-            "school": form.cleaned_data["school"],
-            "name": form.file_name,
-            "text": text,
-            "digest": hashlib.sha256(text.encode()).hexdigest(),
-            "whole_roll": form.cleaned_data["whole_roll"],
-        }
+        pending_upload.keep(
+            request,
+            PENDING,
+            school=form.cleaned_data["school"],
+            name=form.file_name,
+            text=text,
+            whole_roll=form.cleaned_data["whole_roll"],
+        )
         return redirect("concerns:pupil_import_preview")
     return render(
         request, "concerns/pupil_import.html", {"form": form}, status=400 if request.method == "POST" else 200
