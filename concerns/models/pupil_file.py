@@ -165,7 +165,17 @@ class PupilEvent(OwnSchoolAudit, RecordedBy):
         return self.get_kind_display()
 
     def clean(self) -> None:
-        if self.kind in (PupilEventKind.LEFT, PupilEventKind.LEAVING) and self.pupil_id and not self.pupil.on_roll:
+        # A child taken off roll by a roll import has no leaving recorded yet: the DSL may still say where they went
+        # (and so start the file's transfer). A leaving still to come, or a second one, is refused.
+        if (
+            self.kind in (PupilEventKind.LEFT, PupilEventKind.LEAVING)
+            and self.pupil_id
+            and not self.pupil.on_roll
+            and (
+                self.kind == PupilEventKind.LEAVING
+                or self.pupil.events.filter(kind=PupilEventKind.LEFT).exclude(pk=self.pk).exists()
+            )
+        ):
             left = f" on {self.pupil.left_on:%-d %B %Y}" if self.pupil.left_on else ""
             raise ValidationError({"kind": f"This child is already recorded as having left{left}, and is off roll."})
         if self.kind == PupilEventKind.LEAVING and self.destination in (Destination.MISSING, Destination.DIED):

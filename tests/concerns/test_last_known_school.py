@@ -165,3 +165,15 @@ def test_a_leaving_still_to_come_cannot_be_missing_or_a_death(client, dsl, pupil
     response = client.post(event_url(pupil), data)
     assert response.status_code == 400
     assert "For a leaving still to come, choose where the child will go" in text(response)
+
+
+def test_a_child_the_roll_import_took_off_roll_can_still_be_recorded_as_left(client, dsl, pupil):
+    """A whole-roll import marks a leaver off roll without saying where they went; the DSL then records it (once),
+    and the file's transfer starts as for any leaving."""
+    pupil.on_roll, pupil.left_on = False, timezone.localdate()
+    pupil.save(update_fields=["on_roll", "left_on"])
+    sign_in(client, dsl)
+    assert leave(client, pupil, "school").status_code == 200
+    assert PupilEvent.objects.filter(pupil=pupil, kind="left").count() == 1 and FileTransfer.objects.count() == 1
+    assert leave(client, pupil, "abroad", follow=False).status_code == 400
+    assert leave(client, pupil, "school", follow=False, kind="leaving").status_code == 400
