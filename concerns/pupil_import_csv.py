@@ -33,14 +33,14 @@ empty ("where it differs"). Dates are DD/MM/YYYY or YYYY-MM-DD, with any time af
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass
 from datetime import date
 
 from django.db import models
 from django.utils import timezone
+
+from safeguarding.csv_lines import Problem, Unreadable, csv_lines
 
 from .models import Pupil
 
@@ -95,17 +95,6 @@ SAVE_AS_CSV = (
 
 
 @dataclass(frozen=True)
-class Problem:
-    """Why the file can't be imported: on a line (the header is line 1), or of the whole file (`line` None)."""
-
-    line: int | None
-    message: str
-
-    def __str__(self) -> str:
-        return self.message if self.line is None else f"line {self.line}: {self.message}"
-
-
-@dataclass(frozen=True)
 class Row:
     """One pupil as the file gives them: the line, and the Pupil field values read from it."""
 
@@ -144,18 +133,13 @@ def normalise(header: str) -> str:
 
 def read_rows(text: str) -> tuple[list[Row], list[Problem]]:
     """The file's pupils, and every problem found on the way."""
-    text = text.removeprefix("\ufeff")  # Excel's "CSV UTF-8" starts with a byte order mark
-    first_line = text.split("\n", 1)[0]
-    delimiter = ","
-    if "," not in first_line:
-        delimiter = ";" if ";" in first_line else "\t" if "\t" in first_line else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    lines = csv_lines(text)
     try:
-        header = next(reader)
+        _, header = next(lines)
     except StopIteration:
         return [], [Problem(None, "The file is empty: it needs a header row and a line for each pupil.")]
-    except csv.Error as error:
-        return [], [Problem(1, f"could not be read as CSV ({error})")]
+    except Unreadable as unreadable:
+        return [], [unreadable.problem]
 
     columns, problems = read_header(header)
     if problems:
@@ -164,30 +148,24 @@ def read_rows(text: str) -> tuple[list[Row], list[Problem]]:
 
     rows: list[Row] = []
     first_line_of_upn: dict[str, int] = {}
-    while True:
-        line = reader.line_num + 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as error:
-            # The reader's place in the file is uncertain after this, so later lines can't be trusted.
-            problems.append(Problem(line, f"could not be read as CSV ({error})"))
-            break
-        if not any(cell.strip() for cell in cells):
-            continue  # blank lines and rows of empty cells, which spreadsheets leave at the end
-        if len(rows) >= MAX_ROWS:
-            problems.append(Problem(None, f"The file has more than {MAX_ROWS:,} pupils. Is it the roll of one school?"))
-            break
-        values, row_problems = read_row(cells, columns=columns, labels=labels, width=len(header), line=line)
-        problems.extend(row_problems)
-        upn = values.get("upn")
-        if upn and upn in first_line_of_upn:
-            problems.append(Problem(line, f"{labels['upn']} '{upn}' is also on line {first_line_of_upn[upn]}"))
-        elif upn:
-            first_line_of_upn[upn] = line
-        if not row_problems:
-            rows.append(Row(line=line, values=values))
+    try:
+        for line, cells in lines:
+            if len(rows) >= MAX_ROWS:
+                problems.append(
+                    Problem(None, f"The file has more than {MAX_ROWS:,} pupils. Is it the roll of one school?")
+                )
+                break
+            values, row_problems = read_row(cells, columns=columns, labels=labels, width=len(header), line=line)
+            problems.extend(row_problems)
+            upn = values.get("upn")
+            if upn and upn in first_line_of_upn:
+                problems.append(Problem(line, f"{labels['upn']} '{upn}' is also on line {first_line_of_upn[upn]}"))
+            elif upn:
+                first_line_of_upn[upn] = line
+            if not row_problems:
+                rows.append(Row(line=line, values=values))
+    except Unreadable as unreadable:
+        problems.append(unreadable.problem)
     if not rows and not problems:
         problems.append(Problem(None, "The file has a header row but no pupils."))
     return rows, problems

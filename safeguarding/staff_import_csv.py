@@ -33,8 +33,6 @@ A file needs an email column and either first and last name columns or a full na
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 
@@ -42,6 +40,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models
 
+from .csv_lines import Problem, Unreadable, csv_lines
 from .models import TRUST_ROLES, Role, User
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -143,17 +142,6 @@ class StaffFileError(Exception):
 
 
 @dataclass(frozen=True)
-class Problem:
-    """One thing wrong with the file: on a line (the header is line 1), or with the whole file (line None)."""
-
-    line: int | None
-    message: str
-
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.message}" if self.line else self.message
-
-
-@dataclass(frozen=True)
 class StaffRow:
     """One person as the file gives them. `roles` is empty where the file names none."""
 
@@ -211,44 +199,30 @@ def decode(data: bytes) -> str:
 def read_staff_csv(text: str) -> StaffFile:
     """Every row of the staff list, and every problem found on the way, by line."""
     result = StaffFile()
-    first_line = text.split("\n", 1)[0]
-    delimiter = ","
-    if "," not in first_line:
-        delimiter = ";" if ";" in first_line else "\t" if "\t" in first_line else ","
-    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""), delimiter=delimiter)
+    lines = csv_lines(text)
     try:
-        header = next(reader)
+        _, header = next(lines)
     except StopIteration:
         result.problems.append(Problem(None, "The file is empty: it needs a header row and a line for each person."))
         return result
-    except csv.Error as error:
-        result.problems.append(Problem(1, f"could not be read as CSV ({error})"))
+    except Unreadable as unreadable:
+        result.problems.append(unreadable.problem)
         return result
     columns, header_problems = _read_header(header)
     result.problems += header_problems
     if header_problems:
         return result
     first_line_of: dict[str, int] = {}
-    count = 0
-    while True:
-        line = reader.line_num + 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as error:
-            # The reader's place in the file is uncertain after this, so later lines can't be trusted.
-            result.problems.append(Problem(line, f"could not be read as CSV ({error})"))
-            break
-        if not any(cell.strip() for cell in cells):
-            continue  # blank lines and rows of empty cells, which spreadsheets leave at the end
-        count += 1
-        if count > MAX_ROWS:
-            result.problems.append(
-                Problem(None, f"The file has more than {MAX_ROWS:,} people. Import one school's staff at a time.")
-            )
-            break
-        _read_row(result, cells, columns=columns, width=len(header), line=line, first_line_of=first_line_of)
+    try:
+        for count, (line, cells) in enumerate(lines, start=1):
+            if count > MAX_ROWS:
+                result.problems.append(
+                    Problem(None, f"The file has more than {MAX_ROWS:,} people. Import one school's staff at a time.")
+                )
+                break
+            _read_row(result, cells, columns=columns, width=len(header), line=line, first_line_of=first_line_of)
+    except Unreadable as unreadable:
+        result.problems.append(unreadable.problem)
     result.listed = set(first_line_of) - {email.lower() for email in result.suspended.values()}
     if not result.rows and not result.suspended and not result.problems:
         result.problems.append(Problem(None, "The file has a header row but nobody on it."))
